@@ -1,0 +1,132 @@
+"""Mend: rebuilding trust after substance use, together and at each person's pace."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+from recovery.config import KNOWN_BAD_SECRET_KEYS, Defaults
+
+ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def normalize_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _load_config(app: Flask, test_config: dict | None) -> None:
+    """Layer the configuration: code defaults, instance/config.py, environment, then a test's dict."""
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("MEND")
+        if os.environ.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    else:
+        app.config.update(test_config)
+    # Numbers from the environment are seconds.
+    for key, value in list(app.config.items()):
+        if isinstance(getattr(Defaults, key, None), timedelta) and isinstance(value, int | float):
+            app.config[key] = timedelta(seconds=value)
+
+
+def _secret_key(app: Flask) -> str:
+    """Return the configured secret key, or make one in instance/ for local use."""
+    key = app.config.get("SECRET_KEY")
+    if app.config["PRODUCTION"]:
+        if not key or key.strip().lower() in KNOWN_BAD_SECRET_KEYS or len(key) < 32:
+            raise RuntimeError(
+                "Mend is in production mode but has no strong secret key. Set MEND_SECRET_KEY to a long "
+                "random value, e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        return key
+    if key:
+        return key
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure the Mend application."""
+    instance_path = os.environ.get("MEND_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _load_config(app, test_config)
+    app.config["SECRET_KEY"] = _secret_key(app)
+    if app.config["SESSION_COOKIE_SECURE"] is None:
+        app.config["SESSION_COOKIE_SECURE"] = bool(app.config["PRODUCTION"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_ABSOLUTE_TIMEOUT"]
+    if app.config["PRODUCTION"]:
+        app.config["DEBUG"] = False
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or f"sqlite:///{Path(app.instance_path) / 'mend.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(uri)
+    if not uri.startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _init_templates(app)
+
+    from recovery import cli, errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from recovery.accounts import auth
+    from recovery.db import configure_sqlite
+    from recovery.extensions import csrf, db, limiter, migrate
+
+    # Import every model so the metadata is complete for Alembic and for the app.
+    from recovery import models  # noqa: F401
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    auth.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from recovery.accounts.routes import bp as accounts_bp
+    from recovery.circle.routes import bp as circle_bp
+    from recovery.dashboards.routes import bp as dashboards_bp
+    from recovery.pages.routes import bp as pages_bp
+
+    for bp in (pages_bp, accounts_bp, circle_bp, dashboards_bp):
+        app.register_blueprint(bp)
+
+
+def _init_templates(app: Flask) -> None:
+    from recovery import templating
+
+    templating.init_app(app)

@@ -1,0 +1,71 @@
+"""Flask-Login wired to server-side session rows, and helpers for views."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, g, request, session
+from flask_login import current_user, login_user, logout_user
+
+from recovery.accounts import services
+from recovery.accounts.models import User
+from recovery.extensions import login_manager
+
+SESSION_KEY = "sid"
+
+
+def init_app(app: Flask) -> None:
+    """Load the user from the session row named by the cookie, never from the cookie alone."""
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the session row already does this job
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        live = services.load_session(session.get(SESSION_KEY, ""))
+        if live is None or str(live.user.id) != str(user_id):
+            session.clear()
+            return None
+        g.user_session = live.row
+        return live.user
+
+
+def log_in(user: User) -> None:
+    """Start a fresh session for the user: clear the old cookie, store a new session row."""
+    session.clear()
+    token = services.start_session(user, request.headers.get("User-Agent", ""))
+    session[SESSION_KEY] = token
+    session.permanent = True
+    login_user(user)
+
+
+def log_out() -> None:
+    """End this browser's session row and clear the cookie."""
+    token = session.get(SESSION_KEY)
+    if token:
+        services.end_session(token)
+    logout_user()
+    session.clear()
+
+
+def current_session_id() -> int | None:
+    """Return the id of the session row of this request."""
+    row = g.get("user_session")
+    return row.id if row is not None else None
+
+
+def role_required(role: str):
+    """Let only users in this role in; others get 404, as if the page did not exist."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or current_user.role != role:
+                abort(404)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,104 @@
+"""Tables for accounts: users, their sessions, reset tokens, login throttling and audit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from recovery.db import IdMixin, db, utcnow
+
+PERSON = "person"
+LOVED_ONE = "loved_one"
+ROLES = {
+    PERSON: "Person in recovery",
+    LOVED_ONE: "Loved one",
+}
+
+
+class User(UserMixin, IdMixin, db.Model):
+    """Someone with a Mend account, in one of the two roles."""
+
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint("role IN ('person', 'loved_one')", name="role"),)
+
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(60))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sessions: Mapped[list[UserSession]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def is_person(self) -> bool:
+        return self.role == PERSON
+
+    @property
+    def is_loved_one(self) -> bool:
+        return self.role == LOVED_ONE
+
+    @property
+    def role_label(self) -> str:
+        return ROLES[self.role]
+
+    def __repr__(self) -> str:  # no email or name: repr can end up in logs
+        return f"<User {self.id}>"
+
+
+class UserSession(IdMixin, db.Model):
+    """One signed-in browser; the cookie holds only a random token whose hash is stored here."""
+
+    __tablename__ = "user_sessions"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class PasswordReset(IdMixin, db.Model):
+    """A single-use, expiring password reset token (only its hash is kept)."""
+
+    __tablename__ = "password_resets"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class LoginThrottle(db.Model):
+    """Failed logins per email address, shared by every worker and host through the database.
+
+    Keyed by a hash of the address, known or not, so a locked-out answer
+    never reveals whether an account exists.
+    """
+
+    __tablename__ = "login_throttles"
+
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None]
+
+
+class AuditEvent(IdMixin, db.Model):
+    """A security event on an account. Never holds content: only a kind and a short code."""
+
+    __tablename__ = "audit_events"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    detail: Mapped[str] = mapped_column(sa.String(80), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -1,0 +1,287 @@
+"""Views for accounts: register, log in and out, settings, sessions, password reset."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from recovery import mail
+from recovery.accounts import services
+from recovery.accounts.auth import current_session_id, log_in, log_out
+from recovery.accounts.forms import (
+    EmailChangeForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    RegisterForm,
+    ResetForm,
+    ResetRequestForm,
+)
+from recovery.audit import KINDS
+from recovery.db import db
+from recovery.errors import Refused
+from recovery.extensions import limiter
+from recovery.forms import ButtonForm
+from recovery.security import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+def auth_limit() -> str:
+    return current_app.config["RATELIMIT_AUTH"]
+
+
+def _show_refusal(form, refused: Refused) -> None:
+    """Put a service's refusal beside its field, or at the top of the form."""
+    field = getattr(form, refused.field, None) if refused.field else None
+    if field is not None:
+        field.errors = [*field.errors, refused.message]
+    else:
+        form.form_errors.append(refused.message)
+
+
+def _invalid(template: str, **context):
+    """Show a form again with its errors (422: the request was understood but not accepted)."""
+    return render_template(template, **context), 422
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def register():
+    """Create an account, answering the same whether or not the email is already used."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboards.home"))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+        role = request.args.get("role")
+        if role in ("person", "loved_one"):
+            form.role.data = role
+    next_url = safe_next(request.values.get("next"))
+    if form.validate_on_submit():
+        try:
+            created = services.register(form.display_name.data, form.email.data, form.password.data,
+                                        form.role.data, form.timezone.data)
+        except Refused as refused:
+            _show_refusal(form, refused)
+            return _invalid("accounts/register.html", form=form, next_url=next_url)
+        if created is None:
+            mail.send_mail(services.normalize_email(form.email.data), "Someone tried to sign up to Mend with your email",
+                           "Someone tried to make a new Mend account with this email address.\n"
+                           "If it was you, you already have an account: log in, or reset your password.\n"
+                           "If it wasn't you, you don't need to do anything.")
+        db.session.commit()
+        session["prefill_email"] = services.normalize_email(form.email.data)
+        flash("Thank you. Your account is ready: log in to start. "
+              "If this email already had an account, use that account's password.", "success")
+        return redirect(url_for("accounts.login", next=next_url))
+    if request.method == "POST":
+        return _invalid("accounts/register.html", form=form, next_url=next_url)
+    return render_template("accounts/register.html", form=form, next_url=next_url)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def login():
+    """Log in with email and password."""
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("dashboards.home"))
+    form = LoginForm()
+    if request.method == "GET" and session.get("prefill_email"):
+        form.email.data = session.pop("prefill_email")
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except Refused as refused:
+            db.session.commit()  # keep the failure count
+            form.form_errors.append(refused.message)
+            return _invalid("accounts/login.html", form=form, next_url=next_url)
+        log_in(user)
+        db.session.commit()
+        return redirect(next_url or url_for("dashboards.home"))
+    if request.method == "POST":
+        return _invalid("accounts/login.html", form=form, next_url=next_url)
+    return render_template("accounts/login.html", form=form, next_url=next_url)
+
+
+@bp.post("/logout")
+def logout():
+    """End this session for good: the old cookie will not work again."""
+    form = ButtonForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        from recovery import audit
+
+        audit.record(current_user.id, "logout")
+        log_out()
+        db.session.commit()
+        flash("You're logged out. Take care.", "success")
+    return redirect(url_for("pages.index"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Change name and time zone."""
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, form.display_name.data, form.timezone.data)
+        except Refused as refused:
+            _show_refusal(form, refused)
+            return _invalid("accounts/settings.html", form=form)
+        db.session.commit()
+        flash("Saved.", "success")
+        return redirect(url_for("accounts.settings"))
+    if request.method == "POST":
+        return _invalid("accounts/settings.html", form=form)
+    return render_template("accounts/settings.html", form=form)
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password and log out every other device."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     keep_session_id=current_session_id())
+        except Refused as refused:
+            db.session.rollback()
+            _show_refusal(form, refused)
+            return _invalid("accounts/password.html", form=form)
+        db.session.commit()
+        flash("Your password is changed. Any other devices are now logged out.", "success")
+        return redirect(url_for("accounts.settings"))
+    if request.method == "POST":
+        return _invalid("accounts/password.html", form=form)
+    return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/settings/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    """Change the email address after re-entering the password."""
+    form = EmailChangeForm()
+    if request.method == "GET":
+        form.email.data = current_user.email
+    if form.validate_on_submit():
+        try:
+            services.change_email(current_user, form.password.data, form.email.data)
+        except Refused as refused:
+            db.session.rollback()
+            _show_refusal(form, refused)
+            return _invalid("accounts/email.html", form=form)
+        db.session.commit()
+        flash("Your email address is changed.", "success")
+        return redirect(url_for("accounts.settings"))
+    if request.method == "POST":
+        return _invalid("accounts/email.html", form=form)
+    return render_template("accounts/email.html", form=form)
+
+
+@bp.get("/settings/sessions")
+@login_required
+def sessions():
+    """List the devices logged in to this account."""
+    return render_template("accounts/sessions.html", rows=services.list_sessions(current_user),
+                           current_id=current_session_id(), form=ButtonForm())
+
+
+@bp.post("/settings/sessions/<int:session_id>/revoke")
+@login_required
+def revoke_session(session_id: int):
+    """Log out one device."""
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("accounts.sessions"))
+    try:
+        services.revoke_session(current_user, session_id)
+    except LookupError:
+        from flask import abort
+
+        abort(404)
+    db.session.commit()
+    if session_id == current_session_id():
+        log_out()
+        flash("You're logged out on this device.", "success")
+        return redirect(url_for("pages.index"))
+    flash("That device is logged out.", "success")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.post("/settings/sessions/revoke-others")
+@login_required
+def revoke_other_sessions():
+    """Log out every device but this one."""
+    form = ButtonForm()
+    if form.validate_on_submit():
+        count = services.end_other_sessions(current_user, current_session_id())
+        from recovery import audit
+
+        audit.record(current_user.id, "session.revoke", f"others:{count}")
+        db.session.commit()
+        flash("Every other device is logged out." if count else "No other devices were logged in.", "success")
+    return redirect(url_for("accounts.sessions"))
+
+
+@bp.get("/settings/activity")
+@login_required
+def activity():
+    """Show the account's recent security events."""
+    import sqlalchemy as sa
+
+    from recovery.accounts.models import AuditEvent
+
+    events = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.user_id == current_user.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(100)
+    )
+    return render_template("accounts/activity.html", events=list(events), kinds=KINDS)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset_request():
+    """Ask for a password reset link; the answer never says whether the email has an account."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = services.find_user_by_email(form.email.data)
+        if user is not None and mail.mail_enabled():
+            token = services.create_reset_token(user)
+            link = url_for("accounts.reset", token=token, _external=True)
+            mail.send_mail(user.email, "Reset your Mend password",
+                           f"Hello {user.display_name},\n\nUse this link to choose a new password. "
+                           f"It works once, for one hour:\n\n{link}\n\n"
+                           "If you didn't ask for this, you can ignore this email.")
+        db.session.commit()
+        return render_template("accounts/reset_sent.html", mail_enabled=mail.mail_enabled())
+    if request.method == "POST":
+        return _invalid("accounts/reset_request.html", form=form)
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(auth_limit, methods=["POST"])
+def reset(token: str):
+    """Choose a new password with a single-use link."""
+    if services.find_reset(token) is None:
+        return render_template("accounts/reset_invalid.html"), 404
+    form = ResetForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except Refused as refused:
+            db.session.rollback()
+            form.password.errors = [*form.password.errors, refused.message] if refused.field else []
+            if not refused.field:
+                form.form_errors.append(refused.message)
+            return _invalid("accounts/reset.html", form=form)
+        db.session.commit()
+        session["prefill_email"] = user.email
+        flash("Your password is changed. Please log in with it.", "success")
+        return redirect(url_for("accounts.login"))
+    if request.method == "POST":
+        return _invalid("accounts/reset.html", form=form)
+    return render_template("accounts/reset.html", form=form)

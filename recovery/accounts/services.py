@@ -1,0 +1,330 @@
+"""Account rules: registration, login and throttling, sessions, password changes and resets."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+
+from recovery import audit
+from recovery.accounts.models import (
+    ROLES,
+    LoginThrottle,
+    PasswordReset,
+    User,
+    UserSession,
+)
+from recovery.accounts.passwords import (
+    burn_verify_time,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
+from recovery.db import db, utcnow
+from recovery.errors import Refused
+from recovery.security import hash_token, new_token
+from recovery.timezones import is_valid_timezone
+
+SESSION_PURPOSE = "session"
+RESET_PURPOSE = "password-reset"
+
+
+def normalize_email(email: str) -> str:
+    """Return the form of an email address used for storage and lookup."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """Return the user with this email address, if any."""
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+# --- Registration -------------------------------------------------------------
+
+
+def register(display_name: str, email: str, password: str, role: str, timezone: str) -> User | None:
+    """Create an account; return None, doing the same work, when the email is already used.
+
+    The caller answers the same way in both cases (SECURITY.md 4).
+    """
+    if role not in ROLES:
+        raise Refused("Please choose one of the two roles.", field="role")
+    if not is_valid_timezone(timezone):
+        raise Refused("Please choose a time zone from the list.", field="timezone")
+    problem = password_problem(password, email=email, name=display_name)
+    if problem:
+        raise Refused(problem, field="password")
+    password_hash = hash_password(password)  # hash either way: equal timing
+    if find_user_by_email(email) is not None:
+        return None
+    user = User(
+        display_name=display_name.strip(),
+        email=normalize_email(email),
+        password_hash=password_hash,
+        role=role,
+        timezone=timezone,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(user.id, "account.create")
+    return user
+
+
+# --- Login throttling (SECURITY.md 3) -------------------------------------------
+
+
+def _throttle_key(email: str) -> str:
+    return hashlib.sha256(normalize_email(email).encode()).hexdigest()
+
+
+def _throttle_row(email: str, lock: bool = False) -> LoginThrottle | None:
+    stmt = sa.select(LoginThrottle).where(LoginThrottle.key == _throttle_key(email))
+    if lock:
+        stmt = stmt.with_for_update()
+    return db.session.scalar(stmt)
+
+
+def is_locked(email: str, now: datetime | None = None) -> bool:
+    """Tell whether logins to this email address are paused after repeated failures."""
+    now = now or utcnow()
+    row = _throttle_row(email)
+    return bool(row and row.locked_until and row.locked_until > now)
+
+
+def record_failed_login(email: str, now: datetime | None = None) -> bool:
+    """Count a failed login for this address; return True when it is now locked."""
+    now = now or utcnow()
+    cfg = current_app.config
+    row = _throttle_row(email, lock=True)
+    if row is None:
+        row = LoginThrottle(key=_throttle_key(email), failures=0, window_started_at=now)
+        db.session.add(row)
+    if now - row.window_started_at > cfg["LOGIN_FAILURE_WINDOW"]:
+        row.failures = 0
+        row.window_started_at = now
+    row.failures += 1
+    if row.failures >= cfg["LOGIN_MAX_FAILURES"]:
+        row.locked_until = now + cfg["LOGIN_LOCKOUT"]
+        row.failures = 0
+        row.window_started_at = now
+    db.session.flush()
+    return bool(row.locked_until and row.locked_until > now)
+
+
+def clear_failed_logins(email: str) -> None:
+    """Forget failed logins for this address after a successful one."""
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == _throttle_key(email)))
+
+
+LOGIN_WRONG = "That email and password don't match an account. Please check them and try again."
+LOGIN_LOCKED = (
+    "Too many tries for this email. For safety, logins are paused for a while. "
+    "Please wait 15 minutes, or reset your password."
+)
+
+
+def authenticate(email: str, password: str) -> User:
+    """Return the user for these credentials, or raise Refused with one answer for every wrong case."""
+    now = utcnow()
+    user = find_user_by_email(email)
+    if is_locked(email, now):
+        burn_verify_time(password)
+        raise Refused(LOGIN_LOCKED)
+    if user is None:
+        burn_verify_time(password)
+        record_failed_login(email, now)
+        raise Refused(LOGIN_WRONG)
+    if not verify_password(user.password_hash, password):
+        locked = record_failed_login(email, now)
+        audit.record(user.id, "login.locked" if locked else "login.failed")
+        raise Refused(LOGIN_WRONG)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    clear_failed_logins(email)
+    audit.record(user.id, "login.ok")
+    return user
+
+
+# --- Server-side sessions (SECURITY.md 6) ----------------------------------------
+
+
+def start_session(user: User, user_agent: str = "") -> str:
+    """Create a session row for a fresh login and return the token for the cookie."""
+    token = new_token()
+    db.session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=hash_token(token, SESSION_PURPOSE),
+            user_agent=(user_agent or "")[:200],
+        )
+    )
+    db.session.flush()
+    return token
+
+
+@dataclass
+class LiveSession:
+    """A valid session and its user."""
+
+    row: UserSession
+    user: User
+
+
+def load_session(token: str, now: datetime | None = None) -> LiveSession | None:
+    """Return the live session for a cookie token, ending it if it has timed out."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    now = now or utcnow()
+    cfg = current_app.config
+    row = db.session.scalar(
+        sa.select(UserSession).where(UserSession.token_hash == hash_token(token, SESSION_PURPOSE))
+    )
+    if row is None:
+        return None
+    if (now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
+            or now - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
+        db.session.delete(row)
+        db.session.flush()
+        return None
+    if now - row.last_seen_at >= cfg["SESSION_TOUCH_INTERVAL"]:
+        row.last_seen_at = now
+    return LiveSession(row=row, user=row.user)
+
+
+def end_session(token: str) -> None:
+    """Delete the session row behind a cookie token."""
+    db.session.execute(
+        sa.delete(UserSession).where(UserSession.token_hash == hash_token(token, SESSION_PURPOSE))
+    )
+
+
+def end_other_sessions(user: User, keep_session_id: int | None) -> int:
+    """End every session of a user but one; return how many ended."""
+    stmt = sa.delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_session_id is not None:
+        stmt = stmt.where(UserSession.id != keep_session_id)
+    return db.session.execute(stmt).rowcount or 0
+
+
+def list_sessions(user: User) -> list[UserSession]:
+    """Return the user's sessions, most recently used first."""
+    return list(
+        db.session.scalars(
+            sa.select(UserSession)
+            .where(UserSession.user_id == user.id)
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    )
+
+
+def revoke_session(user: User, session_id: int) -> None:
+    """End one of the user's own sessions; any other id is treated as not found."""
+    row = db.session.scalar(
+        sa.select(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
+    )
+    if row is None:
+        raise LookupError(session_id)
+    db.session.delete(row)
+    audit.record(user.id, "session.revoke")
+
+
+# --- Profile and password --------------------------------------------------------
+
+
+def update_profile(user: User, display_name: str, timezone: str) -> None:
+    """Change the user's name and time zone."""
+    if not is_valid_timezone(timezone):
+        raise Refused("Please choose a time zone from the list.", field="timezone")
+    user.display_name = display_name.strip()
+    user.timezone = timezone
+
+
+def check_password(user: User, password: str) -> None:
+    """Raise Refused unless the password is the user's current one (re-authentication)."""
+    if not verify_password(user.password_hash, password):
+        raise Refused("That isn't your current password.", field="current_password")
+
+
+def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> None:
+    """Set a new password after checking the current one, and end the user's other sessions."""
+    check_password(user, current)
+    set_password(user, new)
+    end_other_sessions(user, keep_session_id)
+    audit.record(user.id, "password.change")
+
+
+def set_password(user: User, new: str) -> None:
+    """Replace a user's password after checking the rules."""
+    problem = password_problem(new, email=user.email, name=user.display_name)
+    if problem:
+        raise Refused(problem, field="new_password")
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+
+
+def change_email(user: User, password: str, new_email: str) -> None:
+    """Move the account to a new email address after re-entering the password."""
+    check_password(user, password)
+    new_email = normalize_email(new_email)
+    if new_email == user.email:
+        return
+    if find_user_by_email(new_email) is not None:
+        raise Refused("That email can't be used. Please choose another.", field="email")
+    user.email = new_email
+    audit.record(user.id, "email.change")
+
+
+# --- Password reset (SECURITY.md 4 and 5) -----------------------------------------
+
+
+def create_reset_token(user: User) -> str:
+    """Make a single-use reset token for a user and return it (only its hash is stored)."""
+    token = new_token()
+    db.session.add(
+        PasswordReset(
+            user_id=user.id,
+            token_hash=hash_token(token, RESET_PURPOSE),
+            expires_at=utcnow() + current_app.config["RESET_TOKEN_LIFETIME"],
+        )
+    )
+    audit.record(user.id, "password.reset_requested")
+    db.session.flush()
+    return token
+
+
+def find_reset(token: str, now: datetime | None = None) -> PasswordReset | None:
+    """Return the unused, unexpired reset row for a token, or None."""
+    if not token or len(token) > 200:
+        return None
+    now = now or utcnow()
+    row = db.session.scalar(
+        sa.select(PasswordReset).where(PasswordReset.token_hash == hash_token(token, RESET_PURPOSE))
+    )
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    return row
+
+
+def reset_password(token: str, new: str) -> User:
+    """Use a reset token to set a new password; ends every session of the account."""
+    row = find_reset(token)
+    if row is None:
+        raise Refused("This reset link has expired or was already used. Please ask for a new one.")
+    user = db.session.get(User, row.user_id)
+    set_password(user, new)
+    now = utcnow()
+    row.used_at = now
+    # Any other outstanding links die with this one.
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    )
+    end_other_sessions(user, None)
+    clear_failed_logins(user.email)
+    audit.record(user.id, "password.reset")
+    return user

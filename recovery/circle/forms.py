@@ -1,0 +1,34 @@
+"""Forms for the circle."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from recovery.circle.models import RELATIONSHIPS
+from recovery.forms import no_control_chars, strip_filter
+
+
+class InviteForm(FlaskForm):
+    """Make an invitation link."""
+
+    relationship = RadioField(
+        "This person is my…",
+        choices=[(k, v.capitalize()) for k, v in RELATIONSHIPS.items()],
+        validators=[InputRequired("Please choose how you are related.")],
+    )
+    invitee_label = StringField(
+        "Who is it for? (optional, only you see this)",
+        [Length(max=60, message="Please keep this to 60 characters or fewer."), no_control_chars],
+        filters=[strip_filter],
+        description="A reminder for you, like “Mum” or “Alex”.",
+    )
+
+
+class SharingForm(FlaskForm):
+    """Choose which of my areas the other person may see."""
+
+    areas = SelectMultipleField("Share with them", choices=[], option_widget=CheckboxInput(),
+                                widget=ListWidget(prefix_label=False), validate_choice=True)

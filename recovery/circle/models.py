@@ -1,0 +1,111 @@
+"""Tables for the circle: invitations, connections, sharing grants and the access log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import relationship as link
+
+from recovery.accounts.models import User
+from recovery.db import IdMixin, db, utcnow
+
+RELATIONSHIPS = {
+    "partner": "partner",
+    "parent": "parent",
+    "child": "child",
+    "sibling": "sibling",
+    "friend": "friend",
+    "other": "someone close",
+}
+# What the relationship looks like from the other side.
+INVERSE = {"parent": "child", "child": "parent"}
+
+ACTIVE = "active"
+PAUSED = "paused"
+ENDED = "ended"
+
+
+def inverse_relationship(relationship_: str) -> str:
+    """Return the same relationship as the other person sees it."""
+    return INVERSE.get(relationship_, relationship_)
+
+
+class Invitation(IdMixin, db.Model):
+    """A single-use link to join someone's circle; only the token's hash is kept."""
+
+    __tablename__ = "invitations"
+
+    inviter_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # What the invitee is to the inviter ("my parent").
+    relationship: Mapped[str] = mapped_column(sa.String(20))
+    # A private reminder for the inviter of who the link is for.
+    invitee_label: Mapped[str] = mapped_column(sa.String(60), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+    # pending, accepted, declined or cancelled (expiry is read from expires_at).
+    status: Mapped[str] = mapped_column(sa.String(20), default="pending")
+
+    inviter: Mapped[User] = link(foreign_keys=[inviter_id])
+
+
+class Connection(IdMixin, db.Model):
+    """A tie between exactly one person in recovery and one loved one."""
+
+    __tablename__ = "connections"
+    __table_args__ = (sa.UniqueConstraint("person_id", "loved_one_id"),)
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    loved_one_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # What the loved one is to the person ("parent": the loved one is the person's parent).
+    relationship: Mapped[str] = mapped_column(sa.String(20))
+    status: Mapped[str] = mapped_column(sa.String(20), default=ACTIVE)
+    paused_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+
+    person: Mapped[User] = link(foreign_keys=[person_id])
+    loved_one: Mapped[User] = link(foreign_keys=[loved_one_id])
+    grants: Mapped[list[ShareGrant]] = link(
+        back_populates="connection", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def other(self, user_id: int) -> User:
+        """Return the other member of the connection."""
+        return self.loved_one if user_id == self.person_id else self.person
+
+    def relationship_for(self, user_id: int) -> str:
+        """Return what the other member is to this user ("your parent")."""
+        if user_id == self.person_id:
+            return self.relationship
+        return inverse_relationship(self.relationship)
+
+
+class ShareGrant(IdMixin, db.Model):
+    """The owner lets the other member of one connection see one of the owner's areas."""
+
+    __tablename__ = "share_grants"
+    __table_args__ = (sa.UniqueConstraint("connection_id", "owner_id", "area"),)
+
+    connection_id: Mapped[int] = mapped_column(sa.ForeignKey("connections.id", ondelete="CASCADE"))
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    area: Mapped[str] = mapped_column(sa.String(20))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    connection: Mapped[Connection] = link(back_populates="grants")
+
+
+class AccessLogEntry(IdMixin, db.Model):
+    """Someone in the owner's circle opened one of the owner's shared areas."""
+
+    __tablename__ = "access_log"
+
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    viewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    area: Mapped[str] = mapped_column(sa.String(20))
+    viewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    viewer: Mapped[User | None] = link(foreign_keys=[viewer_id])

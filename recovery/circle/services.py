@@ -1,0 +1,277 @@
+"""Circle rules: invitations, connections, sharing grants and the access log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from recovery import audit
+from recovery.accounts.models import PERSON, User
+from recovery.circle.models import (
+    ACTIVE,
+    ENDED,
+    PAUSED,
+    RELATIONSHIPS,
+    AccessLogEntry,
+    Connection,
+    Invitation,
+    ShareGrant,
+    inverse_relationship,
+)
+from recovery.circle.permissions import AREAS, areas_for_role
+from recovery.db import db, utcnow
+from recovery.errors import Refused
+from recovery.security import hash_token, new_token
+
+INVITE_PURPOSE = "invitation"
+
+
+# --- Invitations -------------------------------------------------------------------
+
+
+def create_invitation(inviter: User, relationship: str, invitee_label: str = "") -> tuple[Invitation, str]:
+    """Make a single-use invitation link; return the row and the token (shown once, stored hashed)."""
+    if relationship not in RELATIONSHIPS:
+        raise Refused("Please choose how you are related.", field="relationship")
+    token = new_token()
+    invitation = Invitation(
+        inviter_id=inviter.id,
+        relationship=relationship,
+        invitee_label=invitee_label.strip(),
+        token_hash=hash_token(token, INVITE_PURPOSE),
+        expires_at=utcnow() + current_app.config["INVITATION_LIFETIME"],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    audit.record(inviter.id, "invite.create")
+    return invitation, token
+
+
+def find_invitation(token: str) -> Invitation | None:
+    """Return the invitation behind a token, whatever its state, or None."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    return db.session.scalar(
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token, INVITE_PURPOSE))
+    )
+
+
+def invitation_problem(invitation: Invitation | None, user: User | None, now: datetime | None = None) -> str | None:
+    """Return why this invitation can't be answered (by this user), or None when it can."""
+    now = now or utcnow()
+    if invitation is None:
+        return "This invitation link isn't valid. Please ask for a new one."
+    if invitation.status != "pending":
+        return "This invitation link was already used or cancelled. Please ask for a new one."
+    if invitation.expires_at <= now:
+        return "This invitation link has expired (links last 7 days). Please ask for a new one."
+    if user is None:
+        return None
+    if user.id == invitation.inviter_id:
+        return "This is your own invitation link. Send it to the person you want to connect with."
+    if user.role == invitation.inviter.role:
+        both = "people in recovery" if user.role == PERSON else "loved ones"
+        return (f"You and {invitation.inviter.display_name} are both {both}. "
+                "A connection joins one person in recovery with one loved one.")
+    person_id, loved_one_id = _pair(invitation.inviter, user)
+    existing = db.session.scalar(
+        sa.select(Connection).where(Connection.person_id == person_id, Connection.loved_one_id == loved_one_id)
+    )
+    if existing is not None and existing.status != ENDED:
+        return f"You are already connected with {invitation.inviter.display_name}."
+    return None
+
+
+def _pair(a: User, b: User) -> tuple[int, int]:
+    return (a.id, b.id) if a.role == PERSON else (b.id, a.id)
+
+
+def accept_invitation(token: str, user: User) -> Connection:
+    """Join the inviter's circle; a connection that had ended is started afresh, with nothing shared."""
+    invitation = find_invitation(token)
+    problem = invitation_problem(invitation, user)
+    if problem:
+        raise Refused(problem)
+    inviter = invitation.inviter
+    person_id, loved_one_id = _pair(inviter, user)
+    # Store what the loved one is to the person; the inviter named what the invitee is to them.
+    if inviter.id == person_id:
+        rel = invitation.relationship
+    else:
+        rel = inverse_relationship(invitation.relationship)
+    connection = db.session.scalar(
+        sa.select(Connection).where(Connection.person_id == person_id, Connection.loved_one_id == loved_one_id)
+    )
+    now = utcnow()
+    if connection is None:
+        connection = Connection(person_id=person_id, loved_one_id=loved_one_id, relationship=rel)
+        db.session.add(connection)
+    else:  # reconnecting after an ended connection
+        connection.relationship = rel
+        connection.status = ACTIVE
+        connection.paused_by_id = None
+        connection.ended_at = None
+        connection.created_at = now
+    invitation.status = "accepted"
+    invitation.responded_at = now
+    db.session.flush()
+    audit.record(user.id, "connection.create", f"connection:{connection.id}")
+    audit.record(inviter.id, "connection.create", f"connection:{connection.id}")
+    return connection
+
+
+def decline_invitation(token: str, user: User) -> None:
+    """Say no to an invitation; the link stops working."""
+    invitation = find_invitation(token)
+    if invitation is None or invitation.status != "pending" or invitation.inviter_id == user.id:
+        raise Refused("This invitation link isn't valid any more.")
+    invitation.status = "declined"
+    invitation.responded_at = utcnow()
+
+
+def cancel_invitation(inviter: User, invitation_id: int) -> None:
+    """Cancel one of the user's own pending invitations; others' are not found."""
+    invitation = db.session.scalar(
+        sa.select(Invitation).where(Invitation.id == invitation_id, Invitation.inviter_id == inviter.id)
+    )
+    if invitation is None:
+        raise LookupError(invitation_id)
+    if invitation.status != "pending":
+        raise Refused("That invitation was already answered or cancelled.")
+    invitation.status = "cancelled"
+    invitation.responded_at = utcnow()
+    audit.record(inviter.id, "invite.cancel")
+
+
+def pending_invitations(user: User) -> list[Invitation]:
+    """Return the user's invitations still waiting for an answer."""
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.inviter_id == user.id, Invitation.status == "pending",
+                   Invitation.expires_at > utcnow())
+            .order_by(Invitation.created_at.desc())
+        )
+    )
+
+
+# --- Connections -------------------------------------------------------------------
+
+
+def connections_of(user: User, include_ended: bool = False) -> list[Connection]:
+    """Return the user's connections with both people and all grants loaded."""
+    stmt = (
+        sa.select(Connection)
+        .where(sa.or_(Connection.person_id == user.id, Connection.loved_one_id == user.id))
+        .options(
+            selectinload(Connection.person),
+            selectinload(Connection.loved_one),
+            selectinload(Connection.grants),
+        )
+        .order_by(Connection.created_at)
+    )
+    if not include_ended:
+        stmt = stmt.where(Connection.status != ENDED)
+    return list(db.session.scalars(stmt))
+
+
+def pause_connection(user: User, connection: Connection) -> None:
+    """Pause a connection: nothing is shared while paused, and choices are kept for later."""
+    if connection.status != ACTIVE:
+        raise Refused("Only an active connection can be paused.")
+    connection.status = PAUSED
+    connection.paused_by_id = user.id
+    audit.record(user.id, "connection.pause", f"connection:{connection.id}")
+
+
+def resume_connection(user: User, connection: Connection) -> None:
+    """Resume a paused connection; only the person who paused it can."""
+    if connection.status != PAUSED:
+        raise Refused("This connection isn't paused.")
+    if connection.paused_by_id not in (None, user.id):
+        raise Refused(f"{connection.other(user.id).display_name} paused this connection. "
+                      "Only they can resume it.")
+    connection.status = ACTIVE
+    connection.paused_by_id = None
+    audit.record(user.id, "connection.resume", f"connection:{connection.id}")
+
+
+def end_connection(user: User, connection: Connection) -> None:
+    """End a connection and remove all sharing in it at once, both ways."""
+    if connection.status == ENDED:
+        raise Refused("This connection has already ended.")
+    for grant in list(connection.grants):
+        db.session.delete(grant)
+    connection.status = ENDED
+    connection.paused_by_id = None
+    connection.ended_at = utcnow()
+    audit.record(user.id, "connection.end", f"connection:{connection.id}")
+    audit.record(connection.other(user.id).id, "connection.end", f"connection:{connection.id}")
+
+
+# --- Sharing -------------------------------------------------------------------------
+
+
+def shared_areas(connection: Connection, owner_id: int) -> set[str]:
+    """Return the areas the owner shares in this connection."""
+    return {g.area for g in connection.grants if g.owner_id == owner_id}
+
+
+def set_sharing(owner: User, connection: Connection, wanted: set[str]) -> tuple[set[str], set[str]]:
+    """Make the owner's grants in this connection exactly `wanted`; return (added, removed)."""
+    allowed = {a.key for a in areas_for_role(owner.role)}
+    unknown = wanted - allowed
+    if unknown:
+        raise Refused("Please choose only from the areas listed.")
+    if connection.status == ENDED:
+        raise Refused("This connection has ended, so nothing can be shared in it.")
+    current = {g.area: g for g in connection.grants if g.owner_id == owner.id}
+    added = wanted - current.keys()
+    removed = current.keys() - wanted
+    for area in sorted(added):
+        connection.grants.append(ShareGrant(owner_id=owner.id, area=area))
+        audit.record(owner.id, "share.grant", f"{area} connection:{connection.id}")
+    for area in sorted(removed):
+        connection.grants.remove(current[area])
+        audit.record(owner.id, "share.revoke", f"{area} connection:{connection.id}")
+    db.session.flush()
+    return added, removed
+
+
+def areas_shared_with(viewer: User, connection: Connection) -> list[str]:
+    """Return the areas the other member shares with the viewer now (none unless active)."""
+    if connection.status != ACTIVE:
+        return []
+    other = connection.other(viewer.id)
+    keys = shared_areas(connection, other.id)
+    return [k for k in AREAS if k in keys]
+
+
+@dataclass
+class AccessRow:
+    """One line of the owner's access log."""
+
+    viewer_name: str
+    area_label: str
+    viewed_at: datetime
+
+
+def access_log(owner: User, limit: int = 50) -> list[AccessRow]:
+    """Return who in the owner's circle viewed which of the owner's areas, newest first."""
+    rows = db.session.execute(
+        sa.select(AccessLogEntry.area, AccessLogEntry.viewed_at, User.display_name)
+        .outerjoin(User, User.id == AccessLogEntry.viewer_id)
+        .where(AccessLogEntry.owner_id == owner.id)
+        .order_by(AccessLogEntry.viewed_at.desc())
+        .limit(limit)
+    )
+    return [
+        AccessRow(viewer_name=name or "Someone who has left Mend",
+                  area_label=AREAS[area].label if area in AREAS else area,
+                  viewed_at=viewed_at)
+        for area, viewed_at, name in rows
+    ]

@@ -1,0 +1,79 @@
+"""Configuration defaults for Mend; later layers override these."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+# Secret keys that must never run in production.
+KNOWN_BAD_SECRET_KEYS = frozenset({"", "dev", "change-me", "changeme", "secret", "test", "development"})
+
+
+class Defaults:
+    """Defaults in code: the first configuration layer."""
+
+    # Set to True (MEND_PRODUCTION=1) on a real server; it refuses unsafe settings.
+    PRODUCTION = False
+    SECRET_KEY: str | None = None
+    # None means "SQLite in the instance folder"; DATABASE_URL overrides it.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+    # Cookies (SECURITY.md 7). Secure cookies need https: on by default in production.
+    SESSION_COOKIE_NAME = "mend_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE: bool | None = None  # None: follow PRODUCTION
+    PREFERRED_URL_SCHEME = "http"
+    # Behind a reverse proxy: how many proxies to trust for X-Forwarded-*. 0 trusts none.
+    PROXY_FIX_HOPS = 0
+
+    # Server-side sessions (SECURITY.md 6).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+    # How often a session's "last seen" time is written (saves a write per request).
+    SESSION_TOUCH_INTERVAL = timedelta(seconds=60)
+
+    # Passwords (SECURITY.md 1, 2). argon2id parameters (argon2-cffi's RFC 9106 low-memory profile).
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_MAX_LENGTH = 128
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST_KIB = 65_536
+    ARGON2_PARALLELISM = 4
+
+    # Login throttling (SECURITY.md 3): per-account counter in the database...
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    LOGIN_LOCKOUT = timedelta(minutes=15)
+    # ... plus Flask-Limiter per address. "memory://" suits one process;
+    # use "redis://host:6379" when running several workers or hosts.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_AUTH = "10 per minute;50 per hour"
+
+    # Tokens.
+    INVITATION_LIFETIME = timedelta(days=7)
+    RESET_TOKEN_LIFETIME = timedelta(hours=1)
+
+    # Email. With no MAIL_SERVER, no email is sent and operators use the CLI
+    # (`flask --app app reset-link EMAIL`).
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Mend <mend@localhost>"
+    # "smtp" sends through MAIL_SERVER; "outbox" keeps messages in memory (tests).
+    MAIL_BACKEND = "smtp"
+
+    # Help shown on every page. See recovery/helplines.py for the countries offered.
+    HELP_COUNTRY = "US"
+    # Where the quick-exit button goes: a neutral page on another site.
+    QUICK_EXIT_URL = "https://www.weather.gov/"
+    DEFAULT_TIMEZONE = "UTC"
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 1 * 1024 * 1024
+    TEMPLATES_AUTO_RELOAD = False

@@ -1,0 +1,53 @@
+"""The guided path on each dashboard: a few steps per role that tick themselves off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from recovery.accounts.models import LOVED_ONE, PERSON, User
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step on a role's path."""
+
+    key: str
+    title: str
+    why: str
+    endpoint: str
+    roles: frozenset[str]
+    is_done: Callable[[User, dict], bool]
+
+
+@dataclass(frozen=True)
+class StepState:
+    """A step with whether this user has done it."""
+
+    step: Step
+    done: bool
+
+
+# Features add their first step here as they land.
+STEPS: list[Step] = [
+    Step(
+        "connect", "Connect with someone",
+        "Mend works best with two people. Invite a loved one, or accept their invitation.",
+        "circle.invite", frozenset({PERSON}), lambda user, facts: facts["connections"] > 0,
+    ),
+    Step(
+        "connect", "Connect with the person you support",
+        "Invite them, or open the link they sent you. You stay in charge of what you share.",
+        "circle.invite", frozenset({LOVED_ONE}), lambda user, facts: facts["connections"] > 0,
+    ),
+    Step(
+        "share", "Choose what to share",
+        "Nothing is shared until you say so. Share one area to start; you can stop any time.",
+        "circle.index", frozenset({PERSON, LOVED_ONE}), lambda user, facts: facts["my_grants"] > 0,
+    ),
+]
+
+
+def path_for(user: User, facts: dict) -> list[StepState]:
+    """Return this user's path, each step marked done or not."""
+    return [StepState(s, bool(s.is_done(user, facts))) for s in STEPS if user.role in s.roles]

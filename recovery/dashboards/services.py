@@ -1,0 +1,59 @@
+"""What each role's dashboard shows, loaded in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from recovery.accounts.models import User
+from recovery.circle import services as circle
+from recovery.circle.models import ACTIVE, Connection
+from recovery.dashboards.path import StepState, path_for
+
+
+@dataclass
+class CircleCard:
+    """One connection as a dashboard shows it."""
+
+    connection: Connection
+    other: User
+    relationship: str
+    they_share: list[str]
+    i_share: list[str]
+
+
+@dataclass
+class Dashboard:
+    """Everything a dashboard page needs."""
+
+    path: list[StepState]
+    cards: list[CircleCard]
+    pending_invitations: int
+
+    @property
+    def path_done(self) -> bool:
+        return all(s.done for s in self.path)
+
+    @property
+    def next_step(self) -> StepState | None:
+        return next((s for s in self.path if not s.done), None)
+
+
+def dashboard_for(user: User) -> Dashboard:
+    """Build the dashboard of either role."""
+    connections = circle.connections_of(user)
+    cards = [
+        CircleCard(
+            connection=c,
+            other=c.other(user.id),
+            relationship=c.relationship_for(user.id),
+            they_share=circle.areas_shared_with(user, c),
+            i_share=sorted(circle.shared_areas(c, user.id)) if c.status == ACTIVE else [],
+        )
+        for c in connections
+    ]
+    facts = {
+        "connections": len(connections),
+        "my_grants": sum(len(circle.shared_areas(c, user.id)) for c in connections),
+    }
+    return Dashboard(path=path_for(user, facts), cards=cards,
+                     pending_invitations=len(circle.pending_invitations(user)))

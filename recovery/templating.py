@@ -1,0 +1,35 @@
+"""Template globals and filters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app
+from flask_login import current_user
+
+from recovery.helplines import FINDER, emergency_number, helplines
+from recovery.timezones import to_local
+
+
+def localtime(instant: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") -> str:
+    """Show an instant in the signed-in user's time zone."""
+    if instant is None:
+        return ""
+    tz = current_user.timezone if current_user.is_authenticated else current_app.config["DEFAULT_TIMEZONE"]
+    return to_local(instant, tz).strftime(fmt).replace("AM", "am").replace("PM", "pm")
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and the values every page can use."""
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def globals_():
+        return {
+            "helplines": helplines(),
+            "help_finder": FINDER,
+            "emergency_number": emergency_number(),
+            "quick_exit_url": app.config["QUICK_EXIT_URL"],
+        }
