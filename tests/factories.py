@@ -1,0 +1,46 @@
+"""Callable factories for tests: real rows made through the services where it matters."""
+
+from __future__ import annotations
+
+import itertools
+
+from recovery.accounts.models import LOVED_ONE, PERSON, User
+from recovery.accounts.passwords import hash_password
+from recovery.circle import services as circle
+from recovery.circle.models import Connection
+from recovery.db import db
+
+PASSWORD = "a long and private passphrase"
+_counter = itertools.count(1)
+
+
+def make_user(role: str = PERSON, name: str | None = None, email: str | None = None,
+              timezone: str = "UTC", password: str = PASSWORD) -> User:
+    """Create and commit a user."""
+    n = next(_counter)
+    user = User(
+        display_name=name or f"{'Person' if role == PERSON else 'Loved'} {n}",
+        email=(email or f"user{n}@example.org").lower(),
+        role=role,
+        timezone=timezone,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_connection(a: User | None = None, b: User | None = None, relationship: str = "partner",
+                    share: set[str] | frozenset[str] = frozenset(),
+                    loved_one_shares: set[str] | frozenset[str] = frozenset()) -> Connection:
+    """Connect a person in recovery (a) and a loved one (b) by invitation; `share` is what the person shares."""
+    person = a or make_user(PERSON)
+    loved = b or make_user(LOVED_ONE)
+    _, token = circle.create_invitation(person, relationship)
+    connection = circle.accept_invitation(token, loved)
+    if share:
+        circle.set_sharing(person, connection, set(share))
+    if loved_one_shares:
+        circle.set_sharing(loved, connection, set(loved_one_shares))
+    db.session.commit()
+    return connection
