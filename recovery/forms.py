@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from recovery.timezones import timezone_names
@@ -11,6 +12,11 @@ from recovery.timezones import timezone_names
 
 class ButtonForm(FlaskForm):
     """An empty form for plain buttons: it carries only the CSRF token."""
+
+
+def choice_list(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip_filter(value):
@@ -22,7 +28,7 @@ class TimezoneField(SelectField):
     """A choice from the IANA time zone list."""
 
     def __init__(self, label="Time zone", **kwargs):
-        super().__init__(label, choices=[(n, n.replace("_", " ")) for n in timezone_names()],
+        super().__init__(label, choices=choice_list((n, n.replace("_", " ")) for n in timezone_names()),
                          validate_choice=False, **kwargs)
 
     def pre_validate(self, form):

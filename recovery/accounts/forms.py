@@ -7,7 +7,7 @@ from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from recovery.accounts.models import ROLES
-from recovery.forms import TimezoneField, no_control_chars, strip_filter
+from recovery.forms import TimezoneField, choice_list, no_control_chars, strip_filter
 
 NAME = [InputRequired("Please tell us what to call you."),
         Length(max=60, message="Please keep your name to 60 characters or fewer."), no_control_chars]
@@ -27,7 +27,7 @@ class RegisterForm(FlaskForm):
                                description="A first name or nickname is fine. People you connect with will see it.")
     email = EmailField("Email", EMAIL, filters=[strip_filter],
                        description="Used to log in and to reset your password. Never shown to anyone.")
-    role = RadioField("I am…", choices=list(ROLES.items()),
+    role = RadioField("I am…", choices=choice_list(ROLES.items()),
                       validators=[InputRequired("Please choose one.")])
     timezone = TimezoneField(description="So 'today' in Mend matches your day.")
     password = PasswordField("Password", NEW_PASSWORD,

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from recovery.circle.models import RELATIONSHIPS
-from recovery.forms import no_control_chars, strip_filter
+from recovery.forms import choice_list, no_control_chars, strip_filter
 
 
 class InviteForm(FlaskForm):
@@ -16,7 +16,7 @@ class InviteForm(FlaskForm):
 
     relationship = RadioField(
         "This person is my…",
-        choices=[(k, v.capitalize()) for k, v in RELATIONSHIPS.items()],
+        choices=choice_list((k, v.capitalize()) for k, v in RELATIONSHIPS.items()),
         validators=[InputRequired("Please choose how you are related.")],
     )
     invitee_label = StringField(

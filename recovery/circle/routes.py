@@ -12,14 +12,14 @@ from recovery.circle.permissions import AREAS, areas_for_role, connection_for_me
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm
+from recovery.forms import ButtonForm, choice_list
 
 bp = Blueprint("circle", __name__, url_prefix="/circle")
 
 
 def _sharing_form(connection) -> SharingForm:
     form = SharingForm(prefix=f"c{connection.id}")
-    form.areas.choices = [(a.key, a.label) for a in areas_for_role(current_user.role)]
+    form.areas.choices = choice_list((a.key, a.label) for a in areas_for_role(current_user.role))
     return form
 
 
