@@ -24,8 +24,8 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("No account uses that email address.")
         token = services.create_reset_token(user)
         db.session.commit()
-        with current_app.test_request_context(base_url=base_url):
-            link = url_for("accounts.reset", token=token, _external=True)
+        with current_app.test_request_context():
+            link = base_url.rstrip("/") + url_for("accounts.reset", token=token)
         hours = current_app.config["RESET_TOKEN_LIFETIME"].total_seconds() / 3600
         click.echo(f"Give this link to {user.display_name} privately. It works once, for {hours:g} hour(s):")
         click.echo(link)

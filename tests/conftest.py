@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from recovery import create_app, normalize_database_url
 from recovery.db import db
@@ -38,6 +39,20 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+class FreshContextClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    Tests hold an app context for direct database work; without this, requests would
+    share its `g` (and Flask-Login's cached user) and its database session. The test's
+    own transaction is committed first so that SQLite's write lock is free.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def _make_app(url: str, instance: Path, **overrides):
     config = {
         "TESTING": True,
@@ -55,7 +70,9 @@ def _make_app(url: str, instance: Path, **overrides):
     config.update(overrides)
     os.environ["MEND_INSTANCE_PATH"] = str(instance)
     try:
-        return create_app(config)
+        app = create_app(config)
+        app.test_client_class = FreshContextClient
+        return app
     finally:
         os.environ.pop("MEND_INSTANCE_PATH", None)
 

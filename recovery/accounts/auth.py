@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from recovery.accounts import services
 from recovery.accounts.models import User
-from recovery.extensions import login_manager
+from recovery.extensions import db, login_manager
 
 SESSION_KEY = "sid"
 
@@ -24,7 +24,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        live = services.load_session(session.get(SESSION_KEY, ""))
+        live, changed = services.check_session(session.get(SESSION_KEY, ""))
+        if changed:
+            # Session housekeeping is saved at once, apart from the request's own work.
+            db.session.commit()
         if live is None or str(live.user.id) != str(user_id):
             session.clear()
             return None

@@ -174,25 +174,35 @@ class LiveSession:
     user: User
 
 
-def load_session(token: str, now: datetime | None = None) -> LiveSession | None:
-    """Return the live session for a cookie token, ending it if it has timed out."""
+def check_session(token: str, now: datetime | None = None) -> tuple[LiveSession | None, bool]:
+    """Return the live session for a cookie token and whether a row was changed.
+
+    A timed-out session is deleted; a live one has its "last seen" time moved on,
+    at most once per SESSION_TOUCH_INTERVAL to save writes.
+    """
     if not token or not isinstance(token, str) or len(token) > 200:
-        return None
+        return None, False
     now = now or utcnow()
     cfg = current_app.config
     row = db.session.scalar(
         sa.select(UserSession).where(UserSession.token_hash == hash_token(token, SESSION_PURPOSE))
     )
     if row is None:
-        return None
+        return None, False
     if (now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
             or now - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
         db.session.delete(row)
         db.session.flush()
-        return None
+        return None, True
     if now - row.last_seen_at >= cfg["SESSION_TOUCH_INTERVAL"]:
         row.last_seen_at = now
-    return LiveSession(row=row, user=row.user)
+        return LiveSession(row=row, user=row.user), True
+    return LiveSession(row=row, user=row.user), False
+
+
+def load_session(token: str, now: datetime | None = None) -> LiveSession | None:
+    """Return the live session for a cookie token, ending it if it has timed out."""
+    return check_session(token, now)[0]
 
 
 def end_session(token: str) -> None:
