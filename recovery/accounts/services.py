@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from flask import current_app
 
 from recovery import audit
@@ -96,13 +98,28 @@ def is_locked(email: str, now: datetime | None = None) -> bool:
 
 
 def record_failed_login(email: str, now: datetime | None = None) -> bool:
-    """Count a failed login for this address; return True when it is now locked."""
+    """Count a failed login for this address; return True when it is now locked.
+
+    Safe under concurrent workers: the row is created with an upsert and then
+    locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE already holds SQLite's lock).
+    """
     now = now or utcnow()
     cfg = current_app.config
+    key = _throttle_key(email)
+    dialect = db.session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        db.session.execute(
+            insert(LoginThrottle)
+            .values(key=key, failures=0, window_started_at=now)
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
     row = _throttle_row(email, lock=True)
-    if row is None:
-        row = LoginThrottle(key=_throttle_key(email), failures=0, window_started_at=now)
+    if row is None:  # another database: plain insert
+        row = LoginThrottle(key=key, failures=0, window_started_at=now)
         db.session.add(row)
+    else:
+        db.session.refresh(row)
     if now - row.window_started_at > cfg["LOGIN_FAILURE_WINDOW"]:
         row.failures = 0
         row.window_started_at = now
