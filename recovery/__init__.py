@@ -91,7 +91,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _init_templates(app)
 
-    from recovery import cli, errors, security
+    from recovery import cli, errors, logs, security
+
+    logs.install()
 
     errors.init_app(app)
     security.init_app(app)

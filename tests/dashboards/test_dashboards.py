@@ -1,0 +1,100 @@
+"""The two role dashboards and the guided path."""
+
+import sqlalchemy as sa
+
+from recovery.accounts.models import User
+from recovery.circle.models import Connection, ShareGrant
+from recovery.dashboards.services import dashboard_for
+from recovery.db import db
+
+
+def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection, as_user):
+    """The person's path starts at 'connect', then 'share', and ticks each step when done."""
+    person = make_user("person", name="Jordan")
+    client = as_user(person)
+    page = client.get("/home").get_data(as_text=True)
+    assert "Your path" in page and "Connect with someone" in page and "No loved ones connected yet" in page
+    dash = dashboard_for(person)
+    assert [s.done for s in dash.path] == [False, False] and dash.next_step.step.key == "connect"
+    connection = make_connection(person, make_user("loved_one", name="Sam"))
+    assert [s.done for s in dashboard_for(person).path] == [True, False]
+    client.post(f"/circle/{connection.id}/sharing", data={f"c{connection.id}-areas": ["tracker"]})
+    dash = dashboard_for(person)
+    assert all(s.done for s in dash.path) and dash.next_step is None
+    page = client.get("/home").get_data(as_text=True)
+    assert "Sam" in page and "You share: Consistency tracker" in page
+
+
+def test_loved_one_dashboard_shows_what_each_person_shares(app, make_user, make_connection, as_user):
+    """A loved one sees each person they support and links to exactly the shared areas."""
+    loved = make_user("loved_one", name="Sam")
+    jordan = make_user("person", name="Jordan")
+    alex = make_user("person", name="Alex")
+    c1 = make_connection(jordan, loved, share={"tracker", "milestones"})
+    make_connection(alex, loved)
+    page = as_user(loved).get("/home").get_data(as_text=True)
+    assert "The people you support" in page and "Jordan" in page and "Alex" in page
+    assert f"/circle/{c1.id}/tracker" in page and f"/circle/{c1.id}/milestones" in page
+    assert "Shares nothing with you yet" in page
+    assert "Looking after yourself" in page
+
+
+def test_dashboard_hides_sharing_of_paused_connections(app, make_user, make_connection, as_user):
+    """A paused connection shows as paused with no links into shared areas."""
+    loved = make_user("loved_one")
+    connection = make_connection(make_user("person"), loved, share={"tracker"})
+    client = as_user(loved)
+    client.post(f"/circle/{connection.id}/pause")
+    page = client.get("/home").get_data(as_text=True)
+    assert "Paused" in page and f"/circle/{connection.id}/tracker" not in page
+
+
+def test_dashboard_query_count_does_not_grow_with_circle_size(app, make_user, make_connection):
+    """The dashboard loads in a fixed number of queries, however many connections there are."""
+    person = make_user("person")
+
+    def count_queries():
+        statements = []
+
+        def capture(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        sa.event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            db.session.expire_all()
+            dashboard_for(db.session.get(User, person.id))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", capture)
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    make_connection(person, share={"tracker"})
+    one = count_queries()
+    for _ in range(5):
+        make_connection(person, share={"tracker", "amends"})
+    assert count_queries() == one
+
+
+def test_demo_command_creates_the_demo_circle(app):
+    """`flask demo` makes one person and two loved ones with different sharing, and can run twice."""
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["demo"])
+        assert result.exit_code == 0, result.output
+    assert "jordan@demo.mend.example" in result.output and "Password" in result.output
+    users = {u.display_name: u for u in db.session.scalars(sa.select(User))}
+    assert set(users) == {"Jordan", "Sam", "Pat"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Connection)) == 2
+    shared = {}
+    for grant in db.session.scalars(sa.select(ShareGrant)):
+        connection = db.session.get(Connection, grant.connection_id)
+        shared.setdefault((grant.owner_id, connection.loved_one_id), set()).add(grant.area)
+    jordan = users["Jordan"]
+    assert shared[(jordan.id, users["Sam"].id)] != shared[(jordan.id, users["Pat"].id)]
+
+
+def test_demo_refuses_production(make_app):
+    """The demo never runs on a production server."""
+    app = make_app(PRODUCTION=True)
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["demo"])
+        assert result.exit_code != 0 and "production" in result.output
