@@ -151,7 +151,7 @@ def update_sharing(connection_id: int):
         if removed:
             parts.append("no longer sees " + ", ".join(AREAS[a].label.lower() for a in sorted(removed)))
         flash(f"Saved. {other} " + " and ".join(parts) + ".", "success")
-    return redirect(url_for("circle.index") + f"#connection-{connection.id}")
+    return redirect(url_for("circle.index"))
 
 
 @bp.post("/<int:connection_id>/<action>")
