@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from recovery.accounts.models import User
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
+from recovery.circle.permissions import AREAS
 from recovery.dashboards.path import StepState, path_for
 
 
@@ -38,6 +39,10 @@ class Dashboard:
         return next((s for s in self.path if not s.done), None)
 
 
+def _in_area_order(keys: set[str]) -> list[str]:
+    return [k for k in AREAS if k in keys]
+
+
 def dashboard_for(user: User) -> Dashboard:
     """Build the dashboard of either role."""
     connections = circle.connections_of(user)
@@ -47,7 +52,7 @@ def dashboard_for(user: User) -> Dashboard:
             other=c.other(user.id),
             relationship=c.relationship_for(user.id),
             they_share=circle.areas_shared_with(user, c),
-            i_share=sorted(circle.shared_areas(c, user.id)) if c.status == ACTIVE else [],
+            i_share=_in_area_order(circle.shared_areas(c, user.id)) if c.status == ACTIVE else [],
         )
         for c in connections
     ]

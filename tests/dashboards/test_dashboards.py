@@ -22,7 +22,7 @@ def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection,
     dash = dashboard_for(person)
     assert all(s.done for s in dash.path) and dash.next_step is None
     page = client.get("/home").get_data(as_text=True)
-    assert "Sam" in page and "You share: Consistency tracker" in page
+    assert "Sam" in page and "You share: Consistency tracker." in page
 
 
 def test_loved_one_dashboard_shows_what_each_person_shares(app, make_user, make_connection, as_user):

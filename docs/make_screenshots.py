@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Regenerate the README screenshots from the demo circle.
+
+Usage (after `python3 manage.py start` has set up .venv once):
+    .venv/bin/python docs/make_screenshots.py
+
+Needs Debian's Chromium (`apt-get install -y chromium`) and the `playwright` package
+from requirements-dev.txt; never `playwright install`. Starts its own server on a free
+local port with a throwaway database, so your own data is never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "docs" / "screenshots"
+FLASK = Path(sys.executable).with_name("flask")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+PASSWORD = "demo circle of trust"
+
+# (file name, who, path, width, height)
+SHOTS = [
+    ("welcome", None, "/", 1280, 800),
+    ("person-home", "jordan", "/home", 1280, 800),
+    ("person-circle", "jordan", "/circle/", 1280, 800),
+    ("loved-one-home", "sam", "/home", 1280, 800),
+    ("loved-one-circle-phone", "sam", "/circle/", 360, 740),
+    ("person-home-phone", "jordan", "/home", 360, 740),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as instance:
+        env = {**os.environ, "MEND_INSTANCE_PATH": instance}
+        env.pop("DATABASE_URL", None)
+        run = lambda *args: subprocess.run([str(FLASK), "--app", "app", *args], cwd=ROOT, env=env,  # noqa: E731
+                                           check=True, capture_output=True)
+        run("db", "upgrade")
+        run("demo", "--password", PASSWORD)
+        port = free_port()
+        server = subprocess.Popen([str(FLASK), "--app", "app", "run", "--port", str(port)], cwd=ROOT, env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(50):
+                try:
+                    urllib.request.urlopen(base + "/login", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+                for name, who, path, width, height in SHOTS:
+                    context = browser.new_context(viewport={"width": width, "height": height},
+                                                  timezone_id="America/New_York")
+                    page = context.new_page()
+                    if who:
+                        page.goto(base + "/login")
+                        page.fill("#email", f"{who}@demo.mend.example")
+                        page.fill("#password", PASSWORD)
+                        page.click("form:has(#password) button[type=submit]")
+                        page.wait_for_url(base + "/home")
+                    page.goto(base + path)
+                    page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+                    print(f"docs/screenshots/{name}.png")
+                    context.close()
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
