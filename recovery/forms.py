@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from recovery.timezones import timezone_names
 
@@ -28,6 +28,7 @@ class TimezoneField(SelectField):
     """A choice from the IANA time zone list."""
 
     def __init__(self, label="Time zone", **kwargs):
+        kwargs.setdefault("validators", [InputRequired("Please choose a time zone from the list.")])
         super().__init__(label, choices=choice_list((n, n.replace("_", " ")) for n in timezone_names()),
                          validate_choice=False, **kwargs)
 
