@@ -41,3 +41,37 @@ def no_control_chars(form, field):
     """Refuse invisible control characters in single-line text."""
     if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
         raise ValidationError("Please remove the invisible characters from this field.")
+
+
+def show_refusal(form, refused) -> None:
+    """Put a service's refusal beside its field, or at the top of the form."""
+    field = getattr(form, refused.field, None) if refused.field else None
+    if field is not None:
+        field.errors = [*field.errors, refused.message]
+    else:
+        form.form_errors.append(refused.message)
+
+
+def form_page(form, template: str, action, *, success: str | None, redirect_to: str, **context):
+    """Run the usual form cycle: validate, act, commit, flash, redirect — or show the form again.
+
+    `action(form)` calls a service; a Refused from it rolls back and is shown beside
+    its field. Invalid input answers 422 with everything the user typed kept.
+    """
+    from flask import flash, redirect, render_template, request
+
+    from recovery.db import db
+    from recovery.errors import Refused
+
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+            return render_template(template, form=form, **context), 422
+        db.session.commit()
+        if success:
+            flash(success, "success")
+        return redirect(redirect_to)
+    return render_template(template, form=form, **context), (422 if request.method == "POST" else 200)

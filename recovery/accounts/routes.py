@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from recovery import mail
+from recovery import audit, mail
 from recovery.accounts import services
 from recovery.accounts.auth import current_session_id, log_in, log_out
 from recovery.accounts.forms import (
@@ -21,7 +21,7 @@ from recovery.audit import KINDS
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm
+from recovery.forms import ButtonForm, form_page, show_refusal
 from recovery.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -29,15 +29,6 @@ bp = Blueprint("accounts", __name__)
 
 def auth_limit() -> str:
     return current_app.config["RATELIMIT_AUTH"]
-
-
-def _show_refusal(form, refused: Refused) -> None:
-    """Put a service's refusal beside its field, or at the top of the form."""
-    field = getattr(form, refused.field, None) if refused.field else None
-    if field is not None:
-        field.errors = [*field.errors, refused.message]
-    else:
-        form.form_errors.append(refused.message)
 
 
 def _invalid(template: str, **context):
@@ -63,7 +54,7 @@ def register():
             created = services.register(form.display_name.data, form.email.data, form.password.data,
                                         form.role.data, form.timezone.data)
         except Refused as refused:
-            _show_refusal(form, refused)
+            show_refusal(form, refused)
             return _invalid("accounts/register.html", form=form, next_url=next_url)
         if created is None:
             mail.send_mail(services.normalize_email(form.email.data), "Someone tried to sign up to Mend with your email",
@@ -110,8 +101,6 @@ def logout():
     """End this session for good: the old cookie will not work again."""
     form = ButtonForm()
     if form.validate_on_submit() and current_user.is_authenticated:
-        from recovery import audit
-
         audit.record(current_user.id, "logout")
         log_out()
         db.session.commit()
@@ -123,40 +112,24 @@ def logout():
 @login_required
 def settings():
     """Change name and time zone."""
-    form = ProfileForm(obj=current_user)
-    if form.validate_on_submit():
-        try:
-            services.update_profile(current_user, form.display_name.data, form.timezone.data)
-        except Refused as refused:
-            _show_refusal(form, refused)
-            return _invalid("accounts/settings.html", form=form)
-        db.session.commit()
-        flash("Saved.", "success")
-        return redirect(url_for("accounts.settings"))
-    if request.method == "POST":
-        return _invalid("accounts/settings.html", form=form)
-    return render_template("accounts/settings.html", form=form)
+    return form_page(
+        ProfileForm(obj=current_user), "accounts/settings.html",
+        lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data),
+        success="Saved.", redirect_to=url_for("accounts.settings"),
+    )
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
 def change_password():
     """Change the password and log out every other device."""
-    form = PasswordChangeForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data,
-                                     keep_session_id=current_session_id())
-        except Refused as refused:
-            db.session.rollback()
-            _show_refusal(form, refused)
-            return _invalid("accounts/password.html", form=form)
-        db.session.commit()
-        flash("Your password is changed. Any other devices are now logged out.", "success")
-        return redirect(url_for("accounts.settings"))
-    if request.method == "POST":
-        return _invalid("accounts/password.html", form=form)
-    return render_template("accounts/password.html", form=form)
+    return form_page(
+        PasswordChangeForm(), "accounts/password.html",
+        lambda f: services.change_password(current_user, f.current_password.data, f.new_password.data,
+                                           keep_session_id=current_session_id()),
+        success="Your password is changed. Any other devices are now logged out.",
+        redirect_to=url_for("accounts.settings"),
+    )
 
 
 @bp.route("/settings/email", methods=["GET", "POST"])
@@ -166,19 +139,11 @@ def change_email():
     form = EmailChangeForm()
     if request.method == "GET":
         form.email.data = current_user.email
-    if form.validate_on_submit():
-        try:
-            services.change_email(current_user, form.password.data, form.email.data)
-        except Refused as refused:
-            db.session.rollback()
-            _show_refusal(form, refused)
-            return _invalid("accounts/email.html", form=form)
-        db.session.commit()
-        flash("Your email address is changed.", "success")
-        return redirect(url_for("accounts.settings"))
-    if request.method == "POST":
-        return _invalid("accounts/email.html", form=form)
-    return render_template("accounts/email.html", form=form)
+    return form_page(
+        form, "accounts/email.html",
+        lambda f: services.change_email(current_user, f.password.data, f.email.data),
+        success="Your email address is changed.", redirect_to=url_for("accounts.settings"),
+    )
 
 
 @bp.get("/settings/sessions")
@@ -199,8 +164,6 @@ def revoke_session(session_id: int):
     try:
         services.revoke_session(current_user, session_id)
     except LookupError:
-        from flask import abort
-
         abort(404)
     db.session.commit()
     if session_id == current_session_id():
@@ -218,8 +181,6 @@ def revoke_other_sessions():
     form = ButtonForm()
     if form.validate_on_submit():
         count = services.end_other_sessions(current_user, current_session_id())
-        from recovery import audit
-
         audit.record(current_user.id, "session.revoke", f"others:{count}")
         db.session.commit()
         flash("Every other device is logged out." if count else "No other devices were logged in.", "success")
@@ -230,15 +191,7 @@ def revoke_other_sessions():
 @login_required
 def activity():
     """Show the account's recent security events."""
-    import sqlalchemy as sa
-
-    from recovery.accounts.models import AuditEvent
-
-    events = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.user_id == current_user.id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(100)
-    )
-    return render_template("accounts/activity.html", events=list(events), kinds=KINDS)
+    return render_template("accounts/activity.html", events=services.recent_events(current_user), kinds=KINDS)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from flask import current_app
 from recovery import audit
 from recovery.accounts.models import (
     ROLES,
+    AuditEvent,
     LoginThrottle,
     PasswordReset,
     User,
@@ -257,6 +258,18 @@ def revoke_session(user: User, session_id: int) -> None:
         raise LookupError(session_id)
     db.session.delete(row)
     audit.record(user.id, "session.revoke")
+
+
+def recent_events(user: User, limit: int = 100) -> list[AuditEvent]:
+    """Return the user's latest security events, newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.user_id == user.id)
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 # --- Profile and password --------------------------------------------------------
