@@ -102,12 +102,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Import every model so the metadata is complete for Alembic and for the app.
+    from recovery import models  # noqa: F401
     from recovery.accounts import auth
     from recovery.db import configure_sqlite
     from recovery.extensions import csrf, db, limiter, migrate
-
-    # Import every model so the metadata is complete for Alembic and for the app.
-    from recovery import models  # noqa: F401
 
     db.init_app(app)
     with app.app_context():

@@ -12,7 +12,8 @@ from recovery.db import utcnow
 @lru_cache(maxsize=1)
 def timezone_names() -> tuple[str, ...]:
     """Return every IANA zone name users may choose, sorted."""
-    names = {n for n in available_timezones() if "/" in n and not n.startswith(("Etc/", "SystemV/", "posix/", "right/"))}
+    hidden = ("Etc/", "SystemV/", "posix/", "right/")
+    names = {n for n in available_timezones() if "/" in n and not n.startswith(hidden)}
     names.add("UTC")
     return tuple(sorted(names))
 

@@ -80,7 +80,8 @@ def test_reset_form_bad_input(app, client, make_user):
 def test_non_numeric_ids_are_404(app, make_user, as_user):
     """Ids that aren't numbers never reach a view."""
     c = as_user(make_user())
-    for url in ("/circle/abc/tracker", "/circle/1.5/pause", "/settings/sessions/x/revoke", "/circle/invitations/-1/cancel"):
+    urls = ("/circle/abc/tracker", "/circle/1.5/pause", "/settings/sessions/x/revoke", "/circle/invitations/-1/cancel")
+    for url in urls:
         assert c.get(url).status_code in (404, 405)
         assert c.post(url).status_code in (404, 405)
 

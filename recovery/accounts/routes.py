@@ -57,7 +57,8 @@ def register():
             show_refusal(form, refused)
             return _invalid("accounts/register.html", form=form, next_url=next_url)
         if created is None:
-            mail.send_mail(services.normalize_email(form.email.data), "Someone tried to sign up to Mend with your email",
+            mail.send_mail(services.normalize_email(form.email.data),
+                           "Someone tried to sign up to Mend with your email",
                            "Someone tried to make a new Mend account with this email address.\n"
                            "If it was you, you already have an account: log in, or reset your password.\n"
                            "If it wasn't you, you don't need to do anything.")

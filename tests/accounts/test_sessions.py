@@ -55,7 +55,8 @@ def test_password_change_needs_the_current_password(client, make_user, login):
     user = make_user()
     login(client, user)
     before = user.password_hash
-    r = client.post("/settings/password", data={"current_password": "not my password", "new_password": "a brand new passphrase",
+    r = client.post("/settings/password", data={"current_password": "not my password",
+                                                "new_password": "a brand new passphrase",
                                                 "new_password_again": "a brand new passphrase"})
     assert r.status_code == 422 and "current password" in r.get_data(as_text=True)
     db.session.refresh(user)

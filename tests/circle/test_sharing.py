@@ -24,7 +24,8 @@ def test_share_see_unshare_then_404(app, make_user, make_connection, as_user):
     r = jordan.post(f"/circle/{connection.id}/sharing", data={f"c{connection.id}-areas": ["tracker"]})
     assert r.status_code == 302
     page = sam.get(url)
-    assert page.status_code == 200 and "Jordan's consistency tracker" in page.get_data(as_text=True).replace("&#39;", "'")
+    assert page.status_code == 200
+    assert "Jordan's consistency tracker" in page.get_data(as_text=True).replace("&#39;", "'")
     assert "Consistency tracker" in sam.get("/home").get_data(as_text=True)
 
     jordan.post(f"/circle/{connection.id}/sharing", data={})
