@@ -16,7 +16,8 @@ class Defaults:
     SECRET_KEY: str | None = None
     # None means "SQLite in the instance folder"; DATABASE_URL overrides it.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # SQL logging, if someone turns it on, must never print what users typed (SECURITY.md 17).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
     # Cookies (SECURITY.md 7). Secure cookies need https: on by default in production.

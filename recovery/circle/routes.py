@@ -96,7 +96,7 @@ def invitation(token: str):
     problem = services.invitation_problem(invite, user)
     form = ButtonForm()
     if request.method == "POST":
-        if user is None:
+        if user is None or invite is None:
             abort(404)
         if not form.validate_on_submit():
             abort(400)

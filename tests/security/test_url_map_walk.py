@@ -1,0 +1,247 @@
+"""SECURITY.md 10 and 9: walk every URL rule as other users, on A's ids, with GET and POST."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import pytest
+import sqlalchemy as sa
+
+from recovery.accounts.models import LOVED_ONE, PERSON
+from recovery.circle.models import ShareGrant
+from recovery.circle.permissions import AREAS
+from recovery.db import db
+from tests.conftest import row_counts
+from tests.security.world import (
+    LOVED_ONE_AREAS,
+    World,
+    attack_body,
+    build_world,
+    routed,
+    snapshot,
+    url_for_rule,
+    walked_rules,
+)
+
+# How to fill each URL argument from A's ids: (world, endpoint) -> values to try.
+# A rule with an argument missing here fails the walk, so a new route forces an update.
+FILLERS: dict[str, Callable[[World, str], list]] = {
+    "connection_id": lambda w, ep: [w.ab_id],
+    "invitation_id": lambda w, ep: [w.invitation_id],
+    "session_id": lambda w, ep: [w.a_session_id],
+    "area": lambda w, ep: list(AREAS),
+    "action": lambda w, ep: ["pause", "resume", "end"],
+    # A's real token of the *other* purpose: holding a token for one purpose must open nothing else.
+    "token": lambda w, ep: [tok for purpose, tok in w.tokens.items() if purpose != BEARER_TOKEN_ROUTES[ep][0]],
+}
+
+# Arguments that name one of A's records: anyone else must get 404 and change nothing.
+ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id"}
+
+# Routes without ids: public, or acting only on the signed-in user's own rows.
+OWN_DATA_OR_PUBLIC: dict[str, str] = {
+    "pages.index": "public welcome page; a signed-in user is sent home",
+    "pages.help": "public help page",
+    "pages.privacy": "public privacy page",
+    "accounts.register": "public sign-up; a signed-in user is sent home",
+    "accounts.login": "public log-in; a signed-in user is sent on",
+    "accounts.logout": "ends the current browser's own session",
+    "accounts.settings": "the current user's own name and time zone",
+    "accounts.change_password": "the current user's own password",
+    "accounts.change_email": "the current user's own email",
+    "accounts.sessions": "lists the current user's own sessions",
+    "accounts.revoke_other_sessions": "ends the current user's own other sessions",
+    "accounts.activity": "the current user's own audit events",
+    "accounts.reset_request": "public; the link is mailed to the address's owner and never shown "
+                              "(the walk posts the walker's own email)",
+    "circle.index": "the current user's own circle",
+    "circle.invite": "makes an invitation owned by the current user",
+    "circle.access_log": "who viewed the current user's own areas",
+    "dashboards.home": "the current user's own dashboard",
+}
+
+# Routes whose token is the authority (a link sent to someone): (purpose, why).
+BEARER_TOKEN_ROUTES: dict[str, tuple[str, str]] = {
+    "circle.invitation": ("invitation", "the invitation link is meant to be handed to the invitee"),
+    "accounts.reset": ("reset", "the reset link is mailed to the account's owner"),
+}
+
+# For B, the member A shares everything with: routes on A's ids that must never change A's rows
+# when B uses them, and routes where B acts on the shared connection by design.
+A_ONLY_FOR_MEMBER: dict[str, str] = {
+    "circle.cancel_invitation": "only the inviter may cancel an invitation",
+    "accounts.revoke_session": "only the owner of a session may end it",
+    "circle.update_sharing": "each member sets only their own sharing; A's grants never change",
+}
+MEMBER_SHARED: dict[str, str] = {
+    "circle.change_connection": "either member may pause, resume or end their own connection",
+    "circle.confirm_end": "either member may ask to end their own connection",
+    "circle.shared_area": "B may view the areas A shares with B",
+}
+
+# Answers that differ from the 404 SECURITY.md 10 asks for; pin each with a test when one is added.
+KNOWN_DEVIATIONS: dict[tuple[str, str], int] = {}
+
+
+def fill(world: World, rule) -> list[dict]:
+    """Every combination of argument values for a rule; unknown argument names fail the walk."""
+    unknown = set(rule.arguments) - FILLERS.keys()
+    assert not unknown, f"{rule.rule}: add a filler for {sorted(unknown)} to FILLERS"
+    names = sorted(rule.arguments)
+    choices = [FILLERS[n](world, rule.endpoint) for n in names]
+    return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
+
+
+def test_every_rule_is_classified_and_fillable(app):
+    """SECURITY.md 10: every rule is either own-data/public or takes arguments the walk knows how to fill."""
+    problems = []
+    endpoints = set()
+    for rule in walked_rules(app):
+        endpoints.add(rule.endpoint)
+        unknown = set(rule.arguments) - FILLERS.keys()
+        if unknown:
+            problems.append(f"{rule.rule}: no filler for {sorted(unknown)}")
+        if not rule.arguments and rule.endpoint not in OWN_DATA_OR_PUBLIC:
+            problems.append(f"{rule.rule}: takes no id; list it in OWN_DATA_OR_PUBLIC with a reason")
+        if rule.arguments and rule.endpoint in OWN_DATA_OR_PUBLIC:
+            problems.append(f"{rule.rule}: takes arguments, so it cannot be own-data/public")
+        if "token" in rule.arguments and rule.endpoint not in BEARER_TOKEN_ROUTES:
+            problems.append(f"{rule.rule}: a token route; add it to BEARER_TOKEN_ROUTES")
+        if set(rule.arguments) & ID_ARGUMENTS and rule.endpoint not in A_ONLY_FOR_MEMBER | MEMBER_SHARED:
+            problems.append(f"{rule.rule}: say whether B may use it (A_ONLY_FOR_MEMBER or MEMBER_SHARED)")
+    listed = set(OWN_DATA_OR_PUBLIC) | set(BEARER_TOKEN_ROUTES) | set(A_ONLY_FOR_MEMBER) | set(MEMBER_SHARED)
+    problems += [f"{ep}: listed but no longer a rule" for ep in sorted(listed - endpoints)]
+    assert not problems, "\n".join(problems)
+
+
+def test_fill_fails_for_an_unknown_argument(app):
+    """SECURITY.md 10: a rule with an argument the walk can't fill makes the walk fail, not skip."""
+    from werkzeug.routing import Map, Rule
+
+    rule = Rule("/things/<int:thing_id>", endpoint="things.show")
+    Map([rule])
+    with pytest.raises(AssertionError, match="thing_id"):
+        fill(World.__new__(World), rule)
+
+
+def _check(problems: list, where: str, ok: bool, detail: str) -> None:
+    if not ok:
+        problems.append(f"{where}: {detail}")
+
+
+def _leaks(world: World, viewer_key: str, body: str, path: str) -> list[str]:
+    """A's private values that must never reach this viewer (a token the viewer put in the URL aside)."""
+    secrets = [world.a.email, world.invitation_label, *(t for t in world.tokens.values() if t not in path)]
+    if viewer_key == "c":  # a stranger must not even learn A's name
+        secrets.append(world.a.name)
+    return [s for s in secrets if s in body]
+
+
+@pytest.mark.parametrize("outsider", ["c_person", "c_loved_one", "d_connected_without_grant"])
+def test_walk_every_rule_as_another_user(app, login, outsider):
+    """SECURITY.md 10: as a stranger (either role) or an ungranted member of A's circle, A's ids give 404."""
+    world = build_world(app, login, outsider_role=LOVED_ONE if outsider == "c_loved_one" else PERSON)
+    key = "d" if outsider.startswith("d") else "c"
+    walker = world.d if key == "d" else world.c
+    client = world.clients[key]
+    body = attack_body(world, walker)
+    a_before = snapshot(world.a.id)
+    problems: list[str] = []
+
+    rules = walked_rules(app)
+    id_rules = [r for r in rules if r.arguments]
+    own_rules = [r for r in rules if not r.arguments]
+    walked = 0
+
+    # Routes on A's ids and A's tokens: 404 (405 for an unrouted method), nothing changed.
+    for rule in id_rules:
+        for values in fill(world, rule):
+            path = url_for_rule(app, rule, values)
+            for method in ("GET", "POST"):
+                where = f"{outsider} {method} {path} ({rule.endpoint})"
+                counts = row_counts()
+                before = snapshot(world.a.id)
+                resp = client.open(path, method=method, data=body if method == "POST" else None)
+                walked += 1
+                if not routed(app, path, method):
+                    expected = 405
+                else:
+                    expected = KNOWN_DEVIATIONS.get((rule.endpoint, method), 404)
+                _check(problems, where, resp.status_code == expected,
+                       f"answered {resp.status_code}, expected {expected}")
+                _check(problems, where, row_counts() == counts, "row counts changed")
+                _check(problems, where, snapshot(world.a.id) == before, "A's rows changed")
+                leaked = _leaks(world, key, resp.get_data(as_text=True), path)
+                _check(problems, where, not leaked, f"showed A's private values {leaked}")
+
+    # Own-data and public routes: never a 500, 405 for an unrouted method, A's rows untouched.
+    for rule in own_rules:
+        path = url_for_rule(app, rule, {})
+        for method in ("GET", "POST"):
+            where = f"{outsider} {method} {path} ({rule.endpoint})"
+            before = snapshot(world.a.id)
+            # A fresh login for each POST: some of these end the walker's own sessions by design.
+            walker_client = client if method == "GET" else login(app.test_client(), walker)
+            resp = walker_client.open(path, method=method, data=body if method == "POST" else None)
+            walked += 1
+            _check(problems, where, resp.status_code < 500, f"answered {resp.status_code}")
+            if not routed(app, path, method):
+                _check(problems, where, resp.status_code == 405, f"answered {resp.status_code}, expected 405")
+            _check(problems, where, snapshot(world.a.id) == before, "A's rows changed")
+            leaked = _leaks(world, key, resp.get_data(as_text=True), path)
+            _check(problems, where, not leaked, f"showed A's private values {leaked}")
+
+    assert not problems, "\n".join(problems)
+    assert walked > 2 * len(rules)
+    assert snapshot(world.a.id) == a_before
+
+
+def test_walk_a_only_routes_as_the_member_with_grants(app, login):
+    """SECURITY.md 10: B, who sees all A shares, can't cancel A's invitation, end A's session or change A's sharing."""
+    world = build_world(app, login)
+    client = world.clients["b"]
+    problems: list[str] = []
+    own_choice = {**attack_body(world, world.b), f"c{world.ab_id}-areas": sorted(LOVED_ONE_AREAS)}
+    walked = 0
+    for rule in walked_rules(app):
+        if rule.endpoint not in A_ONLY_FOR_MEMBER:
+            continue
+        for values in fill(world, rule):
+            path = url_for_rule(app, rule, values)
+            bodies = [attack_body(world, world.b)]
+            if rule.endpoint == "circle.update_sharing":
+                bodies.append(own_choice)  # a valid choice of B's own areas: saved for B only
+            for method, data in [("GET", None)] + [("POST", b) for b in bodies]:
+                where = f"B {method} {path} ({rule.endpoint})"
+                counts = row_counts()
+                before = snapshot(world.a.id)
+                resp = client.open(path, method=method, data=data)
+                walked += 1
+                after = snapshot(world.a.id)
+                _check(problems, where, resp.status_code < 500, f"answered {resp.status_code}")
+                mine = {k: v for k, v in after.items() if k != "grants_of_others"}
+                _check(problems, where, mine == {k: v for k, v in before.items() if k != "grants_of_others"},
+                       "A's rows changed")
+                if rule.endpoint != "circle.update_sharing":
+                    expected = 404 if routed(app, path, method) else 405
+                    _check(problems, where, resp.status_code == expected,
+                           f"answered {resp.status_code}, expected {expected}")
+                    _check(problems, where, row_counts() == counts, "row counts changed")
+    assert walked >= 6
+    # B's own valid choice was saved: the walk really reached the sharing code as a member.
+    b_grants = db.session.scalars(sa.select(ShareGrant.area).where(ShareGrant.owner_id == world.b.id))
+    assert set(b_grants) == set(LOVED_ONE_AREAS)
+    assert not problems, "\n".join(problems)
+
+
+def test_join_post_with_a_non_invitation_token_is_404(app, login):
+    """SECURITY.md 10: posting to an invitation URL whose token is not an invitation answers 404, like GET."""
+    world = build_world(app, login, outsider_role=LOVED_ONE)
+    client = world.clients["c"]
+    path = f"/circle/join/{world.tokens['reset']}"
+    assert client.get(path).status_code == 404
+    counts = row_counts()
+    resp = client.post(path, data={"answer": "accept"})
+    assert row_counts() == counts
+    assert resp.status_code == 404

@@ -1,0 +1,182 @@
+"""Shared set-up for the security tests: a person with data, people around them, and row snapshots."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import sqlalchemy as sa
+from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.routing import RequestRedirect
+
+from recovery.accounts import services as accounts
+from recovery.accounts.models import LOVED_ONE, PERSON, UserSession
+from recovery.circle import services as circle
+from recovery.circle.permissions import AREAS, areas_for_role
+from recovery.db import db
+from tests import factories
+from tests.conftest import PASSWORD
+
+PERSON_AREAS = frozenset(a.key for a in areas_for_role(PERSON))
+LOVED_ONE_AREAS = frozenset(a.key for a in areas_for_role(LOVED_ONE))
+
+
+@dataclass
+class Member:
+    """What a test needs to know about a user, kept as plain values (no ORM object)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+
+
+@dataclass
+class World:
+    """A (person in recovery) shares every area with B; D is connected to A with nothing shared; C is a stranger."""
+
+    a: Member
+    b: Member
+    c: Member
+    d: Member
+    ab_id: int
+    ad_id: int
+    invitation_id: int
+    invitation_label: str
+    a_session_id: int
+    tokens: dict[str, str] = field(default_factory=dict)  # purpose -> one of A's live tokens
+    clients: dict[str, object] = field(default_factory=dict)
+
+
+def member(user) -> Member:
+    """Copy a user's identifying values out of the ORM object."""
+    return Member(id=user.id, email=user.email, name=user.display_name, role=user.role)
+
+
+def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str] = frozenset()) -> World:
+    """Create A, B, C, D, the A–B and A–D connections, A's pending invitation, reset token and session."""
+    tag = uuid.uuid4().hex[:8]
+    a = factories.make_user(PERSON, name=f"Alice {tag}", email=f"alice-{tag}@example.org")
+    b = factories.make_user(LOVED_ONE, name=f"Bea {tag}")
+    c = factories.make_user(outsider_role, name=f"Cal {tag}")
+    d = factories.make_user(LOVED_ONE, name=f"Dev {tag}")
+    ab = factories.make_connection(a, b, share=set(PERSON_AREAS), loved_one_shares=set(b_shares))
+    ad = factories.make_connection(a, d)
+    label = f"private-label-{tag}"
+    invitation, invite_token = circle.create_invitation(a, "friend", label)
+    reset_token = accounts.create_reset_token(a)
+    db.session.commit()
+    world = World(
+        a=member(a), b=member(b), c=member(c), d=member(d), ab_id=ab.id, ad_id=ad.id,
+        invitation_id=invitation.id, invitation_label=label, a_session_id=0,
+        tokens={"invitation": invite_token, "reset": reset_token},
+    )
+    for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d)):
+        world.clients[key] = login(app.test_client(), m)
+    world.a_session_id = db.session.scalar(sa.select(UserSession.id).where(UserSession.user_id == world.a.id))
+    assert world.a_session_id is not None
+    return world
+
+
+def _rows(table, where) -> list[tuple]:
+    key = list(table.primary_key.columns)
+    return [tuple(r) for r in db.session.execute(sa.select(table).where(where).order_by(*key))]
+
+
+def snapshot(user_id: int) -> dict[str, list[tuple]]:
+    """Every row that belongs to a user or to their connections, section by section."""
+    t = db.metadata.tables
+    conns, grants = t["connections"], t["share_grants"]
+    mine = sa.or_(conns.c.person_id == user_id, conns.c.loved_one_id == user_id)
+    conn_ids = sa.select(conns.c.id).where(mine).scalar_subquery()
+    snap = {
+        "user": _rows(t["users"], t["users"].c.id == user_id),
+        "connections": _rows(conns, mine),
+        "grants_owned": _rows(grants, grants.c.owner_id == user_id),
+        "grants_of_others": _rows(grants, sa.and_(grants.c.connection_id.in_(conn_ids), grants.c.owner_id != user_id)),
+        "invitations": _rows(t["invitations"], t["invitations"].c.inviter_id == user_id),
+        "sessions": _rows(t["user_sessions"], t["user_sessions"].c.user_id == user_id),
+        "resets": _rows(t["password_resets"], t["password_resets"].c.user_id == user_id),
+        "audit": _rows(t["audit_events"], t["audit_events"].c.user_id == user_id),
+        "access_log": _rows(t["access_log"], t["access_log"].c.owner_id == user_id),
+    }
+    db.session.commit()
+    return snap
+
+
+def dump_database(skip_columns: dict[str, set[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every table, minus the named columns (to prove a request wrote nothing)."""
+    skip_columns = skip_columns or {}
+    out = {}
+    for table in db.metadata.sorted_tables:
+        cols = [c for c in table.columns if c.name not in skip_columns.get(table.name, set())]
+        key = list(table.primary_key.columns)
+        out[table.name] = [tuple(r) for r in db.session.execute(sa.select(*cols).order_by(*key))]
+    db.session.commit()
+    return out
+
+
+def routed(app, path: str, method: str) -> bool:
+    """Tell whether some rule answers this path with this method (otherwise the answer must be 405)."""
+    adapter = app.url_map.bind(app.config["SERVER_NAME"] or "localhost")
+    try:
+        adapter.match(path, method=method)
+    except MethodNotAllowed:
+        return False
+    except RequestRedirect:
+        return True
+    return True
+
+
+def walked_rules(app):
+    """Every URL rule but the static files, in a stable order."""
+    return sorted((r for r in app.url_map.iter_rules() if r.endpoint != "static"), key=lambda r: r.rule)
+
+
+class _InputCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inputs: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "input":
+            self.inputs.append(dict(attrs))
+
+
+def csrf_token_from(html: str, name: str = "csrf_token") -> str:
+    """Return the value of the first CSRF hidden input named `name` in a page."""
+    parser = _InputCollector()
+    parser.feed(html)
+    for attrs in parser.inputs:
+        if attrs.get("name") == name and attrs.get("value"):
+            return attrs["value"]
+    raise AssertionError(f"no {name} input in the page")
+
+
+def url_for_rule(app, rule, values: dict) -> str:
+    """Build the path of one rule with the given values."""
+    adapter = app.url_map.bind(app.config["SERVER_NAME"])
+    method = next(m for m in sorted(rule.methods) if m not in ("HEAD", "OPTIONS"))
+    return adapter.build(rule.endpoint, values, method=method)
+
+
+def attack_body(world: World, walker: Member) -> dict:
+    """A POST body that fills every form field Mend has, as the walker (their own email and password)."""
+    return {
+        "answer": "accept",
+        f"c{world.ab_id}-areas": list(AREAS),
+        f"c{world.ad_id}-areas": list(AREAS),
+        "areas": list(AREAS),
+        "relationship": "partner",
+        "invitee_label": "walk",
+        "display_name": "Walker",
+        "timezone": "UTC",
+        "role": walker.role,
+        "email": walker.email,
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+        "current_password": PASSWORD,
+        "new_password": PASSWORD,
+        "new_password_again": PASSWORD,
+    }
