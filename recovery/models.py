@@ -2,9 +2,29 @@
 
 from recovery.accounts.models import AuditEvent, LoginThrottle, PasswordReset, User, UserSession
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
+from recovery.tracker.models import (
+    CalendarFeed,
+    CheckIn,
+    CheckInAddendum,
+    Commitment,
+    Confirmation,
+    ScheduleVersion,
+    Setback,
+    SmallWin,
+)
+from recovery.trust.models import TrustCheckIn
 
 __all__ = [
     "AccessLogEntry",
+    "CalendarFeed",
+    "CheckIn",
+    "CheckInAddendum",
+    "Commitment",
+    "Confirmation",
+    "ScheduleVersion",
+    "Setback",
+    "SmallWin",
+    "TrustCheckIn",
     "AuditEvent",
     "Connection",
     "Invitation",

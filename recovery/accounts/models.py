@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -31,6 +31,8 @@ class User(UserMixin, IdMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optional: the day the person in recovery counts their recovery from (for milestones).
+    recovery_start: Mapped[date | None]
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -1,0 +1,212 @@
+"""The consistency score, streaks and day-by-day record of a commitment, on local dates.
+
+The score follows the Loop Habit Tracker (uhabits, Score.kt): every due occasion moves
+it a step towards 1 (kept), 0.5 (partly kept) or 0 (missed):
+
+    score = previous * m + value * (1 - m)
+
+For a daily commitment m = 0.5 ** (1/13): the weight of the past halves every 13 due
+days, so 30 kept days in a row reach about 80 % and a single miss after a long run
+costs only a few points. Unlike Loop, days that are not due never move the score at
+all, so a Monday-Wednesday-Friday commitment is not pulled down on Tuesdays. To keep
+the same half-life in calendar time (Loop's 13 / sqrt(f) days for a commitment due f
+times per day on average), each occasion uses m = 0.5 ** (1 / (13 * sqrt(f))).
+
+A due day with no check-in counts as missed once the day is over; today, still open,
+counts for nothing yet. "N times a week" commitments count each kept day as one
+occasion and, when a week is over, one missed occasion for each time short of N.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from recovery.tracker.models import DAILY, KEPT, MISSED, ONCE, PARTLY, PAUSED, WEEKDAYS, WEEKLY
+
+VALUES = {KEPT: 1.0, PARTLY: 0.5, MISSED: 0.0}
+HALF_LIFE = 13
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One version of a schedule, valid from a local date until the next version."""
+
+    valid_from: date
+    kind: str
+    weekdays: int = 0
+    times_per_week: int = 0
+    once_on: date | None = None
+
+    @property
+    def frequency(self) -> float:
+        """How many times a day it is due, on average (Loop's f)."""
+        if self.kind == DAILY:
+            return 1.0
+        if self.kind == WEEKDAYS:
+            return bin(self.weekdays & 0x7F).count("1") / 7
+        if self.kind == WEEKLY:
+            return min(self.times_per_week, 7) / 7
+        if self.kind == ONCE:
+            return 1.0
+        return 0.0
+
+    def due_on(self, day: date) -> bool:
+        """Tell whether this schedule asks for the commitment on that day (not for weekly ones)."""
+        if self.kind == DAILY:
+            return True
+        if self.kind == WEEKDAYS:
+            return bool(self.weekdays & (1 << day.weekday()))
+        if self.kind == ONCE:
+            return day == self.once_on
+        return False
+
+    def describe(self) -> str:
+        """Say the schedule in plain words."""
+        if self.kind == DAILY:
+            return "Every day"
+        if self.kind == WEEKDAYS:
+            days = [WEEKDAY_NAMES[i] for i in range(7) if self.weekdays & (1 << i)]
+            if len(days) == 7:
+                return "Every day"
+            return "Every " + (", ".join(days[:-1]) + " and " + days[-1] if len(days) > 1 else days[0])
+        if self.kind == WEEKLY:
+            n = self.times_per_week
+            return "Once a week" if n == 1 else f"{n} times a week, on any days"
+        if self.kind == ONCE:
+            return f"Once, on {self.once_on:%A %-d %B %Y}" if self.once_on else "Once"
+        return "Paused"
+
+
+def multiplier(frequency: float) -> float:
+    """Return how much of the old score one due occasion keeps."""
+    return 0.5 ** (1 / (HALF_LIFE * math.sqrt(frequency)))
+
+
+def schedule_on(versions: Sequence[Schedule], day: date) -> Schedule | None:
+    """Return the version in force on a day (versions sorted by valid_from)."""
+    current = None
+    for version in versions:
+        if version.valid_from <= day:
+            current = version
+        else:
+            break
+    return current
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One due occasion: a day, and how it went (value None while it is still open)."""
+
+    day: date
+    value: float | None
+    frequency: float
+
+
+@dataclass(frozen=True)
+class DayRecord:
+    """What a single day looked like for a commitment."""
+
+    day: date
+    due: bool
+    status: str | None  # kept, partly, missed (recorded), "unrecorded" (past, due, no check-in), None
+
+
+def occasions(start: date, end: date | None, versions: Sequence[Schedule],
+              checkins: Mapping[date, str], today: date) -> list[Occasion]:
+    """List the due occasions of a commitment from its start until today, in order."""
+    last = min(end, today) if end else today
+    result: list[Occasion] = []
+    day = start
+    week_done = 0
+    while day <= last:
+        schedule = schedule_on(versions, day)
+        if schedule is not None and schedule.kind != PAUSED:
+            status = checkins.get(day)
+            if schedule.kind == WEEKLY:
+                if day.weekday() == 0 or day == start:
+                    week_done = 0
+                if status in (KEPT, PARTLY) and week_done < schedule.times_per_week:
+                    week_done += 1
+                    result.append(Occasion(day, VALUES[status], schedule.frequency))
+                week_over = day.weekday() == 6 and day < today
+                if week_over:
+                    covered = _days_covered(versions, day, start)
+                    expected = schedule.times_per_week * covered // 7
+                    for _ in range(max(0, expected - week_done)):
+                        result.append(Occasion(day, 0.0, schedule.frequency))
+            elif schedule.due_on(day):
+                if status is not None:
+                    result.append(Occasion(day, VALUES[status], schedule.frequency))
+                elif day < today:
+                    result.append(Occasion(day, 0.0, schedule.frequency))
+                else:
+                    result.append(Occasion(day, None, schedule.frequency))
+        day += timedelta(days=1)
+    return result
+
+
+def _days_covered(versions: Sequence[Schedule], sunday: date, start: date) -> int:
+    """Count the days of the week ending on `sunday` with a weekly schedule in force."""
+    count = 0
+    for offset in range(7):
+        day = sunday - timedelta(days=offset)
+        if day < start:
+            break
+        schedule = schedule_on(versions, day)
+        if schedule is not None and schedule.kind == WEEKLY:
+            count += 1
+    return count
+
+
+def score_of(items: Iterable[Occasion]) -> float:
+    """Run the score over the occasions that are settled; open ones change nothing."""
+    score = 0.0
+    for item in items:
+        if item.value is None or item.frequency <= 0:
+            continue
+        m = multiplier(item.frequency)
+        score = score * m + item.value * (1 - m)
+    return score
+
+
+@dataclass(frozen=True)
+class Streaks:
+    """Runs of occasions kept or partly kept, one after another."""
+
+    current: int
+    best: int
+
+
+def streaks_of(items: Iterable[Occasion]) -> Streaks:
+    """Count the current and best runs of kept or partly kept occasions; an open one breaks nothing."""
+    current = best = 0
+    for item in items:
+        if item.value is None:
+            continue
+        if item.value > 0:
+            current += 1
+            best = max(best, current)
+        else:
+            current = 0
+    return Streaks(current=current, best=best)
+
+
+def day_records(start: date, end: date | None, versions: Sequence[Schedule], checkins: Mapping[date, str],
+                first: date, last: date, today: date) -> list[DayRecord]:
+    """Describe each day between first and last for the calendar view."""
+    records = []
+    day = first
+    while day <= last:
+        schedule = schedule_on(versions, day) if day >= start and (end is None or day <= end) else None
+        active = schedule is not None and schedule.kind != PAUSED
+        due = active and (schedule.kind == WEEKLY or schedule.due_on(day))
+        status = checkins.get(day)
+        if status is None and due and day < today and schedule.kind != WEEKLY:
+            status = "unrecorded"
+        records.append(DayRecord(day=day, due=due and day <= today, status=status))
+        day += timedelta(days=1)
+    return records
