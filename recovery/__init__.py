@@ -124,8 +124,11 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.circle.routes import bp as circle_bp
     from recovery.dashboards.routes import bp as dashboards_bp
     from recovery.pages.routes import bp as pages_bp
+    from recovery.tracker.calendar import bp as calendar_bp
+    from recovery.tracker.routes import bp as tracker_bp
+    from recovery.trust.routes import bp as trust_bp
 
-    for bp in (pages_bp, accounts_bp, circle_bp, dashboards_bp):
+    for bp in (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp):
         app.register_blueprint(bp)
 
 

@@ -9,6 +9,7 @@ from recovery.circle import services
 from recovery.circle.forms import InviteForm, SharingForm
 from recovery.circle.models import ACTIVE, PAUSED, RELATIONSHIPS
 from recovery.circle.permissions import AREAS, areas_for_role, connection_for_member, require_view
+from recovery.circle.shared import SHARED_VIEWS
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
@@ -200,6 +201,9 @@ def shared_area(connection_id: int, area: str):
     owner = connection.other(current_user.id)
     require_view(current_user, owner.id, area)
     db.session.commit()  # the access log entry
+    view = SHARED_VIEWS.get(area)
+    if view is not None:
+        return view(current_user, owner, connection)
     return render_template("circle/shared_area.html", connection=connection, owner=owner, area=AREAS[area])
 
 
