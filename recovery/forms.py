@@ -52,11 +52,12 @@ def show_refusal(form, refused) -> None:
         form.form_errors.append(refused.message)
 
 
-def form_page(form, template: str, action, *, success: str | None, redirect_to: str, **context):
+def form_page(form, template: str, action, *, success, redirect_to, **context):
     """Run the usual form cycle: validate, act, commit, flash, redirect — or show the form again.
 
     `action(form)` calls a service; a Refused from it rolls back and is shown beside
     its field. Invalid input answers 422 with everything the user typed kept.
+    `success` and `redirect_to` may be callables taking what the action returned.
     """
     from flask import flash, redirect, render_template, request
 
@@ -65,13 +66,14 @@ def form_page(form, template: str, action, *, success: str | None, redirect_to: 
 
     if form.validate_on_submit():
         try:
-            action(form)
+            result = action(form)
         except Refused as refused:
             db.session.rollback()
             show_refusal(form, refused)
             return render_template(template, form=form, **context), 422
         db.session.commit()
-        if success:
-            flash(success, "success")
-        return redirect(redirect_to)
+        message = success(result) if callable(success) else success
+        if message:
+            flash(message, "success")
+        return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return render_template(template, form=form, **context), (422 if request.method == "POST" else 200)

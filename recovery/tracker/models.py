@@ -71,6 +71,8 @@ class ScheduleVersion(IdMixin, db.Model):
     weekdays: Mapped[int] = mapped_column(default=0)
     times_per_week: Mapped[int] = mapped_column(default=0)
     once_on: Mapped[date | None]
+    # For a pause: the schedule to go back to on resume (its other fields are kept above).
+    resume_kind: Mapped[str | None] = mapped_column(sa.String(20))
 
     commitment: Mapped[Commitment] = link(back_populates="schedules")
 

@@ -1,7 +1,416 @@
-"""Views for the consistency tracker."""
+"""Views for the consistency tracker: the person's own pages, and what loved ones see when it is shared."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from recovery.accounts.auth import role_required
+from recovery.accounts.models import PERSON
+from recovery.circle import services as circle
+from recovery.circle.models import ACTIVE
+from recovery.circle.permissions import connection_for_member, require_view
+from recovery.circle.shared import shared_view
+from recovery.db import db
+from recovery.errors import Refused
+from recovery.forms import ButtonForm, choice_list, form_page, show_refusal
+from recovery.security import safe_next
+from recovery.tracker import services
+from recovery.tracker.forms import (
+    CheckInForm,
+    CommitmentForm,
+    ConfirmForm,
+    NoteForm,
+    RecoveryStartForm,
+    SetbackForm,
+    WinForm,
+)
+from recovery.tracker.models import CHECKIN_STATUSES, VERDICTS, WEEKDAYS, WEEKLY
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
+
+
+def _person_view(view):
+    return login_required(role_required(PERSON)(view))
+
+
+def _own_commitment(commitment_id: int):
+    try:
+        return services.load_own_commitment(current_user, commitment_id)
+    except LookupError:
+        abort(404)
+
+
+def _parse_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        abort(404)
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+@bp.get("/")
+@_person_view
+def overview():
+    """Show every commitment's score and streaks, the overall score and the calendar."""
+    return render_template("tracker/overview.html", view=services.overview(current_user),
+                           today=services.today_for(current_user))
+
+
+@bp.get("/today")
+@_person_view
+def today():
+    """List what is due today, each with a quick check-in."""
+    day = services.today_for(current_user)
+    items = services.due_today(current_user, day)
+    forms = {s.commitment.id: _checkin_form(s.commitment.id, day, s.today_status) for s in items}
+    return render_template("tracker/today.html", items=items, forms=forms, today=day,
+                           win_form=WinForm(prefix="win"), statuses=CHECKIN_STATUSES)
+
+
+def _checkin_form(commitment_id: int, day: date, status: str | None, note: str = "") -> CheckInForm:
+    form = CheckInForm(prefix=f"c{commitment_id}", formdata=None)
+    form.day.data = day.isoformat()
+    form.status.data = status
+    form.note.data = note
+    return form
+
+
+# --- Commitments -----------------------------------------------------------------------------
+
+
+def _connection_choices(form: CommitmentForm) -> None:
+    choices = [("", "No one in particular")]
+    for c in circle.connections_of(current_user):
+        choices.append((str(c.id), f"{c.loved_one.display_name} (your {c.relationship})"))
+    form.connection_id.choices = choice_list(choices)
+
+
+def _schedule_from(form: CommitmentForm) -> services.ScheduleInput:
+    kind = form.kind.data
+    return services.ScheduleInput(
+        kind=kind,
+        weekdays=frozenset(int(d) for d in (form.weekdays.data or []) if d.isdigit()) if kind == WEEKDAYS
+        else frozenset(),
+        times_per_week=form.times_per_week.data or 0 if kind == WEEKLY else 0,
+        once_on=form.once_on.data,
+    )
+
+
+def _connection_id(form: CommitmentForm) -> int | None:
+    return int(form.connection_id.data) if form.connection_id.data else None
+
+
+@bp.route("/commitments/new", methods=["GET", "POST"])
+@_person_view
+def new_commitment():
+    """Make a new commitment."""
+    form = CommitmentForm()
+    _connection_choices(form)
+    if request.method == "GET":
+        form.start_date.data = services.today_for(current_user)
+    return form_page(
+        form, "tracker/commitment_form.html",
+        lambda f: services.create_commitment(
+            current_user, f.title.data, f.why.data, _schedule_from(f), f.start_date.data, f.end_date.data,
+            _connection_id(f), bool(f.private.data)),
+        success=lambda c: f"“{c.title}” is on your list. Small steps, kept again and again, rebuild trust.",
+        redirect_to=lambda c: url_for("tracker.commitment", commitment_id=c.id), commitment=None,
+    )
+
+
+@bp.get("/commitments/<int:commitment_id>")
+@_person_view
+def commitment(commitment_id: int):
+    """Show one commitment: its score and what moves it, streaks, calendar, check-ins and confirmations."""
+    item = _own_commitment(commitment_id)
+    day = services.today_for(current_user)
+    detail = services.commitment_detail(item, day)
+    form = _checkin_form(item.id, day, detail.summary.today_status)
+    return render_template("tracker/commitment.html", detail=detail, c=item, today=day, form=form,
+                           button=ButtonForm(), statuses=CHECKIN_STATUSES, verdicts=VERDICTS,
+                           planned=services.planned_schedule(item), can_edit=services.can_edit)
+
+
+@bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
+@_person_view
+def edit_commitment(commitment_id: int):
+    """Change a commitment; a schedule change applies from today and never rewrites the past."""
+    item = _own_commitment(commitment_id)
+    form = CommitmentForm(obj=item)
+    _connection_choices(form)
+    if request.method == "GET":
+        plan = services.planned_schedule(item)
+        if plan is not None:
+            form.kind.data = plan.kind
+            form.weekdays.data = [str(i) for i in range(7) if plan.weekdays & (1 << i)]
+            form.times_per_week.data = plan.times_per_week or None
+            form.once_on.data = plan.once_on
+        form.connection_id.data = str(item.connection_id) if item.connection_id else ""
+    # The start date can't change once set: it anchors the record.
+    form.start_date.data = item.start_date
+    return form_page(
+        form, "tracker/commitment_form.html",
+        lambda f: services.update_commitment(item, f.title.data, f.why.data, _schedule_from(f), f.end_date.data,
+                                             _connection_id(f), bool(f.private.data)),
+        success="Saved. Any change to how often starts today; your past days stay as they were.",
+        redirect_to=url_for("tracker.commitment", commitment_id=item.id), commitment=item,
+    )
+
+
+@bp.post("/commitments/<int:commitment_id>/<action>")
+@_person_view
+def change_status(commitment_id: int, action: str):
+    """Pause, resume, archive or restore a commitment."""
+    if action not in services.STATUS_ACTIONS:
+        abort(404)
+    item = _own_commitment(commitment_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        services.change_status(item, action)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("tracker.commitment", commitment_id=item.id))
+    db.session.commit()
+    words = {"pause": "Paused. Nothing is due until you resume, and your score waits for you.",
+             "resume": "Welcome back. It's due again from today.",
+             "archive": "Archived. Its history and score are kept.",
+             "restore": "Restored. It's due again from today."}
+    flash(words[action], "success")
+    return redirect(url_for("tracker.commitment", commitment_id=item.id))
+
+
+# --- Check-ins -------------------------------------------------------------------------------------
+
+
+@bp.post("/commitments/<int:commitment_id>/checkin")
+@_person_view
+def checkin(commitment_id: int):
+    """Record how a commitment went on a day (today, or one of the 7 days before)."""
+    item = _own_commitment(commitment_id)
+    form = CheckInForm(prefix=f"c{item.id}")
+    back = safe_next(request.args.get("next")) or url_for("tracker.commitment", commitment_id=item.id)
+    day = _parse_day(form.day.data)
+    if form.validate_on_submit():
+        try:
+            services.record_checkin(item, day, form.status.data, form.note.data)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            flash(_checkin_message(form.status.data, item.title), "success")
+            return redirect(back)
+    return render_template("tracker/day.html", c=item, day=day, form=form,
+                           existing=services.checkin_on(item, day), note_form=NoteForm(),
+                           editable=services.can_edit(day, services.today_for(current_user)),
+                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS,
+                           due=services.is_due(item, day), next_url=back), 422
+
+
+def _checkin_message(status: str, title: str) -> str:
+    if status == "kept":
+        return f"Kept: “{title}”. Well done — this is how trust grows."
+    if status == "partly":
+        return f"Partly kept: “{title}”. Showing up partway still counts."
+    return f"Thanks for being honest about “{title}”. Tomorrow is a new day."
+
+
+@bp.get("/commitments/<int:commitment_id>/days/<day>")
+@_person_view
+def day(commitment_id: int, day: str):
+    """Show one day of a commitment: change it within 7 days, or add a note after it locks."""
+    item = _own_commitment(commitment_id)
+    when = _parse_day(day)
+    today_ = services.today_for(current_user)
+    if when > today_ or when < item.start_date:
+        abort(404)
+    existing = services.checkin_on(item, when)
+    form = _checkin_form(item.id, when, existing.status if existing else None, existing.note if existing else "")
+    return render_template("tracker/day.html", c=item, day=when, form=form, existing=existing,
+                           note_form=NoteForm(), editable=services.can_edit(when, today_),
+                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=services.is_due(item, when),
+                           next_url=url_for("tracker.commitment", commitment_id=item.id))
+
+
+@bp.post("/checkins/<int:checkin_id>/note")
+@_person_view
+def add_note(checkin_id: int):
+    """Add a note to a check-in, even one that has locked."""
+    try:
+        item = services.load_own_checkin(current_user, checkin_id)
+    except LookupError:
+        abort(404)
+    form = NoteForm()
+    target = url_for("tracker.day", commitment_id=item.commitment_id, day=item.local_date.isoformat())
+    if form.validate_on_submit():
+        services.add_note(item, form.body.data)
+        db.session.commit()
+        flash("Your note is added.", "success")
+        return redirect(target)
+    commitment_ = services.load_own_commitment(current_user, item.commitment_id)
+    return render_template("tracker/day.html", c=commitment_, day=item.local_date,
+                           form=_checkin_form(commitment_.id, item.local_date, item.status, item.note),
+                           existing=services.checkin_on(commitment_, item.local_date), note_form=form,
+                           editable=services.can_edit(item.local_date, services.today_for(current_user)),
+                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=True, next_url=target), 422
+
+
+# --- Journey: recovery start, milestones, setbacks, small wins ------------------------------------------------
+
+
+@bp.get("/journey")
+@_person_view
+def journey():
+    """Show days since the start or the last setback, milestones, setbacks and small wins."""
+    start_form = RecoveryStartForm(prefix="start", formdata=None, recovery_start=current_user.recovery_start)
+    return render_template("tracker/journey.html", j=services.journey(current_user), start_form=start_form,
+                           win_form=WinForm(prefix="win"), button=ButtonForm(),
+                           label=services.milestone_label)
+
+
+@bp.post("/journey/start")
+@_person_view
+def set_start():
+    """Set or clear the recovery start date."""
+    form = RecoveryStartForm(prefix="start")
+    if form.validate_on_submit():
+        try:
+            services.set_recovery_start(current_user, form.recovery_start.data)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            flash("Saved." if form.recovery_start.data else "Your start date is cleared.", "success")
+            return redirect(url_for("tracker.journey"))
+    return render_template("tracker/journey.html", j=services.journey(current_user), start_form=form,
+                           win_form=WinForm(prefix="win"), button=ButtonForm(),
+                           label=services.milestone_label), 422
+
+
+@bp.route("/setbacks/new", methods=["GET", "POST"])
+@_person_view
+def new_setback():
+    """Log a setback honestly; your history stays."""
+    form = SetbackForm()
+    if request.method == "GET":
+        form.local_date.data = services.today_for(current_user)
+    return form_page(
+        form, "tracker/setback_form.html",
+        lambda f: services.log_setback(current_user, f.local_date.data, f.what_happened.data, f.next_step.data,
+                                       bool(f.shared.data)),
+        success="Thank you for being honest. Your history and your score are still here — "
+                "and so is the next step.",
+        redirect_to=url_for("tracker.journey"),
+    )
+
+
+@bp.post("/setbacks/<int:setback_id>/share")
+@_person_view
+def share_setback(setback_id: int):
+    """Show or hide a setback from people who see your milestones."""
+    try:
+        setback = services.load_own_setback(current_user, setback_id)
+    except LookupError:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    setback.shared = not setback.shared
+    db.session.commit()
+    flash("Now shared with people who see your milestones." if setback.shared else "Now private again.", "success")
+    return redirect(url_for("tracker.journey"))
+
+
+@bp.post("/wins")
+@_person_view
+def add_win():
+    """Note a small win."""
+    form = WinForm(prefix="win")
+    back = safe_next(request.args.get("next")) or url_for("tracker.journey")
+    if form.validate_on_submit():
+        services.add_small_win(current_user, form.text.data)
+        db.session.commit()
+        flash("Noted. That counts.", "success")
+    else:
+        flash(form.text.errors[0] if form.text.errors else "Please write what went well.", "error")
+    return redirect(back)
+
+
+# --- What loved ones see ------------------------------------------------------------------------------------
+
+
+@shared_view("tracker")
+def shared_tracker(viewer, owner, connection):
+    """Show a loved one the person's shared commitments, scores and check-ins waiting for a word."""
+    day = services.today_for(viewer)
+    view = services.shared_overview(connection, services.today_for(owner))
+    waiting = services.waiting_for_confirmation(connection, viewer, services.today_for(owner))
+    return render_template("tracker/shared_tracker.html", view=view, owner=owner, connection=connection,
+                           waiting=waiting, today=day, statuses=CHECKIN_STATUSES,
+                           confirm_forms={c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in waiting})
+
+
+@shared_view("milestones")
+def shared_milestones(viewer, owner, connection):
+    """Show a loved one the person's milestones, shared setbacks and small wins."""
+    return render_template("tracker/shared_milestones.html", j=services.journey(owner, shared_only=True),
+                           owner=owner, connection=connection, label=services.milestone_label)
+
+
+def _shared_connection(connection_id: int):
+    """Load a connection the viewer belongs to and check the tracker is shared with them now."""
+    connection = connection_for_member(current_user, connection_id)
+    owner = connection.other(current_user.id)
+    require_view(current_user, owner.id, "tracker")
+    return connection, owner
+
+
+@bp.get("/shared/<int:connection_id>/commitments/<int:commitment_id>")
+@login_required
+def shared_commitment(connection_id: int, commitment_id: int):
+    """Show a loved one one shared commitment, read-only, with a way to confirm check-ins."""
+    connection, owner = _shared_connection(connection_id)
+    try:
+        item = services.load_shared_commitment(connection, commitment_id)
+    except LookupError:
+        abort(404)
+    db.session.commit()  # the access log
+    detail = services.commitment_detail(item, services.today_for(owner))
+    mine = {c.id: next((x for x in c.confirmations if x.confirmer_id == current_user.id), None)
+            for c in detail.recent}
+    return render_template("tracker/shared_commitment.html", detail=detail, c=item, owner=owner,
+                           connection=connection, statuses=CHECKIN_STATUSES, verdicts=VERDICTS, mine=mine,
+                           forms={c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in detail.recent})
+
+
+@bp.post("/shared/<int:connection_id>/checkins/<int:checkin_id>/confirm")
+@login_required
+def confirm(connection_id: int, checkin_id: int):
+    """Say "I saw this" or "I didn't see this" about a check-in shared with me."""
+    connection, owner = _shared_connection(connection_id)
+    form = ConfirmForm(prefix=f"k{checkin_id}")
+    back = safe_next(request.args.get("next")) or url_for("circle.shared_area", connection_id=connection.id,
+                                                          area="tracker")
+    if connection.status != ACTIVE:
+        abort(404)
+    if not form.validate_on_submit():
+        flash(form.verdict.errors[0] if form.verdict.errors else
+              (form.note.errors[0] if form.note.errors else "Please choose one of the two answers."), "error")
+        return redirect(back)
+    try:
+        services.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
+    except LookupError:
+        abort(404)
+    except Refused as refused:
+        db.session.rollback()
+        flash(refused.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(f"Thank you. {owner.display_name} will see your answer.", "success")
+    return redirect(back)

@@ -25,7 +25,7 @@ def test_share_see_unshare_then_404(app, make_user, make_connection, as_user):
     assert r.status_code == 302
     page = sam.get(url)
     assert page.status_code == 200
-    assert "Jordan's consistency tracker" in page.get_data(as_text=True).replace("&#39;", "'")
+    assert "Jordan's commitments" in page.get_data(as_text=True).replace("&#39;", "'")
     assert "Consistency tracker" in sam.get("/home").get_data(as_text=True)
 
     jordan.post(f"/circle/{connection.id}/sharing", data={})

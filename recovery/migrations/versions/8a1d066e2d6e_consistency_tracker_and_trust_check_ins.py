@@ -115,6 +115,7 @@ def upgrade():
     sa.Column('weekdays', sa.Integer(), nullable=False),
     sa.Column('times_per_week', sa.Integer(), nullable=False),
     sa.Column('once_on', sa.Date(), nullable=True),
+    sa.Column('resume_kind', sa.String(length=20), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
     sa.CheckConstraint("kind IN ('daily', 'weekdays', 'weekly', 'once', 'paused')", name=op.f('ck_commitment_schedules_kind')),
     sa.ForeignKeyConstraint(['commitment_id'], ['commitments.id'], name=op.f('fk_commitment_schedules_commitment_id_commitments'), ondelete='CASCADE'),

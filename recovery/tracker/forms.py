@@ -1,0 +1,124 @@
+"""Forms for the tracker."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from recovery.forms import choice_list, no_control_chars, strip_filter
+from recovery.tracker.models import CHECKIN_STATUSES, DAILY, ONCE, VERDICTS, WEEKDAYS, WEEKLY
+from recovery.tracker.score import WEEKDAY_NAMES
+
+SCHEDULE_CHOICES = [
+    (DAILY, "Every day"),
+    (WEEKDAYS, "On certain days of the week"),
+    (WEEKLY, "A number of times a week, on any days"),
+    (ONCE, "Once, on one date"),
+]
+BAD_DATE = "Please enter a date, like 2025-03-14."
+
+
+def _date(label, required=False, **kwargs):
+    validators = [InputRequired("Please choose a date.")] if required else [Optional()]
+    return DateField(label, validators, format="%Y-%m-%d",
+                     render_kw={"data-date": "1"}, **kwargs)
+
+
+class CommitmentForm(FlaskForm):
+    """Create or change a commitment."""
+
+    title = StringField("What will you do?", [InputRequired("Please say what you'll do."),
+                                              Length(max=120, message="Please keep it to 120 characters or fewer."),
+                                              no_control_chars],
+                        filters=[strip_filter],
+                        description="Small and concrete works best, like “Call Mum” or “Home by 10 pm”.")
+    why = TextAreaField("Why it matters to you (optional)",
+                        [Length(max=1000, message="Please keep this to 1,000 characters or fewer.")],
+                        filters=[strip_filter],
+                        description="A reason in your own words helps on hard days.")
+    kind = RadioField("How often?", choices=choice_list(SCHEDULE_CHOICES),
+                      validators=[InputRequired("Please choose how often.")], default=DAILY)
+    weekdays = SelectMultipleField("Which days?", choices=choice_list((str(i), n) for i, n in enumerate(WEEKDAY_NAMES)),
+                                   option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
+    times_per_week = IntegerField("How many times a week?", [Optional(), NumberRange(
+        1, 7, "Please choose between 1 and 7 times a week.")], render_kw={"min": 1, "max": 7})
+    once_on = _date("Which date?")
+    start_date = _date("Start", required=True)
+    end_date = _date("End (optional)", description="Leave empty to keep going.")
+    connection_id = SelectField("Who does it concern? (optional)", choices=[], validate_choice=True,
+                                description="Linking it to someone in your circle shows it to them only "
+                                            "if you share your tracker with them.")
+    private = BooleanField("Keep this one just for me",
+                           description="Loved ones never see it, even if you share your tracker.")
+
+    def schedule_errors_to(self, field_name: str, message: str) -> None:
+        getattr(self, field_name).errors = [*getattr(self, field_name).errors, message]
+
+
+class CheckInForm(FlaskForm):
+    """Say how a commitment went on a day."""
+
+    day = HiddenField(validators=[InputRequired()])
+    status = RadioField("How did it go?", choices=choice_list(CHECKIN_STATUSES.items()),
+                        validators=[InputRequired("Please choose kept, partly or missed.")])
+    note = TextAreaField("A note (optional)", [Length(max=1000, message="Please keep notes to 1,000 characters.")],
+                         filters=[strip_filter], description="Honest notes help you see patterns.")
+
+
+class NoteForm(FlaskForm):
+    """Add a note to a check-in."""
+
+    body = TextAreaField("Add a note", [InputRequired("Please write the note first."),
+                                        Length(max=1000, message="Please keep notes to 1,000 characters.")],
+                         filters=[strip_filter])
+
+
+class ConfirmForm(FlaskForm):
+    """A loved one's word on a check-in."""
+
+    verdict = RadioField("Did you see this?", choices=choice_list(VERDICTS.items()),
+                         validators=[InputRequired("Please choose one of the two answers.")])
+    note = StringField("A word for them (optional)", [Length(max=500, message="Please keep it to 500 characters."),
+                                                      no_control_chars], filters=[strip_filter])
+
+
+class SetbackForm(FlaskForm):
+    """Log a setback."""
+
+    local_date = _date("When did it happen?", required=True)
+    what_happened = TextAreaField("What happened, in your own words",
+                                  [Length(max=2000, message="Please keep this to 2,000 characters.")],
+                                  filters=[strip_filter])
+    next_step = TextAreaField("What I will do next",
+                              [Length(max=2000, message="Please keep this to 2,000 characters.")],
+                              filters=[strip_filter],
+                              description="One small, real step: call my sponsor, go to a meeting, tell Sam.")
+    shared = BooleanField("Let people who see my milestones see this setback",
+                          description="Off by default. Telling before you're asked is a strong sign of honesty.")
+
+
+class WinForm(FlaskForm):
+    """A small win."""
+
+    text = StringField("Something I did right today", [InputRequired("Please write what went well."),
+                                                       Length(max=280, message="Please keep it to 280 characters."),
+                                                       no_control_chars],
+                       filters=[strip_filter])
+
+
+class RecoveryStartForm(FlaskForm):
+    """The day recovery is counted from."""
+
+    recovery_start = _date("My recovery start date", description="Optional. Used for milestones only.")
