@@ -30,9 +30,30 @@ SCHEDULE_CHOICES = [
 BAD_DATE = "Please enter a date, like 2025-03-14."
 
 
+class WholeNumberField(IntegerField):
+    """An integer field whose parse error reads kindly."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError("Please enter a whole number between 1 and 7.") from exc
+
+
+class FriendlyDateField(DateField):
+    """A date field whose parse error reads kindly."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(BAD_DATE) from exc
+
+
 def _date(label, required=False, **kwargs):
     validators = [InputRequired("Please choose a date.")] if required else [Optional()]
-    return DateField(label, validators, format="%Y-%m-%d",
+    return FriendlyDateField(label, validators, format="%Y-%m-%d",
                      render_kw={"data-date": "1"}, **kwargs)
 
 
@@ -52,7 +73,7 @@ class CommitmentForm(FlaskForm):
                       validators=[InputRequired("Please choose how often.")], default=DAILY)
     weekdays = SelectMultipleField("Which days?", choices=choice_list((str(i), n) for i, n in enumerate(WEEKDAY_NAMES)),
                                    option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
-    times_per_week = IntegerField("How many times a week?", [Optional(), NumberRange(
+    times_per_week = WholeNumberField("How many times a week?", [Optional(), NumberRange(
         1, 7, "Please choose between 1 and 7 times a week.")], render_kw={"min": 1, "max": 7})
     once_on = _date("Which date?")
     start_date = _date("Start", required=True)

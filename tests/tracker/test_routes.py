@@ -1,0 +1,328 @@
+"""Tracker pages over HTTP, in both roles, with bad input and another family's ids."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from recovery.db import db
+from recovery.tracker import services
+from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, Setback, SmallWin
+from recovery.tracker.services import ScheduleInput
+from tests.conftest import row_counts
+
+
+@pytest.fixture
+def family(make_user, make_connection):
+    person = make_user("person", name="Jordan")
+    sam = make_user("loved_one", name="Sam")
+    connection = make_connection(person, sam, share={"tracker", "milestones"})
+    return person, sam, connection
+
+
+def _commitment(person, title="Call home", days_ago=5, **kwargs):
+    """Make a daily commitment that started some days ago (as if made back then)."""
+    today = services.today_for(person)
+    start = today - timedelta(days=days_ago)
+    c = services.create_commitment(person, title, "", ScheduleInput(DAILY), start, today=start, **kwargs)
+    db.session.commit()
+    return c
+
+
+def test_create_check_in_and_see_the_score(app, family, as_user):
+    """The person makes a commitment, checks in from Today, and sees the score move."""
+    person, _, _ = family
+    client = as_user(person)
+    r = client.post("/tracker/commitments/new", data={
+        "title": "Home by 10 pm", "why": "So Sam can sleep", "kind": "weekdays", "weekdays": ["0", "1", "2", "3", "4",
+                                                                                             "5", "6"],
+        "start_date": services.today_for(person).isoformat(), "connection_id": ""})
+    assert r.status_code == 302
+    c = db.session.scalar(sa.select(Commitment))
+    assert c.title == "Home by 10 pm" and c.schedules[0].weekdays == 0x7F
+    page = client.get("/tracker/today").get_data(as_text=True)
+    assert "Home by 10 pm" in page and f'name="c{c.id}-status" value="kept"' in page
+    day = services.today_for(person).isoformat()
+    r = client.post(f"/tracker/commitments/{c.id}/checkin?next=/tracker/today",
+                    data={f"c{c.id}-day": day, f"c{c.id}-status": "kept", f"c{c.id}-note": "Easy tonight"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/tracker/today")
+    checkin = db.session.scalar(sa.select(CheckIn))
+    assert (checkin.status, checkin.note) == ("kept", "Easy tonight")
+    page = client.get(f"/tracker/commitments/{c.id}").get_data(as_text=True)
+    assert "Easy tonight" in page and "What moves the score?" in page
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"title": ""}, "say what you"),
+    ({"title": "x" * 10_000}, "120 characters"),
+    ({"why": "x" * 10_000}, "1,000 characters"),
+    ({"kind": "hourly"}, "Not a valid choice"),
+    ({"kind": "weekdays"}, "at least one day"),
+    ({"kind": "weekly", "times_per_week": "9"}, "between 1 and 7"),
+    ({"kind": "weekly", "times_per_week": "abc"}, "between 1 and 7"),
+    ({"kind": "once"}, "choose the date"),
+    ({"start_date": "yesterday-ish"}, "Please enter a date"),
+    ({"start_date": ""}, "choose a date"),
+    ({"start_date": "2001-01-01"}, "last week up to a year ahead"),
+    ({"end_date": "2001-01-01"}, "before the start"),
+    ({"connection_id": "99999"}, "Not a valid choice"),
+])
+def test_commitment_form_bad_input(app, family, as_user, change, message):
+    """Bad commitment input shows the form again with a clear message, keeps the typing, saves nothing."""
+    person, _, _ = family
+    data = {"title": "Walk the dog", "why": "kept words", "kind": "daily",
+            "start_date": services.today_for(person).isoformat(), "connection_id": "", **change}
+    r = as_user(person).post("/tracker/commitments/new", data=data)
+    body = r.get_data(as_text=True).replace("&#39;", "'")
+    assert r.status_code == 422
+    assert message.lower() in body.lower()
+    assert row_counts()["commitments"] == 0
+    if "title" not in change:
+        assert 'value="Walk the dog"' in body
+    if "why" not in change:
+        assert "kept words" in body
+
+
+def test_edit_changes_schedule_from_today(app, family, as_user):
+    """Editing keeps the start date, and a new schedule starts today."""
+    person, _, _ = family
+    c = _commitment(person)
+    client = as_user(person)
+    assert "Walk" not in client.get(f"/tracker/commitments/{c.id}/edit").get_data(as_text=True)
+    r = client.post(f"/tracker/commitments/{c.id}/edit", data={
+        "title": "Call home often", "kind": "weekly", "times_per_week": "3", "connection_id": "",
+        "start_date": "2001-01-01"})
+    assert r.status_code == 302
+    db.session.refresh(c)
+    assert c.title == "Call home often" and c.start_date == services.today_for(person) - timedelta(days=5)
+    assert [v.kind for v in c.schedules] == ["daily", "weekly"]
+
+
+def test_past_days_edit_then_lock_then_note(app, family, as_user):
+    """A day within 7 days can change; an older one shows only the add-a-note form."""
+    person, _, _ = family
+    c = _commitment(person, days_ago=20)
+    today = services.today_for(person)
+    old = today - timedelta(days=10)
+    db.session.add(CheckIn(commitment_id=c.id, local_date=old, status="missed", note="rough day"))
+    db.session.commit()
+    client = as_user(person)
+    recent = (today - timedelta(days=3)).isoformat()
+    assert "Check in" in client.get(f"/tracker/commitments/{c.id}/days/{recent}").get_data(as_text=True)
+    page = client.get(f"/tracker/commitments/{c.id}/days/{old.isoformat()}").get_data(as_text=True)
+    assert "has locked" in page and "rough day" in page
+    r = client.post(f"/tracker/commitments/{c.id}/checkin", data={f"c{c.id}-day": old.isoformat(),
+                                                                 f"c{c.id}-status": "kept"})
+    assert r.status_code == 422 and "lock" in r.get_data(as_text=True)
+    checkin = db.session.scalar(sa.select(CheckIn))
+    assert client.post(f"/tracker/checkins/{checkin.id}/note", data={"body": "I made it up on Sunday."}).status_code == 302
+    assert client.post(f"/tracker/checkins/{checkin.id}/note", data={"body": ""}).status_code == 422
+    db.session.refresh(checkin)
+    assert checkin.status == "missed" and [a.body for a in checkin.addenda] == ["I made it up on Sunday."]
+    assert client.get(f"/tracker/commitments/{c.id}/days/not-a-date").status_code == 404
+    future = (today + timedelta(days=2)).isoformat()
+    assert client.get(f"/tracker/commitments/{c.id}/days/{future}").status_code == 404
+
+
+@pytest.mark.parametrize("data", [{}, {"status": "wonderful"}, {"note": "x" * 5000, "status": "kept"}])
+def test_checkin_bad_input(app, family, as_user, data):
+    """A bad check-in is refused with a message, never saved, never a 500."""
+    person, _, _ = family
+    c = _commitment(person)
+    day = services.today_for(person).isoformat()
+    body = {f"c{c.id}-day": day, **{f"c{c.id}-{k}": v for k, v in data.items()}}
+    r = as_user(person).post(f"/tracker/commitments/{c.id}/checkin", data=body)
+    assert r.status_code == 422
+    assert row_counts()["checkins"] == 0
+
+
+def test_checkin_with_a_bad_day_is_404(app, family, as_user):
+    """A day that isn't a date is not found."""
+    person, _, _ = family
+    c = _commitment(person)
+    r = as_user(person).post(f"/tracker/commitments/{c.id}/checkin", data={f"c{c.id}-day": "soon",
+                                                                          f"c{c.id}-status": "kept"})
+    assert r.status_code == 404
+
+
+def test_pause_and_archive_over_http(app, family, as_user):
+    """Pause, resume, archive and restore answer with a redirect; an unknown action is 404."""
+    person, _, _ = family
+    c = _commitment(person)
+    client = as_user(person)
+    for action, status in (("pause", "paused"), ("resume", "active"), ("archive", "archived"), ("restore", "active")):
+        assert client.post(f"/tracker/commitments/{c.id}/{action}").status_code == 302
+        db.session.refresh(c)
+        assert c.status == status
+    assert client.post(f"/tracker/commitments/{c.id}/explode").status_code == 404
+    client.post(f"/tracker/commitments/{c.id}/resume")  # not paused: a kind message, no change
+    db.session.refresh(c)
+    assert c.status == "active"
+
+
+def test_setback_and_journey(app, family, as_user):
+    """Logging a setback shows on the journey; the words stay private until shared."""
+    person, sam, connection = family
+    client = as_user(person)
+    today = services.today_for(person)
+    client.post("/tracker/journey/start", data={"start-recovery_start": (today - timedelta(days=40)).isoformat()})
+    r = client.post("/tracker/setbacks/new", data={"local_date": today.isoformat(), "what_happened": "I drank",
+                                                   "next_step": "Call my sponsor"})
+    assert r.status_code == 302
+    page = client.get("/tracker/journey").get_data(as_text=True)
+    assert "I drank" in page and "Private" in page and "since your last setback" in page
+    shared_page = as_user(sam).get(f"/circle/{connection.id}/milestones").get_data(as_text=True)
+    assert "I drank" not in shared_page
+    setback = db.session.scalar(sa.select(Setback))
+    client.post(f"/tracker/setbacks/{setback.id}/share")
+    assert "I drank" in as_user(sam).get(f"/circle/{connection.id}/milestones").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data", [{"local_date": ""}, {"local_date": "2999-01-01"}, {"local_date": "nope"},
+                                  {"local_date": "2020-01-01", "what_happened": "x" * 3000}])
+def test_setback_bad_input(app, family, as_user, data):
+    """A bad setback is refused with a message and nothing saved."""
+    person, _, _ = family
+    r = as_user(person).post("/tracker/setbacks/new", data=data)
+    assert r.status_code == 422 and row_counts()["setbacks"] == 0
+
+
+def test_recovery_start_bad_input(app, family, as_user):
+    """A future or unreadable start date is refused."""
+    person, _, _ = family
+    client = as_user(person)
+    for value in ("2999-01-01", "soon"):
+        assert client.post("/tracker/journey/start", data={"start-recovery_start": value}).status_code == 422
+    db.session.refresh(person)
+    assert person.recovery_start is None
+
+
+def test_small_win_over_http(app, family, as_user):
+    """A small win saves from Today; an empty or huge one is refused with a message."""
+    person, _, _ = family
+    client = as_user(person)
+    assert client.post("/tracker/wins?next=/tracker/today", data={"win-text": "Cooked dinner"}).status_code == 302
+    client.post("/tracker/wins", data={"win-text": ""})
+    client.post("/tracker/wins", data={"win-text": "x" * 500})
+    assert [w.text for w in db.session.scalars(sa.select(SmallWin))] == ["Cooked dinner"]
+
+
+def test_loved_one_sees_shared_tracker_read_only_and_confirms(app, family, as_user):
+    """A loved one with the grant sees scores and check-ins, confirms one, and can never change a check-in."""
+    person, sam, connection = family
+    c = _commitment(person, title="Call home")
+    yesterday = services.today_for(person) - timedelta(days=1)
+    checkin = services.record_checkin(c, yesterday, "kept", "called at 7")
+    db.session.commit()
+    client = as_user(sam)
+    page = client.get(f"/circle/{connection.id}/tracker").get_data(as_text=True)
+    assert "Call home" in page and "Did you see these?" in page and "called at 7" in page
+    detail = client.get(f"/tracker/shared/{connection.id}/commitments/{c.id}").get_data(as_text=True)
+    assert "Self-reported consistency" in detail
+    r = client.post(f"/tracker/shared/{connection.id}/checkins/{checkin.id}/confirm",
+                    data={f"k{checkin.id}-verdict": "saw", f"k{checkin.id}-note": "Proud of you"})
+    assert r.status_code == 302
+    confirmation = db.session.scalar(sa.select(Confirmation))
+    assert (confirmation.verdict, confirmation.note, confirmation.confirmer_id) == ("saw", "Proud of you", sam.id)
+    own = as_user(person).get(f"/tracker/commitments/{c.id}").get_data(as_text=True)
+    assert "Sam: I saw this" in own and "Proud of you" in own and "1 of 1" in own
+    # Read-only: every person-side URL is 404 for the loved one, and nothing changes.
+    day = yesterday.isoformat()
+    for method, url, data in [
+        ("post", f"/tracker/commitments/{c.id}/checkin", {f"c{c.id}-day": day, f"c{c.id}-status": "missed"}),
+        ("post", f"/tracker/commitments/{c.id}/edit", {"title": "hacked", "kind": "daily"}),
+        ("post", f"/tracker/commitments/{c.id}/pause", {}),
+        ("post", f"/tracker/checkins/{checkin.id}/note", {"body": "not mine"}),
+        ("get", f"/tracker/commitments/{c.id}", None),
+    ]:
+        assert getattr(client, method)(url, data=data).status_code == 404
+    db.session.refresh(checkin)
+    assert checkin.status == "kept" and checkin.note == "called at 7" and checkin.addenda == []
+
+
+def test_confirm_bad_input(app, family, as_user):
+    """A confirmation with no answer or a huge note is refused with a message and not saved."""
+    person, sam, connection = family
+    c = _commitment(person)
+    checkin = services.record_checkin(c, services.today_for(person), "kept")
+    db.session.commit()
+    client = as_user(sam)
+    for data in ({}, {f"k{checkin.id}-verdict": "perhaps"},
+                 {f"k{checkin.id}-verdict": "saw", f"k{checkin.id}-note": "x" * 2000}):
+        r = client.post(f"/tracker/shared/{connection.id}/checkins/{checkin.id}/confirm", data=data)
+        assert r.status_code == 302
+    assert row_counts()["confirmations"] == 0
+
+
+def test_without_the_grant_every_tracker_url_is_404(app, family, as_user):
+    """A loved one without the tracker grant gets 404 on every tracker URL of that person."""
+    person, sam, connection = family
+    c = _commitment(person)
+    checkin = services.record_checkin(c, services.today_for(person), "kept")
+    db.session.commit()
+    as_user(person).post(f"/circle/{connection.id}/sharing", data={})  # unshare everything
+    client = as_user(sam)
+    before = row_counts()
+    assert client.get(f"/circle/{connection.id}/tracker").status_code == 404
+    assert client.get(f"/tracker/shared/{connection.id}/commitments/{c.id}").status_code == 404
+    assert client.post(f"/tracker/shared/{connection.id}/checkins/{checkin.id}/confirm",
+                       data={f"k{checkin.id}-verdict": "saw"}).status_code == 404
+    assert client.get(f"/circle/{connection.id}/milestones").status_code == 404
+    assert row_counts() == before
+
+
+def test_private_and_other_peoples_commitments_stay_hidden(app, family, make_user, make_connection, as_user):
+    """With the grant, a private commitment or one about another loved one is 404."""
+    person, sam, connection = family
+    pat = make_user("loved_one")
+    with_pat = make_connection(person, pat, share={"tracker"})
+    private = _commitment(person, title="Just mine", private=True)
+    about_pat = _commitment(person, title="Lunch with Pat", connection_id=with_pat.id)
+    client = as_user(sam)
+    page = client.get(f"/circle/{connection.id}/tracker").get_data(as_text=True)
+    assert "Just mine" not in page and "Lunch with Pat" not in page
+    for c in (private, about_pat):
+        assert client.get(f"/tracker/shared/{connection.id}/commitments/{c.id}").status_code == 404
+
+
+def test_another_family_gets_404_everywhere(app, family, make_user, make_connection, as_user):
+    """Two families: every tracker URL with the other family's ids is 404 and changes nothing."""
+    person, _, _ = family
+    c = _commitment(person)
+    checkin = services.record_checkin(c, services.today_for(person), "kept")
+    setback = services.log_setback(person, services.today_for(person), "x", "y")
+    db.session.commit()
+    other_person = make_user("person")
+    other_loved = make_user("loved_one")
+    other_connection = make_connection(other_person, other_loved, share={"tracker"})
+    clients = (as_user(other_person), as_user(other_loved))
+    before = row_counts()
+    for client in clients:
+        for url in (f"/tracker/commitments/{c.id}", f"/tracker/commitments/{c.id}/edit",
+                    f"/tracker/commitments/{c.id}/days/{checkin.local_date.isoformat()}",
+                    f"/tracker/shared/{other_connection.id}/commitments/{c.id}"):
+            assert client.get(url).status_code == 404, url
+        for url in (f"/tracker/commitments/{c.id}/checkin", f"/tracker/commitments/{c.id}/archive",
+                    f"/tracker/checkins/{checkin.id}/note", f"/tracker/setbacks/{setback.id}/share",
+                    f"/tracker/shared/{other_connection.id}/checkins/{checkin.id}/confirm"):
+            assert client.post(url, data={"body": "x", f"k{checkin.id}-verdict": "saw"}).status_code == 404, url
+    assert row_counts() == before
+
+
+def test_loved_one_has_no_person_pages(app, family, as_user):
+    """The person's own tracker pages don't exist for a loved one."""
+    _, sam, _ = family
+    client = as_user(sam)
+    for url in ("/tracker/", "/tracker/today", "/tracker/commitments/new", "/tracker/journey"):
+        assert client.get(url).status_code == 404
+
+
+def test_empty_states_say_what_to_do_next(app, family, as_user):
+    """A new person's tracker pages explain the next step."""
+    person, sam, connection = family
+    client = as_user(person)
+    assert "Make my first commitment" in client.get("/tracker/").get_data(as_text=True)
+    assert "Nothing is due today" in client.get("/tracker/today").get_data(as_text=True)
+    assert "set the day you count your recovery from" in client.get("/tracker/journey").get_data(as_text=True)
+    assert "hasn't shared any commitments yet" in as_user(sam).get(f"/circle/{connection.id}/tracker").get_data(
+        as_text=True).replace("&#39;", "'")
