@@ -115,7 +115,8 @@ def test_past_days_edit_then_lock_then_note(app, family, as_user):
                                                                  f"c{c.id}-status": "kept"})
     assert r.status_code == 422 and "lock" in r.get_data(as_text=True)
     checkin = db.session.scalar(sa.select(CheckIn))
-    assert client.post(f"/tracker/checkins/{checkin.id}/note", data={"body": "I made it up on Sunday."}).status_code == 302
+    note_url = f"/tracker/checkins/{checkin.id}/note"
+    assert client.post(note_url, data={"body": "I made it up on Sunday."}).status_code == 302
     assert client.post(f"/tracker/checkins/{checkin.id}/note", data={"body": ""}).status_code == 422
     db.session.refresh(checkin)
     assert checkin.status == "missed" and [a.body for a in checkin.addenda] == ["I made it up on Sunday."]

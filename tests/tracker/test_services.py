@@ -328,7 +328,7 @@ def test_new_york_short_day_counts_once(app, make_user):
     assert day == date(2024, 3, 10)
     c = services.create_commitment(person, "Walk", "", ScheduleInput(DAILY), day, today=day)
     services.record_checkin(c, day, "kept", today=day)
-    with pytest.raises(Exception):  # a second row for the same local day is impossible
+    with pytest.raises(sa.exc.IntegrityError):  # a second row for the same local day is impossible
         db.session.add(CheckIn(commitment_id=c.id, local_date=day, status="kept"))
         db.session.flush()
     db.session.rollback()
