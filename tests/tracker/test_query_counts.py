@@ -1,0 +1,99 @@
+"""The tracker's main pages load in a fixed number of queries, however long the history."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from recovery.db import db
+from recovery.tracker import services
+from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, ScheduleVersion
+
+
+PINNED = {
+    "overview": 5, "today": 5, "commitment": 9, "journey": 5, "home": 7,
+    "shared tracker": 15, "shared commitment": 18, "shared milestones": 13, "loved one home": 8,
+}
+
+
+@contextmanager
+def counting(app):
+    """Count the SQL statements sent while the block runs."""
+    statements = []
+
+    def capture(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+
+
+def _history(person, loved, days: int, commitments: int = 3):
+    """Give the person `days` of daily check-ins on several commitments, with confirmations."""
+    today = services.today_for(person)
+    start = today - timedelta(days=days)
+    ids = []
+    for n in range(commitments):
+        c = Commitment(owner_id=person.id, title=f"Commitment {n}", start_date=start)
+        c.schedules = [ScheduleVersion(valid_from=start, kind=DAILY)]
+        db.session.add(c)
+        db.session.flush()
+        ids.append(c.id)
+    rows = [{"commitment_id": cid, "local_date": start + timedelta(days=i),
+             "status": "kept" if i % 9 else "missed", "note": ""}
+            for cid in ids for i in range(days)]
+    db.session.execute(sa.insert(CheckIn), rows)
+    recent = db.session.scalars(sa.select(CheckIn.id).where(CheckIn.local_date >= today - timedelta(days=20),
+                                                            CheckIn.status == "kept")).all()
+    db.session.execute(sa.insert(Confirmation), [{"checkin_id": i, "confirmer_id": loved.id, "verdict": "saw",
+                                                  "note": ""} for i in recent[::2]])
+    db.session.commit()
+    return ids
+
+
+def _page_queries(app, client, url) -> int:
+    client.get(url)  # warm up: session touch, template compile
+    with counting(app) as statements:
+        r = client.get(url)
+    assert r.status_code == 200, url
+    return len([s for s in statements if s.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE",
+                                                                                    "DELETE")])
+
+
+@pytest.fixture
+def pages(make_user, make_connection, as_user):
+    def build(days):
+        person = make_user("person")
+        loved = make_user("loved_one")
+        connection = make_connection(person, loved, share={"tracker", "milestones"})
+        ids = _history(person, loved, days)
+        services.log_setback(person, services.today_for(person) - timedelta(days=3), "x", "y", shared=True)
+        db.session.commit()
+        own, theirs = as_user(person), as_user(loved)
+        urls = {
+            "overview": (own, "/tracker/"),
+            "today": (own, "/tracker/today"),
+            "commitment": (own, f"/tracker/commitments/{ids[0]}"),
+            "journey": (own, "/tracker/journey"),
+            "home": (own, "/home"),
+            "shared tracker": (theirs, f"/circle/{connection.id}/tracker"),
+            "shared commitment": (theirs, f"/tracker/shared/{connection.id}/commitments/{ids[0]}"),
+            "shared milestones": (theirs, f"/circle/{connection.id}/milestones"),
+            "loved one home": (theirs, "/home"),
+        }
+        return urls
+    return build
+
+
+def test_query_counts_do_not_grow_with_history(app, pages):
+    """Three years of history cost the same number of queries as one week, page by page."""
+    week = {name: _page_queries(app, client, url) for name, (client, url) in pages(7).items()}
+    years = {name: _page_queries(app, client, url) for name, (client, url) in pages(3 * 365).items()}
+    assert years == week
+    # Pinned, so a new query (or an N+1 loop) shows up here first.
+    assert week == PINNED, week
