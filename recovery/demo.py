@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import sqlalchemy as sa
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
@@ -43,4 +45,94 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     circle.set_sharing(pat, with_pat, set())
     # One open invitation, to show how pending links look.
     circle.create_invitation(jordan, "sibling", "Riley")
+    _tracker_history(jordan, sam, pat, with_sam, with_pat)
     return [jordan, sam, pat], password
+
+
+def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:
+    """Give Jordan about 100 days of honest history: misses early on, a setback, then steadier weeks."""
+    from datetime import timedelta
+
+    from recovery.tracker import services as tracker
+    from recovery.tracker.models import DAILY, WEEKDAYS, WEEKLY, CheckIn, Confirmation, SmallWin
+    from recovery.tracker.services import ScheduleInput
+    from recovery.trust.models import TrustCheckIn
+
+    rng = random.Random(2024)
+    today = tracker.today_for(jordan)
+    setback_day = today - timedelta(days=47)
+    jordan.recovery_start = today - timedelta(days=120)
+    tracker.log_setback(jordan, setback_day, "I had drinks at a work party and hid it for a day.",
+                        "I told Sam the next morning, went to a meeting that night, and called my sponsor.",
+                        shared=True, today=today)
+
+    def make(title, why, schedule, days_ago, **kwargs):
+        start = today - timedelta(days=days_ago)
+        return tracker.create_commitment(jordan, title, why, schedule, start, today=start, **kwargs)
+
+    home = make("Home by 10 pm", "So Sam doesn't lie awake wondering.", ScheduleInput(DAILY), 100)
+    mum = make("Call Mum on Sundays", "She worries when she doesn't hear from me.",
+               ScheduleInput(WEEKDAYS, weekdays=frozenset({6})), 98, connection_id=with_pat.id)
+    meetings = make("Go to a meeting", "", ScheduleInput(WEEKLY, times_per_week=3), 95)
+    journal = make("Journal before bed", "", ScheduleInput(DAILY), 60, private=True)
+
+    notes = {"missed": ["Stayed out late. I'm not proud of it.", "Forgot, then felt too ashamed to check in.",
+                        "Hard day. Tomorrow I'll text Sam if I'm running late."],
+             "partly": ["Home at 10:40, but I texted first.", "Called, but only for a few minutes."],
+             "kept": ["", "", "", "Felt good to walk in on time.", "Sam smiled when I got home."]}
+
+    def chance_kept(days_ago: int) -> float:
+        # Rough early on, a dip around the setback, steadier lately.
+        if abs(days_ago - 47) <= 4:
+            return 0.45
+        return 0.6 + 0.35 * (100 - days_ago) / 100
+
+    rows = []
+    for c in (home, mum, meetings, journal):
+        week_count = {}
+        for days_ago in range((today - c.start_date).days, 0, -1):
+            day = today - timedelta(days=days_ago)
+            if not tracker.is_due(c, day):
+                continue
+            if c is meetings:
+                week = day.isocalendar()[:2]
+                if week_count.get(week, 0) >= 3 or rng.random() > 0.5:
+                    continue
+                week_count[week] = week_count.get(week, 0) + 1
+                status = "kept"
+            else:
+                roll = rng.random()
+                p = chance_kept(days_ago)
+                status = "kept" if roll < p else ("partly" if roll < p + 0.12 else "missed")
+                if rng.random() < 0.05 and days_ago > 10:
+                    continue  # a day never checked in: it counts as missed
+            rows.append(CheckIn(commitment_id=c.id, local_date=day, status=status, note=rng.choice(notes[status])))
+    db.session.add_all(rows)
+    db.session.flush()
+
+    # Sam confirms many recent "home by 10" days, and says so when they didn't see one.
+    for checkin in rows:
+        if checkin.commitment_id == home.id and checkin.status == "kept" and (today - checkin.local_date).days <= 30:
+            if rng.random() < 0.6:
+                verdict = "saw" if rng.random() < 0.9 else "not_seen"
+                db.session.add(Confirmation(checkin_id=checkin.id, confirmer_id=sam.id, verdict=verdict,
+                                            note=rng.choice(["", "", "Thank you.", "I noticed."])))
+    for days_ago, text in ((2, "Cooked dinner for all of us."), (6, "Asked for help instead of hiding."),
+                           (13, "Went to the early meeting in the rain."), (30, "Paid back the first $50.")):
+        db.session.add(SmallWin(owner_id=jordan.id, local_date=today - timedelta(days=days_ago), text=text))
+
+    # Sam's trust, week by week: low at first, a dip after the setback, rising since.
+    sam_today = tracker.today_for(sam)
+    for week in range(13, -1, -1):
+        base = 2.6 + (13 - week) * 0.22 - (0.8 if week in (6, 7) else 0)
+        values = [max(1, min(7, round(base + rng.uniform(-0.5, 0.5)))) for _ in range(3)]
+        db.session.add(TrustCheckIn(owner_id=sam.id, person_id=jordan.id,
+                                    local_date=sam_today - timedelta(days=7 * week + 1),
+                                    predictability=values[0], dependability=values[1], faith=values[2],
+                                    note="After the party I felt thrown back to the start." if week == 7 else ""))
+    pat_today = tracker.today_for(pat)
+    for week, values in ((3, (2, 3, 3)), (2, (3, 3, 3)), (1, (3, 3, 4))):
+        db.session.add(TrustCheckIn(owner_id=pat.id, person_id=jordan.id,
+                                    local_date=pat_today - timedelta(days=7 * week), predictability=values[0],
+                                    dependability=values[1], faith=values[2], note=""))
+    db.session.flush()

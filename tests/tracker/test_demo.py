@@ -1,0 +1,35 @@
+"""The demo circle carries a realistic tracker history."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from recovery.accounts.models import User
+from recovery.db import db
+from recovery.tracker import services
+from recovery.tracker.models import CheckIn, Confirmation, Setback
+from recovery.trust.models import TrustCheckIn
+
+
+def test_demo_has_ninety_days_of_honest_history(app):
+    """90+ days of check-ins with misses, a setback, confirmations and Sam's rising trust."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    people = {u.display_name: u for u in db.session.scalars(sa.select(User))}
+    jordan, sam = people["Jordan"], people["Sam"]
+    first = db.session.scalar(sa.select(sa.func.min(CheckIn.local_date)))
+    assert services.today_for(jordan) - first >= timedelta(days=90)
+    statuses = set(db.session.scalars(sa.select(CheckIn.status)))
+    assert statuses == {"kept", "partly", "missed"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Setback)) == 1
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Confirmation)) >= 5
+    trust = db.session.scalars(sa.select(TrustCheckIn).where(TrustCheckIn.owner_id == sam.id)
+                               .order_by(TrustCheckIn.local_date)).all()
+    assert len(trust) >= 8
+    early = sum(t.average for t in trust[:3]) / 3
+    late = sum(t.average for t in trust[-3:]) / 3
+    assert late - early >= 1.5
+    journey = services.journey(jordan)
+    assert journey.days is not None and journey.total_days >= 100 and journey.days < journey.total_days
+    overview = services.overview(jordan)
+    assert len(overview.summaries) == 4 and 0.5 < overview.overall < 0.95
