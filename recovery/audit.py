@@ -25,6 +25,8 @@ KINDS = {
     "connection.end": "Connection ended",
     "share.grant": "Started sharing an area",
     "share.revoke": "Stopped sharing an area",
+    "calendar.create": "Calendar link made",
+    "calendar.revoke": "Calendar link turned off",
     "export": "Downloaded my data",
     "delete": "Deleted account",
 }

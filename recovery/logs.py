@@ -1,16 +1,17 @@
-"""Keep secrets out of access logs: invitation and reset links carry tokens in their path."""
+"""Keep secrets out of access logs: invitation, reset and calendar links carry tokens in their path."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-TOKEN_PATH = re.compile(r"/(circle/join|reset)/[A-Za-z0-9_\-%.~]+")
+# The calendar feed is /calendar/<token>.ics; /settings/calendar/... holds no token and is left alone.
+TOKEN_PATH = re.compile(r"(/circle/join|/reset|(?<!/settings)/calendar)/[A-Za-z0-9_\-%.~]+")
 
 
 def redact(text: str) -> str:
-    """Replace the token in invitation and reset paths with a placeholder."""
-    return TOKEN_PATH.sub(lambda m: f"/{m.group(1)}/[token]", text)
+    """Replace the token in invitation, reset and calendar feed paths with a placeholder."""
+    return TOKEN_PATH.sub(lambda m: f"{m.group(1)}/[token]", text)
 
 
 class RedactTokens(logging.Filter):

@@ -1,7 +1,112 @@
-"""The private calendar feed (.ics) of a user's commitments."""
+"""The private calendar feed (.ics) of a user's commitments: its settings page and the feed itself."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+
+from recovery.db import db
+from recovery.errors import Refused
+from recovery.extensions import limiter
+from recovery.forms import ButtonForm
+from recovery.tracker import calendar_service as service
 
 bp = Blueprint("calendar", __name__)
+
+
+class TitlesForm(FlaskForm):
+    """Whether the feed shows real commitment titles (off by default, for lock screens)."""
+
+    real_titles = BooleanField("Show the real names of my commitments")
+
+
+def _require_person() -> None:
+    # Commitments belong to the person in recovery; loved ones have nothing to put in a calendar.
+    if not current_user.is_person:
+        abort(404)
+
+
+def _page(link: str | None = None, status: int = 200):
+    feed = service.feed_of(current_user)
+    form = TitlesForm()
+    if feed is not None:
+        form.real_titles.data = not feed.plain_titles
+    return render_template("tracker/calendar.html", feed=feed, form=form, button=ButtonForm(),
+                           link=link), status
+
+
+@bp.route("/settings/calendar", methods=["GET", "POST"])
+@login_required
+def settings():
+    """Show the calendar link settings; a POST makes a new secret link and shows it once."""
+    _require_person()
+    form = TitlesForm()
+    if not form.is_submitted():
+        return _page()
+    if not form.validate():
+        abort(400)
+    token = service.create_feed(current_user, plain_titles=not form.real_titles.data)
+    db.session.commit()
+    # Shown once, now; only its hash is stored.
+    return _page(link=url_for("calendar.feed", token=token, _external=True))
+
+
+@bp.post("/settings/calendar/titles")
+@login_required
+def titles():
+    """Choose plain or real titles for the calendar feed, keeping its link."""
+    _require_person()
+    form = TitlesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.set_plain_titles(current_user, plain_titles=not form.real_titles.data)
+    except Refused as refused:
+        flash(refused.message, "error")
+        return redirect(url_for("calendar.settings"))
+    db.session.commit()
+    if form.real_titles.data:
+        flash("Saved. Your calendar will show the real names of your commitments.", "success")
+    else:
+        flash("Saved. Your calendar will show “Mend: a commitment” instead of the names.", "success")
+    return redirect(url_for("calendar.settings"))
+
+
+@bp.post("/settings/calendar/revoke")
+@login_required
+def revoke():
+    """Turn the calendar link off so it stops working at once."""
+    _require_person()
+    form = ButtonForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if service.revoke_feed(current_user):
+        db.session.commit()
+        flash("Your calendar link is off. Your calendar app will stop getting updates from Mend.", "success")
+    else:
+        flash("Your calendar link was already off.", "info")
+    return redirect(url_for("calendar.settings"))
+
+
+def _tracker_url() -> str | None:
+    """Link events to Mend only when the server's own name is configured, never from the Host header."""
+    if not current_app.config.get("SERVER_NAME"):
+        return None
+    return url_for("tracker.today", _external=True)
+
+
+@bp.get("/calendar/<token>.ics")
+@limiter.limit("60 per minute")
+def feed(token: str):
+    """Serve a calendar feed to whoever holds its secret link: the token is the authority."""
+    found = service.find_feed(token)
+    if found is None:
+        abort(404)
+    body = service.feed_ics(found, url=_tracker_url())
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Disposition"] = 'inline; filename="mend.ics"'
+    return response

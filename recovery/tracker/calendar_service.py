@@ -1,0 +1,190 @@
+"""The private calendar feed: a secret, revocable .ics address of a person's commitments.
+
+Only a hash of the feed's token is stored. Whoever holds the address can read the
+feed, so it says as little as it can: no "why", no notes, and by default not even
+the titles, because phones show event titles on the lock screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from icalendar import Calendar, Event
+from sqlalchemy.orm import selectinload
+
+from recovery import audit
+from recovery.accounts.models import User
+from recovery.db import db, utcnow
+from recovery.errors import Refused
+from recovery.security import hash_token, new_token
+from recovery.tracker.models import DAILY, ONCE, PAUSED, WEEKDAYS, WEEKLY, CalendarFeed, Commitment, ScheduleVersion
+
+PURPOSE = "calendar"
+PLAIN_TITLE = "Mend: a commitment"
+DESCRIPTION = "Open Mend to check in."
+PRODID = "-//Mend//Commitments//EN"
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# token_urlsafe(32) gives 43 characters; anything far longer is not one of ours.
+MAX_TOKEN_LENGTH = 200
+
+
+# --- The feed row ------------------------------------------------------------------
+
+
+def feed_of(user: User) -> CalendarFeed | None:
+    """Return the user's calendar feed, if they have turned it on."""
+    return db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+
+
+def create_feed(user: User, plain_titles: bool = True) -> str:
+    """Make a new secret feed address for the user, replacing any old one, and return its token."""
+    token = new_token()
+    feed = feed_of(user)
+    replaced = feed is not None
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id)
+        db.session.add(feed)
+    # Reusing the row keeps one feed per user; the old token stops working with the new hash.
+    feed.token_hash = hash_token(token, PURPOSE)
+    feed.plain_titles = plain_titles
+    feed.created_at = utcnow()
+    audit.record(user.id, "calendar.create", "replaced" if replaced else "")
+    db.session.flush()
+    return token
+
+
+def set_plain_titles(user: User, plain_titles: bool) -> None:
+    """Choose plain or real event titles for the user's feed, keeping its address."""
+    feed = feed_of(user)
+    if feed is None:
+        raise Refused("You don't have a calendar link right now. Make one first.")
+    feed.plain_titles = plain_titles
+    db.session.flush()
+
+
+def revoke_feed(user: User) -> bool:
+    """Turn the user's feed off so its address stops working; tell whether there was one."""
+    feed = feed_of(user)
+    if feed is None:
+        return False
+    db.session.delete(feed)
+    audit.record(user.id, "calendar.revoke")
+    db.session.flush()
+    return True
+
+
+def find_feed(token: str) -> CalendarFeed | None:
+    """Return the feed a calendar token opens, or None (tokens of other purposes open nothing)."""
+    if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.token_hash == hash_token(token, PURPOSE)))
+
+
+# --- The .ics ----------------------------------------------------------------------
+
+
+def feed_commitments(user_id: int) -> list[Commitment]:
+    """Load the user's active commitments with their schedules, in one go."""
+    return list(
+        db.session.scalars(
+            sa.select(Commitment)
+            .where(Commitment.owner_id == user_id, Commitment.status == "active")
+            .options(selectinload(Commitment.schedules))
+            .order_by(Commitment.start_date, Commitment.id)
+        )
+    )
+
+
+def current_schedule(commitment: Commitment) -> ScheduleVersion | None:
+    """Return the commitment's latest schedule version."""
+    return max(commitment.schedules, key=lambda v: v.valid_from, default=None)
+
+
+def _first_weekday_on_or_after(day: date, mask: int) -> date:
+    """Return the first day from `day` whose weekday is in the mask (Monday = 1 ... Sunday = 64)."""
+    for offset in range(7):
+        candidate = day + timedelta(days=offset)
+        if mask & (1 << candidate.weekday()):
+            return candidate
+    return day
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def commitment_event(commitment: Commitment, plain_titles: bool, stamp: datetime,
+                     url: str | None = None) -> Event | None:
+    """Turn an active commitment's current schedule into an all-day event, or None if nothing is due."""
+    version = current_schedule(commitment)
+    if commitment.status != "active" or version is None or version.kind == PAUSED:
+        return None
+    start = max(commitment.start_date, version.valid_from)
+    summary = PLAIN_TITLE if plain_titles else commitment.title
+    rule: dict | None = None
+    if version.kind == DAILY:
+        rule = {"freq": "daily"}
+    elif version.kind == WEEKDAYS:
+        mask = version.weekdays & 0x7F
+        if not mask:
+            return None
+        # RFC 5545 leaves a DTSTART that the rule would not produce undefined: start on a due day.
+        start = _first_weekday_on_or_after(start, mask)
+        rule = {"freq": "weekly", "byday": [BYDAY[i] for i in range(7) if mask & (1 << i)]}
+    elif version.kind == WEEKLY:
+        if version.times_per_week < 1:
+            return None
+        rule = {"freq": "weekly", "byday": [BYDAY[start.weekday()]]}
+        summary = f"{summary} ({_times(version.times_per_week)} this week)"
+    elif version.kind == ONCE:
+        if version.once_on is None:
+            return None
+        start = version.once_on
+    else:
+        return None
+
+    end = commitment.end_date
+    if rule is not None and end is not None:
+        if end < start:
+            return None
+        rule["until"] = end  # a DATE, like DTSTART
+
+    event = Event()
+    event.add("uid", f"commitment-{commitment.id}@mend")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", start + timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", DESCRIPTION)
+    # A commitment is not a meeting: it should not mark the person as busy.
+    event.add("transp", "TRANSPARENT")
+    if rule is not None:
+        event.add("rrule", rule)
+    if url:
+        event.add("url", url)
+    return event
+
+
+def build_calendar(timezone: str, commitments: list[Commitment], plain_titles: bool,
+                   url: str | None = None, now: datetime | None = None) -> Calendar:
+    """Build the VCALENDAR of a user's commitments."""
+    stamp = now or utcnow()
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Mend")
+    calendar.add("x-wr-timezone", timezone)
+    for commitment in commitments:
+        event = commitment_event(commitment, plain_titles, stamp, url)
+        if event is not None:
+            calendar.add_component(event)
+    return calendar
+
+
+def feed_ics(feed: CalendarFeed, url: str | None = None) -> bytes:
+    """Return the .ics text of a feed: its owner's active commitments and nobody else's."""
+    timezone = db.session.scalar(sa.select(User.timezone).where(User.id == feed.user_id)) or "UTC"
+    commitments = feed_commitments(feed.user_id)
+    return build_calendar(timezone, commitments, feed.plain_titles, url).to_ical()
