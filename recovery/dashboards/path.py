@@ -45,6 +45,21 @@ STEPS: list[Step] = [
         "Nothing is shared until you say so. Share one area to start; you can stop any time.",
         "circle.index", frozenset({PERSON, LOVED_ONE}), lambda user, facts: facts["my_grants"] > 0,
     ),
+    Step(
+        "commitment", "Make one small commitment",
+        "Pick something you can keep, like being home for dinner. Trust grows from small things done again and again.",
+        "tracker.new_commitment", frozenset({PERSON}), lambda user, facts: facts.get("commitments", False),
+    ),
+    Step(
+        "checkin", "Check in honestly",
+        "Each day it's due, say how it went: kept, partly or missed. Honest beats perfect.",
+        "tracker.today", frozenset({PERSON}), lambda user, facts: facts.get("checked_in", False),
+    ),
+    Step(
+        "trust", "Record how much you trust them today",
+        "Three quick questions, just for you. Once a week is enough to see which way your trust is moving.",
+        "trust.index", frozenset({LOVED_ONE}), lambda user, facts: facts.get("trust_checkins", 0) > 0,
+    ),
 ]
 
 

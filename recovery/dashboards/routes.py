@@ -7,6 +7,9 @@ from flask_login import current_user, login_required
 
 from recovery.circle.permissions import AREAS
 from recovery.dashboards.services import dashboard_for
+from recovery.tracker import services as tracker_services
+from recovery.tracker.models import CHECKIN_STATUSES
+from recovery.tracker.routes import checkin_form
 
 bp = Blueprint("dashboards", __name__)
 
@@ -15,5 +18,11 @@ bp = Blueprint("dashboards", __name__)
 @login_required
 def home():
     """Show today's essentials for the signed-in user's role."""
-    template = "dashboards/person.html" if current_user.is_person else "dashboards/loved_one.html"
-    return render_template(template, dash=dashboard_for(current_user), areas=AREAS)
+    dash = dashboard_for(current_user)
+    if current_user.is_person:
+        forms = {s.commitment.id: checkin_form(s.commitment.id, tracker_services.today_for(current_user),
+                                               s.today_status) for s in dash.tracker.due}
+        return render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
+                               checkin_forms=forms, statuses=CHECKIN_STATUSES,
+                               milestone_label=tracker_services.milestone_label)
+    return render_template("dashboards/loved_one.html", dash=dash, areas=AREAS, tracker_cards=dash.tracker_cards)

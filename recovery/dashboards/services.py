@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from recovery.accounts.models import User
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import AREAS
 from recovery.dashboards.path import StepState, path_for
+from recovery.tracker import services as tracker
+from recovery.trust import services as trust_services
 
 
 @dataclass
@@ -29,6 +31,10 @@ class Dashboard:
     path: list[StepState]
     cards: list[CircleCard]
     pending_invitations: int
+    trust: trust_services.TrustSummary = field(default_factory=trust_services.TrustSummary)
+    # The person's tracker today, or for a loved one each connection's shared tracker.
+    tracker: tracker.PersonToday | None = None
+    tracker_cards: dict[int, tracker.SharedTracker] = field(default_factory=dict)
 
     @property
     def path_done(self) -> bool:
@@ -56,9 +62,21 @@ def dashboard_for(user: User) -> Dashboard:
         )
         for c in connections
     ]
+    trust_summary = trust_services.dashboard_summary(user, connections)  # one query, for loved ones only
     facts = {
         "connections": len(connections),
         "my_grants": sum(len(circle.shared_areas(c, user.id)) for c in connections),
+        "trust_checkins": trust_summary.total,
     }
+    person_today = None
+    tracker_cards = {}
+    if user.is_person:
+        person_today = tracker.person_dashboard(user)
+        facts["commitments"] = person_today.has_commitments
+        facts["checked_in"] = person_today.checked_in_ever
+    else:
+        sharing = [c for c in connections if "tracker" in circle.areas_shared_with(user, c)]
+        tracker_cards = tracker.loved_one_dashboard(user, sharing)
     return Dashboard(path=path_for(user, facts), cards=cards,
-                     pending_invitations=len(circle.pending_invitations(user)))
+                     pending_invitations=len(circle.pending_invitations(user)), trust=trust_summary,
+                     tracker=person_today, tracker_cards=tracker_cards)

@@ -67,12 +67,13 @@ def today():
     """List what is due today, each with a quick check-in."""
     day = services.today_for(current_user)
     items = services.due_today(current_user, day)
-    forms = {s.commitment.id: _checkin_form(s.commitment.id, day, s.today_status) for s in items}
+    forms = {s.commitment.id: checkin_form(s.commitment.id, day, s.today_status) for s in items}
     return render_template("tracker/today.html", items=items, forms=forms, today=day,
                            win_form=WinForm(prefix="win"), statuses=CHECKIN_STATUSES)
 
 
-def _checkin_form(commitment_id: int, day: date, status: str | None, note: str = "") -> CheckInForm:
+def checkin_form(commitment_id: int, day: date, status: str | None, note: str = "") -> CheckInForm:
+    """Build the quick check-in form for one commitment and day, showing the answer already given."""
     form = CheckInForm(prefix=f"c{commitment_id}", formdata=None)
     form.day.data = day.isoformat()
     form.status.data = status
@@ -130,7 +131,7 @@ def commitment(commitment_id: int):
     item = _own_commitment(commitment_id)
     day = services.today_for(current_user)
     detail = services.commitment_detail(item, day)
-    form = _checkin_form(item.id, day, detail.summary.today_status)
+    form = checkin_form(item.id, day, detail.summary.today_status)
     return render_template("tracker/commitment.html", detail=detail, c=item, today=day, form=form,
                            button=ButtonForm(), statuses=CHECKIN_STATUSES, verdicts=VERDICTS,
                            planned=services.planned_schedule(item), can_edit=services.can_edit)
@@ -231,7 +232,7 @@ def day(commitment_id: int, day: str):
     if when > today_ or when < item.start_date:
         abort(404)
     existing = services.checkin_on(item, when)
-    form = _checkin_form(item.id, when, existing.status if existing else None, existing.note if existing else "")
+    form = checkin_form(item.id, when, existing.status if existing else None, existing.note if existing else "")
     return render_template("tracker/day.html", c=item, day=when, form=form, existing=existing,
                            note_form=NoteForm(), editable=services.can_edit(when, today_),
                            statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=services.is_due(item, when),
@@ -255,7 +256,7 @@ def add_note(checkin_id: int):
         return redirect(target)
     commitment_ = services.load_own_commitment(current_user, item.commitment_id)
     return render_template("tracker/day.html", c=commitment_, day=item.local_date,
-                           form=_checkin_form(commitment_.id, item.local_date, item.status, item.note),
+                           form=checkin_form(commitment_.id, item.local_date, item.status, item.note),
                            existing=services.checkin_on(commitment_, item.local_date), note_form=form,
                            editable=services.can_edit(item.local_date, services.today_for(current_user)),
                            statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=True, next_url=target), 422

@@ -729,3 +729,76 @@ def journey(owner: User, today: date | None = None, shared_only: bool = False, w
     return Journey(start=start, run_start=run_start, days=days, total_days=(today - start).days,
                    reached=milestone_days(days), next_days=next_milestone(days),
                    today_is_milestone=days in milestone_days(days) and days > 0, setbacks=setbacks, wins=wins)
+
+
+# --- Dashboards ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonToday:
+    """The tracker's part of the person's dashboard."""
+
+    due: list[Summary]
+    overall: float | None
+    journey: Journey
+    has_commitments: bool
+    checked_in_ever: bool
+
+
+def person_dashboard(owner: User, today: date | None = None) -> PersonToday:
+    """Load what is due today, the overall score and the next milestone, in a fixed number of queries."""
+    today = today or today_for(owner)
+    commitments = own_commitments(owner)
+    items, statuses = summaries(commitments, today)
+    due = []
+    for s in items:
+        if s.commitment.status != "active" or not s.due_today:
+            continue
+        if s.schedule and s.schedule.kind == WEEKLY and s.week_done >= s.schedule.times_per_week \
+                and s.today_status is None:
+            continue
+        due.append(s)
+    checked_in = any(statuses[c.id] for c in commitments) or bool(db.session.scalar(
+        sa.select(CheckIn.id).join(Commitment).where(Commitment.owner_id == owner.id).limit(1)))
+    return PersonToday(due=due, overall=overall(items), journey=journey(owner, today, wins_limit=3),
+                       has_commitments=bool(commitments), checked_in_ever=checked_in)
+
+
+@dataclass
+class SharedTracker:
+    """What a loved one's dashboard shows of one person's shared tracker."""
+
+    overall: float | None
+    commitments: int
+    waiting: list[CheckIn]
+
+
+def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int, SharedTracker]:
+    """For each connection sharing its tracker with the viewer, the person's consistency and days to confirm.
+
+    Loads everything in three queries however many people the viewer supports.
+    """
+    if not connections:
+        return {}
+    visible = sa.or_(*[_visible_to_connection(c) for c in connections])
+    commitments = list(db.session.scalars(
+        sa.select(Commitment).where(visible).options(selectinload(Commitment.schedules))))
+    statuses = _statuses([c.id for c in commitments])
+    answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == viewer.id)
+    earliest = min(today_for(c.person) for c in connections) - timedelta(days=7)
+    waiting = list(db.session.scalars(
+        sa.select(CheckIn).join(Commitment)
+        .where(visible, CheckIn.status.in_((KEPT, PARTLY)), CheckIn.local_date >= earliest,
+               CheckIn.id.not_in(answered))
+        .options(selectinload(CheckIn.commitment)).order_by(CheckIn.local_date.desc())))
+    result = {}
+    for connection in connections:
+        today = today_for(connection.person)
+        mine = [c for c in commitments if c.owner_id == connection.person_id
+                and (c.connection_id is None or c.connection_id == connection.id)]
+        items = [_summary(c, statuses[c.id], today)[0] for c in mine]
+        ids = {c.id for c in mine}
+        result[connection.id] = SharedTracker(
+            overall=overall(items), commitments=len(mine),
+            waiting=[w for w in waiting if w.commitment_id in ids and w.local_date >= today - timedelta(days=7)])
+    return result

@@ -6,23 +6,68 @@ from recovery.accounts.models import User
 from recovery.circle.models import Connection, ShareGrant
 from recovery.dashboards.services import dashboard_for
 from recovery.db import db
+from recovery.tracker import services as tracker
+from recovery.tracker.models import Commitment
 
 
 def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection, as_user):
-    """The person's path starts at 'connect', then 'share', and ticks each step when done."""
+    """The person's path: connect, share, make a commitment, check in — each ticks itself off when done."""
     person = make_user("person", name="Jordan")
     client = as_user(person)
     page = client.get("/home").get_data(as_text=True)
     assert "Your path" in page and "Connect with someone" in page and "No loved ones connected yet" in page
+    assert "Make my first commitment" in page
     dash = dashboard_for(person)
-    assert [s.done for s in dash.path] == [False, False] and dash.next_step.step.key == "connect"
+    assert [s.step.key for s in dash.path] == ["connect", "share", "commitment", "checkin"]
+    assert [s.done for s in dash.path] == [False] * 4 and dash.next_step.step.key == "connect"
     connection = make_connection(person, make_user("loved_one", name="Sam"))
-    assert [s.done for s in dashboard_for(person).path] == [True, False]
+    assert [s.done for s in dashboard_for(person).path] == [True, False, False, False]
     client.post(f"/circle/{connection.id}/sharing", data={f"c{connection.id}-areas": ["tracker"]})
+    assert [s.done for s in dashboard_for(person).path] == [True, True, False, False]
+    client.post("/tracker/commitments/new", data={"title": "Home for dinner", "kind": "daily", "connection_id": "",
+                                                  "start_date": tracker.today_for(person).isoformat()})
+    assert [s.done for s in dashboard_for(person).path] == [True, True, True, False]
+    page = client.get("/home").get_data(as_text=True)
+    assert "Home for dinner" in page and "Sam" in page and "You share: Consistency tracker." in page
+    c = db.session.scalar(sa.select(Commitment))
+    client.post(f"/tracker/commitments/{c.id}/checkin?next=/home",
+                data={f"c{c.id}-day": tracker.today_for(person).isoformat(), f"c{c.id}-status": "kept"})
     dash = dashboard_for(person)
     assert all(s.done for s in dash.path) and dash.next_step is None
-    page = client.get("/home").get_data(as_text=True)
-    assert "Sam" in page and "You share: Consistency tracker." in page
+
+
+def test_person_dashboard_shows_score_and_next_milestone(app, make_user, as_user):
+    """The person's home shows the overall score and days to the next milestone."""
+    from datetime import timedelta
+
+    person = make_user("person")
+    today = tracker.today_for(person)
+    start = today - timedelta(days=5)
+    c = tracker.create_commitment(person, "Walk", "", tracker.ScheduleInput("daily"), start, today=start)
+    for i in range(1, 6):
+        tracker.record_checkin(c, today - timedelta(days=i), "kept", today=today)
+    tracker.set_recovery_start(person, today - timedelta(days=25), today=today)
+    db.session.commit()
+    page = as_user(person).get("/home").get_data(as_text=True)
+    assert "Overall consistency" in page and "next milestone 30 days in 5" in page
+
+
+def test_loved_one_dashboard_shows_shared_consistency_and_days_to_confirm(app, make_user, make_connection, as_user):
+    """A loved one sees each person's shared consistency and how many days wait for their word."""
+    from datetime import timedelta
+
+    person = make_user("person", name="Jordan")
+    loved = make_user("loved_one")
+    connection = make_connection(person, loved, share={"tracker"})
+    today = tracker.today_for(person)
+    start = today - timedelta(days=3)
+    c = tracker.create_commitment(person, "Walk", "", tracker.ScheduleInput("daily"), start, today=start)
+    for i in (1, 2):
+        tracker.record_checkin(c, today - timedelta(days=i), "kept", today=today)
+    db.session.commit()
+    page = as_user(loved).get("/home").get_data(as_text=True)
+    assert "Consistency:" in page and "2 days waiting for your word" in page
+    assert f"/circle/{connection.id}/tracker" in page
 
 
 def test_loved_one_dashboard_shows_what_each_person_shares(app, make_user, make_connection, as_user):

@@ -31,13 +31,20 @@ FILLERS: dict[str, Callable[[World, str], list]] = {
     "invitation_id": lambda w, ep: [w.invitation_id],
     "session_id": lambda w, ep: [w.a_session_id],
     "area": lambda w, ep: list(AREAS),
-    "action": lambda w, ep: ["pause", "resume", "end"],
+    "action": lambda w, ep: (["pause", "resume", "archive", "restore"] if ep.startswith("tracker.")
+                             else ["pause", "resume", "end"]),
+    "commitment_id": lambda w, ep: [w.commitment_id],
+    "checkin_id": lambda w, ep: [w.checkin_id],
+    "setback_id": lambda w, ep: [w.setback_id],
+    "day": lambda w, ep: [w.checkin_day],
+    # The person a loved one's trust check-ins are about: A, the person in recovery.
+    "person_id": lambda w, ep: [w.a.id],
     # A's real token of the *other* purpose: holding a token for one purpose must open nothing else.
     "token": lambda w, ep: [tok for purpose, tok in w.tokens.items() if purpose != BEARER_TOKEN_ROUTES[ep][0]],
 }
 
 # Arguments that name one of A's records: anyone else must get 404 and change nothing.
-ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id"}
+ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id", "commitment_id", "checkin_id", "setback_id"}
 
 # Routes without ids: public, or acting only on the signed-in user's own rows.
 OWN_DATA_OR_PUBLIC: dict[str, str] = {
@@ -59,12 +66,24 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "circle.invite": "makes an invitation owned by the current user",
     "circle.access_log": "who viewed the current user's own areas",
     "dashboards.home": "the current user's own dashboard",
+    "trust.index": "the current loved one's own trust check-ins, about the people they support",
+    "tracker.overview": "the current person's own commitments",
+    "tracker.today": "the current person's own check-ins for today",
+    "tracker.new_commitment": "makes a commitment owned by the current person",
+    "tracker.journey": "the current person's own milestones, setbacks and wins",
+    "tracker.set_start": "the current person's own recovery start date",
+    "tracker.new_setback": "logs a setback owned by the current person",
+    "tracker.add_win": "notes a small win owned by the current person",
+    "calendar.settings": "the current user's own calendar link (a new link is shown only to them)",
+    "calendar.titles": "the current user's own calendar link's title choice",
+    "calendar.revoke": "turns off the current user's own calendar link",
 }
 
 # Routes whose token is the authority (a link sent to someone): (purpose, why).
 BEARER_TOKEN_ROUTES: dict[str, tuple[str, str]] = {
     "circle.invitation": ("invitation", "the invitation link is meant to be handed to the invitee"),
     "accounts.reset": ("reset", "the reset link is mailed to the account's owner"),
+    "calendar.feed": ("calendar", "the calendar link is the owner's own, kept in their calendar app"),
 }
 
 # For B, the member A shares everything with: routes on A's ids that must never change A's rows
@@ -73,15 +92,32 @@ A_ONLY_FOR_MEMBER: dict[str, str] = {
     "circle.cancel_invitation": "only the inviter may cancel an invitation",
     "accounts.revoke_session": "only the owner of a session may end it",
     "circle.update_sharing": "each member sets only their own sharing; A's grants never change",
+    "tracker.commitment": "only the person sees their own commitment page",
+    "tracker.edit_commitment": "only the person changes their commitment",
+    "tracker.change_status": "only the person pauses or archives their commitment",
+    "tracker.checkin": "only the person checks in",
+    "tracker.day": "only the person opens their own day",
+    "tracker.add_note": "only the person adds notes to their check-ins",
+    "tracker.share_setback": "only the person shares their setback",
 }
 MEMBER_SHARED: dict[str, str] = {
     "circle.change_connection": "either member may pause, resume or end their own connection",
     "circle.confirm_end": "either member may ask to end their own connection",
     "circle.shared_area": "B may view the areas A shares with B",
+    "tracker.shared_commitment": "B may view a commitment A shares with B",
+    "tracker.confirm": "B may confirm a check-in A shares with B (B's own confirmation row)",
 }
 
 # Answers that differ from the 404 SECURITY.md 10 asks for; pin each with a test when one is added.
 KNOWN_DEVIATIONS: dict[tuple[str, str], int] = {}
+
+# Routes on A's person_id where any loved one connected to A works only on their own rows about A:
+# D (A's loved one, no grants) gets D's own empty page, and D's post answers no question so it is
+# refused; B's rows never show (tests/trust/test_isolation.py). Strangers (C) still get 404.
+CONNECTED_LOVED_ONE_OWN: dict[str, dict[str, int]] = {
+    "trust.history": {"GET": 200},
+    "trust.new": {"GET": 200, "POST": 422},
+}
 
 
 def fill(world: World, rule) -> list[dict]:
@@ -166,6 +202,8 @@ def test_walk_every_rule_as_another_user(app, login, outsider):
                 walked += 1
                 if not routed(app, path, method):
                     expected = 405
+                elif key == "d" and rule.endpoint in CONNECTED_LOVED_ONE_OWN:
+                    expected = CONNECTED_LOVED_ONE_OWN[rule.endpoint][method]
                 else:
                     expected = KNOWN_DEVIATIONS.get((rule.endpoint, method), 404)
                 _check(problems, where, resp.status_code == expected,

@@ -15,6 +15,7 @@ from recovery.accounts.models import LOVED_ONE, PERSON, UserSession
 from recovery.circle import services as circle
 from recovery.circle.permissions import AREAS, areas_for_role
 from recovery.db import db
+from recovery.tracker import calendar_service
 from tests import factories
 from tests.conftest import PASSWORD
 
@@ -45,6 +46,10 @@ class World:
     invitation_id: int
     invitation_label: str
     a_session_id: int
+    commitment_id: int = 0
+    checkin_id: int = 0
+    setback_id: int = 0
+    checkin_day: str = ""
     tokens: dict[str, str] = field(default_factory=dict)  # purpose -> one of A's live tokens
     clients: dict[str, object] = field(default_factory=dict)
 
@@ -55,7 +60,7 @@ def member(user) -> Member:
 
 
 def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str] = frozenset()) -> World:
-    """Create A, B, C, D, the A–B and A–D connections, A's pending invitation, reset token and session."""
+    """Create A, B, C, D, the A–B and A–D connections, and A's invitation, reset token, calendar link, session."""
     tag = uuid.uuid4().hex[:8]
     a = factories.make_user(PERSON, name=f"Alice {tag}", email=f"alice-{tag}@example.org")
     b = factories.make_user(LOVED_ONE, name=f"Bea {tag}")
@@ -66,17 +71,37 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
     label = f"private-label-{tag}"
     invitation, invite_token = circle.create_invitation(a, "friend", label)
     reset_token = accounts.create_reset_token(a)
+    calendar_token = calendar_service.create_feed(a)
+    commitment, checkin, setback = _tracker_data(a)
     db.session.commit()
     world = World(
         a=member(a), b=member(b), c=member(c), d=member(d), ab_id=ab.id, ad_id=ad.id,
         invitation_id=invitation.id, invitation_label=label, a_session_id=0,
-        tokens={"invitation": invite_token, "reset": reset_token},
+        tokens={"invitation": invite_token, "reset": reset_token, "calendar": calendar_token},
+        commitment_id=commitment.id, checkin_id=checkin.id, setback_id=setback.id,
+        checkin_day=checkin.local_date.isoformat(),
     )
     for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d)):
         world.clients[key] = login(app.test_client(), m)
     world.a_session_id = db.session.scalar(sa.select(UserSession.id).where(UserSession.user_id == world.a.id))
     assert world.a_session_id is not None
     return world
+
+
+def _tracker_data(a):
+    """Give A a shared commitment with a kept day yesterday, a setback and a small win."""
+    from datetime import timedelta
+
+    from recovery.tracker import services as tracker
+    from recovery.tracker.models import DAILY
+
+    today = tracker.today_for(a)
+    commitment = tracker.create_commitment(a, "Walk the dog", "for us", tracker.ScheduleInput(DAILY),
+                                           today - timedelta(days=3), today=today)
+    checkin = tracker.record_checkin(commitment, today - timedelta(days=1), "kept", "a note", today=today)
+    setback = tracker.log_setback(a, today - timedelta(days=2), "it happened", "call someone", today=today)
+    tracker.add_small_win(a, "asked for help", today=today)
+    return commitment, checkin, setback
 
 
 def _rows(table, where) -> list[tuple]:
@@ -101,6 +126,19 @@ def snapshot(user_id: int) -> dict[str, list[tuple]]:
         "audit": _rows(t["audit_events"], t["audit_events"].c.user_id == user_id),
         "access_log": _rows(t["access_log"], t["access_log"].c.owner_id == user_id),
     }
+    commitments = t["commitments"]
+    my_commitments = sa.select(commitments.c.id).where(commitments.c.owner_id == user_id).scalar_subquery()
+    my_checkins = sa.select(t["checkins"].c.id).where(t["checkins"].c.commitment_id.in_(my_commitments))
+    snap.update({
+        "commitments": _rows(commitments, commitments.c.owner_id == user_id),
+        "schedules": _rows(t["commitment_schedules"], t["commitment_schedules"].c.commitment_id.in_(my_commitments)),
+        "checkins": _rows(t["checkins"], t["checkins"].c.commitment_id.in_(my_commitments)),
+        "addenda": _rows(t["checkin_addenda"], t["checkin_addenda"].c.checkin_id.in_(my_checkins.scalar_subquery())),
+        "confirmations": _rows(t["confirmations"],
+                               t["confirmations"].c.checkin_id.in_(my_checkins.scalar_subquery())),
+        "setbacks": _rows(t["setbacks"], t["setbacks"].c.owner_id == user_id),
+        "small_wins": _rows(t["small_wins"], t["small_wins"].c.owner_id == user_id),
+    })
     db.session.commit()
     return snap
 
@@ -179,4 +217,10 @@ def attack_body(world: World, walker: Member) -> dict:
         "current_password": PASSWORD,
         "new_password": PASSWORD,
         "new_password_again": PASSWORD,
+        # The tracker's forms.
+        "title": "walked", "why": "walk", "kind": "daily", "start_date": "2020-01-01",
+        f"c{world.commitment_id}-day": world.checkin_day, f"c{world.commitment_id}-status": "missed",
+        f"c{world.commitment_id}-note": "walk", "body": "walk", f"k{world.checkin_id}-verdict": "not_seen",
+        "local_date": world.checkin_day, "what_happened": "walk", "next_step": "walk", "shared": "y",
+        "win-text": "walk", "start-recovery_start": "2020-01-01",
     }

@@ -10,10 +10,9 @@ from recovery.db import db
 from recovery.tracker import services
 from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, ScheduleVersion
 
-
 PINNED = {
-    "overview": 5, "today": 5, "commitment": 9, "journey": 5, "home": 7,
-    "shared tracker": 15, "shared commitment": 18, "shared milestones": 13, "loved one home": 8,
+    "overview": 5, "today": 5, "commitment": 9, "journey": 5, "home": 13,
+    "shared tracker": 15, "shared commitment": 18, "shared milestones": 13, "loved one home": 13,
 }
 
 
