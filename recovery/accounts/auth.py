@@ -60,12 +60,14 @@ def current_session_id() -> int | None:
 
 
 def role_required(role: str):
-    """Let only users in this role in; others get 404, as if the page did not exist."""
+    """Send visitors to log in; let only users in this role in; others get 404, as if the page did not exist."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated or current_user.role != role:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role != role:
                 abort(404)
             return view(*args, **kwargs)
 

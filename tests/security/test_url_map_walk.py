@@ -168,7 +168,8 @@ def _check(problems: list, where: str, ok: bool, detail: str) -> None:
 
 def _leaks(world: World, viewer_key: str, body: str, path: str) -> list[str]:
     """A's private values that must never reach this viewer (a token the viewer put in the URL aside)."""
-    secrets = [world.a.email, world.invitation_label, *(t for t in world.tokens.values() if t not in path)]
+    secrets = [world.a.email, world.invitation_label, *(t for t in world.tokens.values() if t not in path),
+               f"private-trust-note-{world.b.id}", "it happened", "a note"]
     if viewer_key == "c":  # a stranger must not even learn A's name
         secrets.append(world.a.name)
     return [s for s in secrets if s in body]

@@ -15,6 +15,7 @@ from recovery.accounts.models import LOVED_ONE, PERSON, UserSession
 from recovery.circle import services as circle
 from recovery.circle.permissions import AREAS, areas_for_role
 from recovery.db import db
+from recovery.timezones import local_today
 from recovery.tracker import calendar_service
 from tests import factories
 from tests.conftest import PASSWORD
@@ -73,6 +74,7 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
     reset_token = accounts.create_reset_token(a)
     calendar_token = calendar_service.create_feed(a)
     commitment, checkin, setback = _tracker_data(a)
+    _trust_data(b, a)
     db.session.commit()
     world = World(
         a=member(a), b=member(b), c=member(c), d=member(d), ab_id=ab.id, ad_id=ad.id,
@@ -102,6 +104,15 @@ def _tracker_data(a):
     setback = tracker.log_setback(a, today - timedelta(days=2), "it happened", "call someone", today=today)
     tracker.add_small_win(a, "asked for help", today=today)
     return commitment, checkin, setback
+
+
+def _trust_data(loved_one, person):
+    """B records a trust check-in about A, with a note no one else may read."""
+    from recovery.trust.models import TrustCheckIn
+
+    db.session.add(TrustCheckIn(owner_id=loved_one.id, person_id=person.id,
+                                local_date=local_today(loved_one.timezone), predictability=3, dependability=4,
+                                faith=5, note=f"private-trust-note-{loved_one.id}"))
 
 
 def _rows(table, where) -> list[tuple]:
@@ -138,6 +149,8 @@ def snapshot(user_id: int) -> dict[str, list[tuple]]:
                                t["confirmations"].c.checkin_id.in_(my_checkins.scalar_subquery())),
         "setbacks": _rows(t["setbacks"], t["setbacks"].c.owner_id == user_id),
         "small_wins": _rows(t["small_wins"], t["small_wins"].c.owner_id == user_id),
+        "trust": _rows(t["trust_checkins"], sa.or_(t["trust_checkins"].c.owner_id == user_id,
+                                                   t["trust_checkins"].c.person_id == user_id)),
     })
     db.session.commit()
     return snap
