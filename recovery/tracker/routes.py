@@ -66,10 +66,11 @@ def overview():
 def today():
     """List what is due today, each with a quick check-in."""
     day = services.today_for(current_user)
-    items = services.due_today(current_user, day)
+    items, open_days = services.today_page(current_user, day)
     forms = {s.commitment.id: checkin_form(s.commitment.id, day, s.today_status) for s in items}
     return render_template("tracker/today.html", items=items, forms=forms, today=day,
-                           win_form=WinForm(prefix="win"), statuses=CHECKIN_STATUSES)
+                           win_form=WinForm(prefix="win"), statuses=CHECKIN_STATUSES,
+                           open_days=open_days)
 
 
 def checkin_form(commitment_id: int, day: date, status: str | None, note: str = "") -> CheckInForm:
@@ -132,9 +133,12 @@ def commitment(commitment_id: int):
     day = services.today_for(current_user)
     detail = services.commitment_detail(item, day)
     form = checkin_form(item.id, day, detail.summary.today_status)
+    recorded = {c.local_date: c.status for c in detail.recent}
+    open_days = services.open_days([item], {item.id: recorded}, day)
     return render_template("tracker/commitment.html", detail=detail, c=item, today=day, form=form,
                            button=ButtonForm(), statuses=CHECKIN_STATUSES, verdicts=VERDICTS,
-                           planned=services.planned_schedule(item), can_edit=services.can_edit)
+                           planned=services.planned_schedule(item), can_edit=services.can_edit,
+                           open_days=open_days)
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])

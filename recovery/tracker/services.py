@@ -555,20 +555,30 @@ def shared_overview(connection: Connection, today: date) -> Overview:
     return Overview(summaries=items, overall=overall(items), heatmap=heatmap(commitments, statuses, today))
 
 
-def due_today(owner: User, today: date | None = None) -> list[Summary]:
-    """List the owner's active commitments due today (weekly ones until this week's target is met)."""
-    today = today or today_for(owner)
-    active = [c for c in own_commitments(owner) if c.status == "active"]
-    items, _ = summaries(active, today)
+def _due(items: list[Summary]) -> list[Summary]:
+    """Keep active commitments due today; "N a week" ones only until this week's target is met."""
     result = []
     for s in items:
-        if not s.due_today:
+        if s.commitment.status != "active" or not s.due_today:
             continue
         if s.schedule and s.schedule.kind == WEEKLY and s.week_done >= s.schedule.times_per_week \
                 and s.today_status is None:
             continue
         result.append(s)
     return result
+
+
+def due_today(owner: User, today: date | None = None) -> list[Summary]:
+    """List the owner's active commitments due today."""
+    return today_page(owner, today)[0]
+
+
+def today_page(owner: User, today: date | None = None) -> tuple[list[Summary], list[OpenDay]]:
+    """Load what is due today and the recent days still waiting for a check-in, in one pass."""
+    today = today or today_for(owner)
+    active = [c for c in own_commitments(owner) if c.status == "active"]
+    items, statuses = summaries(active, today)
+    return _due(items), open_days(active, statuses, today)
 
 
 @dataclass
@@ -750,14 +760,7 @@ def person_dashboard(owner: User, today: date | None = None) -> PersonToday:
     today = today or today_for(owner)
     commitments = own_commitments(owner)
     items, statuses = summaries(commitments, today)
-    due = []
-    for s in items:
-        if s.commitment.status != "active" or not s.due_today:
-            continue
-        if s.schedule and s.schedule.kind == WEEKLY and s.week_done >= s.schedule.times_per_week \
-                and s.today_status is None:
-            continue
-        due.append(s)
+    due = _due(items)
     checked_in = any(statuses[c.id] for c in commitments) or bool(db.session.scalar(
         sa.select(CheckIn.id).join(Commitment).where(Commitment.owner_id == owner.id).limit(1)))
     return PersonToday(due=due, overall=overall(items), journey=journey(owner, today, wins_limit=3),
@@ -802,3 +805,32 @@ def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int
             overall=overall(items), commitments=len(mine),
             waiting=[w for w in waiting if w.commitment_id in ids and w.local_date >= today - timedelta(days=7)])
     return result
+
+
+@dataclass(frozen=True)
+class OpenDay:
+    """A recent due day with no check-in yet, which can still be filled in."""
+
+    commitment: Commitment
+    day: date
+
+
+def open_days(commitments: list[Commitment], statuses: dict[int, dict[date, str]], today: date) -> list[OpenDay]:
+    """List due days of the last 7 (not today) that have no check-in, newest first."""
+    result = []
+    for back in range(1, EDIT_WINDOW.days + 1):
+        day = today - timedelta(days=back)
+        for c in commitments:
+            if day in statuses[c.id] or not is_due(c, day):
+                continue
+            version = schedule_on([as_schedule(v) for v in c.schedules], day)
+            if version is not None and version.kind != WEEKLY:  # "N a week" has no missed single days
+                result.append(OpenDay(c, day))
+    return result
+
+
+def catch_up(owner: User, today: date | None = None) -> list[OpenDay]:
+    """List the owner's recent due days without a check-in."""
+    today = today or today_for(owner)
+    active = own_commitments(owner)
+    return open_days(active, _statuses([c.id for c in active]), today)

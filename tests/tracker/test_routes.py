@@ -327,3 +327,21 @@ def test_empty_states_say_what_to_do_next(app, family, as_user):
     assert "set the day you count your recovery from" in client.get("/tracker/journey").get_data(as_text=True)
     assert "hasn't shared any commitments yet" in as_user(sam).get(f"/circle/{connection.id}/tracker").get_data(
         as_text=True).replace("&#39;", "'")
+
+
+def test_catch_up_lists_recent_days_without_a_check_in(app, family, as_user):
+    """Today and the commitment page list recent due days with no check-in, and filling one removes it."""
+    person, _, _ = family
+    c = _commitment(person, days_ago=3)
+    today = services.today_for(person)
+    services.record_checkin(c, today - timedelta(days=1), "kept", today=today)
+    db.session.commit()
+    client = as_user(person)
+    two_days_ago = (today - timedelta(days=2)).isoformat()
+    link = f"/tracker/commitments/{c.id}/days/{two_days_ago}"
+    assert link in client.get("/tracker/today").get_data(as_text=True)
+    assert link in client.get(f"/tracker/commitments/{c.id}").get_data(as_text=True)
+    client.post(f"/tracker/commitments/{c.id}/checkin", data={f"c{c.id}-day": two_days_ago,
+                                                             f"c{c.id}-status": "partly"})
+    assert link not in client.get("/tracker/today").get_data(as_text=True)
+    assert len(services.catch_up(person, today)) == 1  # three days ago is still open
