@@ -477,6 +477,7 @@ class HeatDay:
     due: int
     done: float
     future: bool = False
+    today: bool = False
 
     @property
     def level(self) -> str:
@@ -485,6 +486,8 @@ class HeatDay:
         if not self.due:
             return "none"
         ratio = self.done / self.due
+        if self.today and ratio < 0.999:
+            return "open"  # the day isn't over: nothing counts as missed yet
         if ratio >= 0.999:
             return "full"
         if ratio >= 0.5:
@@ -500,6 +503,8 @@ class HeatDay:
             return f"{when}: still to come"
         if not self.due:
             return f"{when}: nothing due"
+        if self.today and self.level == "open":
+            return f"{when} (today): {self.due} due, still open"
         done = f"{self.done:g}".rstrip("0").rstrip(".") if self.done % 1 else f"{int(self.done)}"
         return f"{when}: {done} of {self.due} kept"
 
@@ -521,9 +526,8 @@ def heatmap(commitments: list[Commitment], statuses: dict[int, dict[date, str]],
     columns = []
     for w in range(weeks):
         start = first + timedelta(days=7 * w)
-        columns.append([HeatDay(start + timedelta(days=i), due[start + timedelta(days=i)],
-                                done[start + timedelta(days=i)], future=start + timedelta(days=i) > today)
-                        for i in range(7)])
+        days = [start + timedelta(days=i) for i in range(7)]
+        columns.append([HeatDay(d, due[d], done[d], future=d > today, today=d == today) for d in days])
     return columns
 
 

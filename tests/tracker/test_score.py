@@ -176,3 +176,21 @@ def test_day_records_for_the_calendar():
     mwf = [Schedule(START, WEEKDAYS, weekdays=0b10101)]
     records = day_records(START, None, mwf, {START: KEPT}, START, START + timedelta(days=3), START + timedelta(days=3))
     assert [(r.due, r.status) for r in records] == [(True, KEPT), (False, None), (True, "unrecorded"), (False, None)]
+
+
+def test_heatmap_today_is_open_not_missed(app, make_user):
+    """In the calendar, today without a check-in reads as still open, never as missed."""
+    from recovery.tracker import services
+    from recovery.tracker.services import ScheduleInput
+
+    person = make_user("person")
+    today = services.today_for(person)
+    c = services.create_commitment(person, "Walk", "", ScheduleInput(DAILY), today - timedelta(days=2),
+                                   today=today - timedelta(days=2))
+    weeks = services.heatmap([c], {c.id: {}}, today, weeks=2)
+    cells = {d.day: d for week in weeks for d in week}
+    assert cells[today].level == "open" and "still open" in cells[today].label
+    assert cells[today - timedelta(days=1)].level == "zero"
+    services.record_checkin(c, today, "kept", today=today)
+    weeks = services.heatmap([c], {c.id: {today: "kept"}}, today, weeks=2)
+    assert {d.day: d for week in weeks for d in week}[today].level == "full"
