@@ -355,7 +355,7 @@ def shared_tracker(viewer, owner, connection):
     """Show a loved one the person's shared commitments, scores and check-ins waiting for a word."""
     day = services.today_for(viewer)
     view = services.shared_overview(connection, services.today_for(owner))
-    waiting = services.waiting_for_confirmation(connection, viewer, services.today_for(owner))
+    waiting = services.waiting_for_confirmation(connection, viewer, services.today_for(owner), limit=5)
     return render_template("tracker/shared_tracker.html", view=view, owner=owner, connection=connection,
                            waiting=waiting, today=day, statuses=CHECKIN_STATUSES,
                            confirm_forms={c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in waiting})
