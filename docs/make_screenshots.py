@@ -34,8 +34,12 @@ SHOTS = [
     ("welcome", None, "/", 1280, 800),
     ("person-home", "jordan", "/home", 1280, 800),
     ("person-circle", "jordan", "/circle/", 1280, 800),
+    ("person-commitment-phone", "jordan", "/tracker/commitments/1", 360, 740),
+    ("person-tracker", "jordan", "/tracker/", 1280, 800),
     ("loved-one-home", "sam", "/home", 1280, 800),
     ("loved-one-circle-phone", "sam", "/circle/", 360, 740),
+    ("loved-one-shared-tracker", "sam", "/circle/1/tracker", 1280, 800),
+    ("loved-one-trust", "sam", "/trust/", 1280, 800),
     ("person-home-phone", "jordan", "/home", 360, 740),
 ]
 
