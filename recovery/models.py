@@ -1,6 +1,7 @@
 """Every model, imported in one place so the metadata is complete."""
 
 from recovery.accounts.models import AuditEvent, LoginThrottle, PasswordReset, User, UserSession
+from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
 from recovery.tracker.models import (
     CalendarFeed,
@@ -16,6 +17,9 @@ from recovery.trust.models import TrustCheckIn
 
 __all__ = [
     "AccessLogEntry",
+    "AmendsEntry",
+    "AmendsOpenness",
+    "AmendsStep",
     "CalendarFeed",
     "CheckIn",
     "CheckInAddendum",

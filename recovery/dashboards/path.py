@@ -56,6 +56,16 @@ STEPS: list[Step] = [
         "tracker.today", frozenset({PERSON}), lambda user, facts: facts.get("checked_in", False),
     ),
     Step(
+        "amends", "Write down one person you'd like to make amends to",
+        "Just a name is enough to start. A safety check helps you choose a way that hurts no one.",
+        "amends.new", frozenset({PERSON}), lambda user, facts: facts.get("amends", 0) > 0,
+    ),
+    Step(
+        "openness", "Say if you're open to an amends conversation",
+        "\"Not yet\" is a fine answer. They'll see it, and you can change it any time.",
+        "circle.index", frozenset({LOVED_ONE}), lambda user, facts: facts.get("openness", 0) > 0,
+    ),
+    Step(
         "trust", "Record how much you trust them today",
         "Three quick questions, just for you. Once a week is enough to see which way your trust is moving.",
         "trust.index", frozenset({LOVED_ONE}), lambda user, facts: facts.get("trust_checkins", 0) > 0,

@@ -9,6 +9,7 @@ from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import AREAS
 from recovery.dashboards.path import StepState, path_for
+from recovery.amends import services as amends_services
 from recovery.tracker import services as tracker
 from recovery.trust import services as trust_services
 
@@ -70,6 +71,7 @@ def dashboard_for(user: User) -> Dashboard:
     }
     person_today = None
     tracker_cards = {}
+    facts.update(amends_services.path_facts(user))
     if user.is_person:
         person_today = tracker.person_dashboard(user)
         facts["commitments"] = person_today.has_commitments

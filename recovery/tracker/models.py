@@ -41,6 +41,8 @@ class Commitment(IdMixin, db.Model):
     why: Mapped[str] = mapped_column(sa.String(1000), default="")
     # The connection it concerns, if any ("call Mum" concerns the connection with Mum).
     connection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("connections.id", ondelete="SET NULL"))
+    # A living amends: the amends entry this commitment carries out over time.
+    amends_id: Mapped[int | None] = mapped_column(sa.ForeignKey("amends_entries.id", ondelete="SET NULL"))
     # Kept just for me: never shown to loved ones, even when the tracker is shared.
     private: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(sa.String(20), default="active")

@@ -32,11 +32,13 @@ FILLERS: dict[str, Callable[[World, str], list]] = {
     "session_id": lambda w, ep: [w.a_session_id],
     "area": lambda w, ep: list(AREAS),
     "action": lambda w, ep: (["pause", "resume", "archive", "restore"] if ep.startswith("tracker.")
-                             else ["pause", "resume", "end"]),
+                             else ["toggle", "delete"] if ep.startswith("amends.") else ["pause", "resume", "end"]),
     "commitment_id": lambda w, ep: [w.commitment_id],
     "checkin_id": lambda w, ep: [w.checkin_id],
     "setback_id": lambda w, ep: [w.setback_id],
     "day": lambda w, ep: [w.checkin_day],
+    "entry_id": lambda w, ep: [w.entry_id],
+    "step_id": lambda w, ep: [w.step_id],
     # The person a loved one's trust check-ins are about: A, the person in recovery.
     "person_id": lambda w, ep: [w.a.id],
     # A's real token of the *other* purpose: holding a token for one purpose must open nothing else.
@@ -44,7 +46,8 @@ FILLERS: dict[str, Callable[[World, str], list]] = {
 }
 
 # Arguments that name one of A's records: anyone else must get 404 and change nothing.
-ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id", "commitment_id", "checkin_id", "setback_id"}
+ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id", "commitment_id", "checkin_id", "setback_id",
+                "entry_id", "step_id"}
 
 # Routes without ids: public, or acting only on the signed-in user's own rows.
 OWN_DATA_OR_PUBLIC: dict[str, str] = {
@@ -68,6 +71,9 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "dashboards.home": "the current user's own dashboard",
     "trust.index": "the current loved one's own trust check-ins, about the people they support",
     "tracker.overview": "the current person's own commitments",
+    "amends.index": "the current person's own amends list",
+    "amends.printable": "the current person's own amends plan, for printing",
+    "amends.new": "adds an entry owned by the current person",
     "tracker.today": "the current person's own check-ins for today",
     "tracker.new_commitment": "makes a commitment owned by the current person",
     "tracker.journey": "the current person's own milestones, setbacks and wins",
@@ -99,6 +105,13 @@ A_ONLY_FOR_MEMBER: dict[str, str] = {
     "tracker.day": "only the person opens their own day",
     "tracker.add_note": "only the person adds notes to their check-ins",
     "tracker.share_setback": "only the person shares their setback",
+    "amends.entry": "only the person sees their amends entry page (B sees it only through the shared area)",
+    "amends.edit": "only the person changes their amends entry",
+    "amends.safety": "only the person answers the safety questions",
+    "amends.add_step": "only the person adds steps",
+    "amends.change_step": "only the person ticks or removes steps",
+    "amends.reflection": "only the person writes the reflection",
+    "amends.delete": "only the person removes an entry",
 }
 MEMBER_SHARED: dict[str, str] = {
     "circle.change_connection": "either member may pause, resume or end their own connection",
@@ -117,6 +130,7 @@ KNOWN_DEVIATIONS: dict[tuple[str, str], int] = {}
 CONNECTED_LOVED_ONE_OWN: dict[str, dict[str, int]] = {
     "trust.history": {"GET": 200},
     "trust.new": {"GET": 200, "POST": 422},
+    "amends.openness": {"GET": 200, "POST": 422},
 }
 
 
@@ -169,7 +183,8 @@ def _check(problems: list, where: str, ok: bool, detail: str) -> None:
 def _leaks(world: World, viewer_key: str, body: str, path: str) -> list[str]:
     """A's private values that must never reach this viewer (a token the viewer put in the URL aside)."""
     secrets = [world.a.email, world.invitation_label, *(t for t in world.tokens.values() if t not in path),
-               f"private-trust-note-{world.b.id}", "it happened", "a note"]
+               f"private-trust-note-{world.b.id}", "it happened", "a note", "amends-secret-what",
+               "amends-secret-impact", "Old boss", "openness-secret-condition"]
     if viewer_key == "c":  # a stranger must not even learn A's name
         secrets.append(world.a.name)
     return [s for s in secrets if s in body]

@@ -51,6 +51,8 @@ class World:
     checkin_id: int = 0
     setback_id: int = 0
     checkin_day: str = ""
+    entry_id: int = 0
+    step_id: int = 0
     tokens: dict[str, str] = field(default_factory=dict)  # purpose -> one of A's live tokens
     clients: dict[str, object] = field(default_factory=dict)
 
@@ -75,13 +77,14 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
     calendar_token = calendar_service.create_feed(a)
     commitment, checkin, setback = _tracker_data(a)
     _trust_data(b, a)
+    entry = _amends_data(a, ab, b)
     db.session.commit()
     world = World(
         a=member(a), b=member(b), c=member(c), d=member(d), ab_id=ab.id, ad_id=ad.id,
         invitation_id=invitation.id, invitation_label=label, a_session_id=0,
         tokens={"invitation": invite_token, "reset": reset_token, "calendar": calendar_token},
         commitment_id=commitment.id, checkin_id=checkin.id, setback_id=setback.id,
-        checkin_day=checkin.local_date.isoformat(),
+        checkin_day=checkin.local_date.isoformat(), entry_id=entry.id, step_id=entry.steps[0].id,
     )
     for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d)):
         world.clients[key] = login(app.test_client(), m)
@@ -113,6 +116,20 @@ def _trust_data(loved_one, person):
     db.session.add(TrustCheckIn(owner_id=loved_one.id, person_id=person.id,
                                 local_date=local_today(loved_one.timezone), predictability=3, dependability=4,
                                 faith=5, note=f"private-trust-note-{loved_one.id}"))
+
+
+def _amends_data(a, ab, b):
+    """A lists B and someone outside Mend for amends; B says "not yet"."""
+    from recovery.amends import services as amends
+
+    def data(name, connection_id):
+        return amends.EntryInput(name, connection_id, "", "amends-secret-what", "amends-secret-impact", "", "direct",
+                                 "willing", "listed", "", None)
+
+    about_b = amends.create_entry(a, data("Bea", ab.id))
+    amends.create_entry(a, data("Old boss", None))
+    amends.set_openness(b, a.id, "not_yet", "openness-secret-condition")
+    return about_b
 
 
 def _rows(table, where) -> list[tuple]:
@@ -149,6 +166,11 @@ def snapshot(user_id: int) -> dict[str, list[tuple]]:
                                t["confirmations"].c.checkin_id.in_(my_checkins.scalar_subquery())),
         "setbacks": _rows(t["setbacks"], t["setbacks"].c.owner_id == user_id),
         "small_wins": _rows(t["small_wins"], t["small_wins"].c.owner_id == user_id),
+        "amends": _rows(t["amends_entries"], t["amends_entries"].c.owner_id == user_id),
+        "amends_steps": _rows(t["amends_steps"], t["amends_steps"].c.entry_id.in_(
+            sa.select(t["amends_entries"].c.id).where(t["amends_entries"].c.owner_id == user_id).scalar_subquery())),
+        "openness": _rows(t["amends_openness"], sa.or_(t["amends_openness"].c.owner_id == user_id,
+                                                       t["amends_openness"].c.person_id == user_id)),
         "trust": _rows(t["trust_checkins"], sa.or_(t["trust_checkins"].c.owner_id == user_id,
                                                    t["trust_checkins"].c.person_id == user_id)),
     })
@@ -236,4 +258,7 @@ def attack_body(world: World, walker: Member) -> dict:
         f"c{world.commitment_id}-note": "walk", "body": "walk", f"k{world.checkin_id}-verdict": "not_seen",
         "local_date": world.checkin_day, "what_happened": "walk", "next_step": "walk", "shared": "y",
         "win-text": "walk", "start-recovery_start": "2020-01-01",
+        # The amends forms.
+        "person_name": "walk", "what_happened": "walk", "impact": "walk", "my_part": "walk", "kind": "direct",
+        "willingness": "ready", "safety_harm_them": "yes", "text": "walk", "reflection_how": "walk",
     }

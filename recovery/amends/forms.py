@@ -1,0 +1,94 @@
+"""Forms for amends planning."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS
+from recovery.amends.safety import QUESTIONS
+from recovery.forms import choice_list, no_control_chars, strip_filter
+from recovery.tracker.forms import FriendlyDateField
+
+LONG = 4000
+
+
+def _long(label, description=None):
+    return TextAreaField(label, [Length(max=LONG, message=f"Please keep this to {LONG:,} characters or fewer.")],
+                         filters=[strip_filter], description=description)
+
+
+class EntryForm(FlaskForm):
+    """Add or change someone on the amends list."""
+
+    person_name = StringField("Who is it?", [InputRequired("Please write who this is about."),
+                                             Length(max=80, message="Please keep the name to 80 characters."),
+                                             no_control_chars], filters=[strip_filter],
+                              description="A first name is enough. Only you see this list.")
+    connection_id = SelectField("Are they in your Mend circle? (optional)", choices=[], validate_choice=True,
+                                description="If you link them, they can see this entry — and only this one — "
+                                            "if you share your amends with them.")
+    relationship = StringField("How are you related? (optional)", [Length(max=60, message="Please keep it short."),
+                                                                  no_control_chars], filters=[strip_filter])
+    what_happened = _long("What happened, in my words")
+    impact = _long("How it affected them", "Try to see it through their eyes.")
+    my_part = _long("My part", "Only my own part — not what they did. That's what makes amends real.")
+    kind = RadioField("What kind of amends might fit?", choices=choice_list(KINDS.items()),
+                      validators=[InputRequired("Please choose a kind of amends.")], default="undecided")
+    willingness = RadioField("How willing do I feel?", choices=choice_list(WILLINGNESS.items()),
+                             validators=[InputRequired("Please choose how willing you feel.")], default="not_yet")
+    status = SelectField("Where things stand", choices=choice_list(STATUSES.items()), default="listed")
+    not_possible_reason = TextAreaField("Why it isn't possible (if so)",
+                                        [Length(max=1000, message="Please keep this to 1,000 characters.")],
+                                        filters=[strip_filter])
+    planned_on = FriendlyDateField("Planned date (optional)", [Optional()], format="%Y-%m-%d")
+
+
+YES_NO = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure yet")]
+
+
+class SafetyForm(FlaskForm):
+    """The four safety questions."""
+
+    safety_harm_them = RadioField(QUESTIONS["safety_harm_them"], choices=choice_list(YES_NO), default="unsure")
+    safety_harm_others = RadioField(QUESTIONS["safety_harm_others"], choices=choice_list(YES_NO), default="unsure")
+    safety_no_contact = RadioField(QUESTIONS["safety_no_contact"], choices=choice_list(YES_NO), default="unsure")
+    safety_for_me = RadioField(QUESTIONS["safety_for_me"], choices=choice_list(YES_NO), default="unsure")
+
+    def answers(self) -> dict[str, bool | None]:
+        return {name: {"yes": True, "no": False}.get(getattr(self, name).data) for name in QUESTIONS}
+
+    def fill_from(self, answers: dict[str, bool | None]) -> None:
+        for name, value in answers.items():
+            getattr(self, name).data = "yes" if value is True else ("no" if value is False else "unsure")
+
+
+class StepForm(FlaskForm):
+    """Add a step."""
+
+    text = StringField("Add a step", [InputRequired("Please write the step."),
+                                      Length(max=200, message="Please keep a step to 200 characters."),
+                                      no_control_chars], filters=[strip_filter])
+
+
+class ReflectionForm(FlaskForm):
+    """How it went."""
+
+    reflection_how = _long("How did it go?")
+    reflection_response = _long("How did they respond?")
+    reflection_learned = _long("What did I learn?")
+    reflection_next = _long("What's next?")
+    share_reflection = BooleanField("Let them see this reflection if I share my amends with them")
+
+
+class OpennessForm(FlaskForm):
+    """A loved one's openness to an amends conversation."""
+
+    status = RadioField("Am I open to an amends conversation?", choices=choice_list(OPENNESS.items()),
+                        validators=[InputRequired("Please choose one answer.")])
+    conditions = TextAreaField("Anything that would help (optional)",
+                               [Length(max=500, message="Please keep this to 500 characters.")],
+                               filters=[strip_filter],
+                               description="For example: “in writing first”, “with a counsellor there”, "
+                                           "“not before the holidays”.")

@@ -1,0 +1,108 @@
+"""Tables for amends planning: entries, their steps, and loved ones' openness to an amends conversation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import relationship as link
+
+from recovery.db import IdMixin, db, utcnow
+
+KINDS = {
+    "undecided": "Not decided yet",
+    "direct": "Direct amends",
+    "indirect": "Indirect amends",
+    "living": "Living amends",
+}
+WILLINGNESS = {"not_yet": "Not yet", "willing": "Willing", "ready": "Ready"}
+STATUSES = {
+    "listed": "Listed",
+    "willing": "Willing",
+    "planned": "Planned",
+    "made": "Made",
+    "ongoing": "Ongoing (living amends)",
+    "not_possible": "Not possible",
+}
+OPENNESS = {"not_yet": "Not yet", "maybe_later": "Maybe later", "yes": "Yes"}
+# The safety questions, in the order they are asked.
+SAFETY_QUESTIONS = ("safety_harm_them", "safety_harm_others", "safety_no_contact", "safety_for_me")
+
+
+class AmendsEntry(IdMixin, db.Model):
+    """Someone the person in recovery harmed, what happened, and the plan to make it right."""
+
+    __tablename__ = "amends_entries"
+    __table_args__ = (
+        sa.CheckConstraint("kind IN ('undecided', 'direct', 'indirect', 'living')", name="kind"),
+        sa.CheckConstraint("willingness IN ('not_yet', 'willing', 'ready')", name="willingness"),
+        sa.CheckConstraint("status IN ('listed', 'willing', 'planned', 'made', 'ongoing', 'not_possible')",
+                           name="status"),
+    )
+
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    person_name: Mapped[str] = mapped_column(sa.String(80))
+    # Linked to a connection: only then can that loved one ever see the entry.
+    connection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("connections.id", ondelete="SET NULL"),
+                                                      index=True)
+    relationship: Mapped[str] = mapped_column(sa.String(60), default="")
+    what_happened: Mapped[str] = mapped_column(sa.Text, default="")
+    impact: Mapped[str] = mapped_column(sa.Text, default="")
+    my_part: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(20), default="undecided")
+    # Safety check answers: True (yes), False (no) or None (not answered yet).
+    safety_harm_them: Mapped[bool | None]
+    safety_harm_others: Mapped[bool | None]
+    safety_no_contact: Mapped[bool | None]
+    safety_for_me: Mapped[bool | None]
+    willingness: Mapped[str] = mapped_column(sa.String(20), default="not_yet")
+    status: Mapped[str] = mapped_column(sa.String(20), default="listed")
+    not_possible_reason: Mapped[str] = mapped_column(sa.String(1000), default="")
+    planned_on: Mapped[date | None]
+    # Reflection afterwards; private unless share_reflection is set.
+    reflection_how: Mapped[str] = mapped_column(sa.Text, default="")
+    reflection_response: Mapped[str] = mapped_column(sa.Text, default="")
+    reflection_learned: Mapped[str] = mapped_column(sa.Text, default="")
+    reflection_next: Mapped[str] = mapped_column(sa.Text, default="")
+    share_reflection: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    steps: Mapped[list[AmendsStep]] = link(
+        back_populates="entry", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="AmendsStep.position",
+    )
+
+    @property
+    def has_reflection(self) -> bool:
+        return any((self.reflection_how, self.reflection_response, self.reflection_learned, self.reflection_next))
+
+
+class AmendsStep(IdMixin, db.Model):
+    """One step of an amends plan, ticked off when done."""
+
+    __tablename__ = "amends_steps"
+
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("amends_entries.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(sa.String(200))
+    done: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    entry: Mapped[AmendsEntry] = link(back_populates="steps")
+
+
+class AmendsOpenness(IdMixin, db.Model):
+    """A loved one's answer to "Am I open to an amends conversation?" for one person in recovery."""
+
+    __tablename__ = "amends_openness"
+    __table_args__ = (
+        sa.UniqueConstraint("owner_id", "person_id"),
+        sa.CheckConstraint("status IN ('not_yet', 'maybe_later', 'yes')", name="status"),
+    )
+
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(20))
+    conditions: Mapped[str] = mapped_column(sa.String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,248 @@
+"""Views for amends planning, and what a loved one sees of it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from recovery.accounts.auth import role_required
+from recovery.accounts.models import LOVED_ONE, PERSON
+from recovery.amends import services
+from recovery.amends.forms import EntryForm, OpennessForm, ReflectionForm, SafetyForm, StepForm
+from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS
+from recovery.amends.safety import QUESTIONS, assess
+from recovery.circle import services as circle
+from recovery.circle.models import ENDED, Connection
+from recovery.circle.shared import shared_view
+from recovery.db import db
+from recovery.errors import Refused
+from recovery.forms import ButtonForm, choice_list, form_page, show_refusal
+
+bp = Blueprint("amends", __name__, url_prefix="/amends")
+WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
+         "questions": QUESTIONS}
+
+
+def _person_view(view):
+    return login_required(role_required(PERSON)(view))
+
+
+def _own_entry(entry_id: int):
+    try:
+        return services.load_own_entry(current_user, entry_id)
+    except LookupError:
+        abort(404)
+
+
+def _connection_choices(form: EntryForm) -> None:
+    choices = [("", "No — or not yet")]
+    for c in circle.connections_of(current_user):
+        choices.append((str(c.id), f"{c.loved_one.display_name} (your {c.relationship})"))
+    form.connection_id.choices = choice_list(choices)
+
+
+def _entry_input(form: EntryForm) -> services.EntryInput:
+    return services.EntryInput(
+        person_name=form.person_name.data or "", connection_id=int(form.connection_id.data)
+        if form.connection_id.data else None, relationship=form.relationship.data or "",
+        what_happened=form.what_happened.data or "", impact=form.impact.data or "", my_part=form.my_part.data or "",
+        kind=form.kind.data, willingness=form.willingness.data, status=form.status.data,
+        not_possible_reason=form.not_possible_reason.data or "", planned_on=form.planned_on.data)
+
+
+def _warn_if_not_ready(entry) -> None:
+    if entry.connection_id is None:
+        return
+    connection = db.session.get(Connection, entry.connection_id)
+    warning = services.openness_warning(entry, services.openness_of(connection.loved_one_id, entry.owner_id))
+    if warning:
+        flash(warning, "info")
+
+
+@bp.get("/")
+@_person_view
+def index():
+    """Show the amends list: counts per status, a gentle next step, entries by readiness."""
+    return render_template("amends/index.html", view=services.overview(current_user), words=WORDS)
+
+
+@bp.get("/print")
+@_person_view
+def printable():
+    """Show the whole plan in a printable layout."""
+    return render_template("amends/print.html", view=services.overview(current_user), words=WORDS,
+                           assess=assess, answers_of=services.answers_of)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@_person_view
+def new():
+    """Add someone to the amends list."""
+    form = EntryForm()
+    _connection_choices(form)
+
+    def create(f):
+        entry = services.create_entry(current_user, _entry_input(f))
+        _warn_if_not_ready(entry)
+        return entry
+
+    return form_page(form, "amends/form.html", create,
+                     success="Added. Take it one step at a time — the safety questions are a good next step.",
+                     redirect_to=lambda e: url_for("amends.safety", entry_id=e.id), entry=None, words=WORDS)
+
+
+@bp.get("/<int:entry_id>")
+@_person_view
+def entry(entry_id: int):
+    """Show one entry: the plan, the safety advice, steps, reflection and their openness signal."""
+    item = _own_entry(entry_id)
+    openness = None
+    if item.connection_id is not None:
+        connection = db.session.get(Connection, item.connection_id)
+        if connection is not None and connection.status != ENDED:
+            openness = services.openness_of(connection.loved_one_id, item.owner_id)
+    return render_template("amends/entry.html", e=item, words=WORDS, advice=assess(services.answers_of(item)),
+                           openness=openness, warning=services.openness_warning(item, openness),
+                           step_form=StepForm(), button=ButtonForm())
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@_person_view
+def edit(entry_id: int):
+    """Change an entry."""
+    item = _own_entry(entry_id)
+    form = EntryForm(obj=item)
+    _connection_choices(form)
+    if request.method == "GET":
+        form.connection_id.data = str(item.connection_id) if item.connection_id else ""
+
+    def update(f):
+        services.update_entry(item, current_user, _entry_input(f))
+        _warn_if_not_ready(item)
+
+    return form_page(form, "amends/form.html", update, success="Saved.",
+                     redirect_to=url_for("amends.entry", entry_id=item.id), entry=item, words=WORDS)
+
+
+@bp.route("/<int:entry_id>/safety", methods=["GET", "POST"])
+@_person_view
+def safety(entry_id: int):
+    """Ask the safety questions: could direct amends hurt anyone?"""
+    item = _own_entry(entry_id)
+    form = SafetyForm()
+    if request.method == "GET":
+        form.fill_from(services.answers_of(item))
+    return form_page(form, "amends/safety.html", lambda f: services.save_safety(item, f.answers()),
+                     success="Thank you for thinking this through.",
+                     redirect_to=url_for("amends.entry", entry_id=item.id) + "#safety", entry=item,
+                     questions=QUESTIONS)
+
+
+@bp.post("/<int:entry_id>/steps")
+@_person_view
+def add_step(entry_id: int):
+    """Add a step to the plan."""
+    item = _own_entry(entry_id)
+    form = StepForm()
+    if form.validate_on_submit():
+        try:
+            services.add_step(item, form.text.data)
+        except Refused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+        else:
+            db.session.commit()
+    else:
+        flash(form.text.errors[0] if form.text.errors else "Please write the step.", "error")
+    return redirect(url_for("amends.entry", entry_id=item.id) + "#steps")
+
+
+@bp.post("/steps/<int:step_id>/<action>")
+@_person_view
+def change_step(step_id: int, action: str):
+    """Tick a step off, untick it, or remove it."""
+    if action not in ("toggle", "delete"):
+        abort(404)
+    try:
+        step = services.load_own_step(current_user, step_id)
+    except LookupError:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    entry_id = step.entry_id
+    if action == "toggle":
+        step.done = not step.done
+    else:
+        db.session.delete(step)
+    db.session.commit()
+    return redirect(url_for("amends.entry", entry_id=entry_id) + "#steps")
+
+
+@bp.route("/<int:entry_id>/reflection", methods=["GET", "POST"])
+@_person_view
+def reflection(entry_id: int):
+    """Write down how it went, afterwards."""
+    item = _own_entry(entry_id)
+    form = ReflectionForm(obj=item)
+    return form_page(
+        form, "amends/reflection.html",
+        lambda f: services.save_reflection(item, f.reflection_how.data, f.reflection_response.data,
+                                           f.reflection_learned.data, f.reflection_next.data,
+                                           bool(f.share_reflection.data)),
+        success="Saved. Whatever happened, you did something hard.",
+        redirect_to=url_for("amends.entry", entry_id=item.id), entry=item)
+
+
+@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@_person_view
+def delete(entry_id: int):
+    """Remove an entry, after asking."""
+    item = _own_entry(entry_id)
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        services.delete_entry(item)
+        db.session.commit()
+        flash("Removed from your list.", "success")
+        return redirect(url_for("amends.index"))
+    return render_template("amends/delete.html", e=item, form=form)
+
+
+# --- Loved ones -----------------------------------------------------------------------------------
+
+
+@bp.route("/openness/<int:person_id>", methods=["GET", "POST"])
+@login_required
+@role_required(LOVED_ONE)
+def openness(person_id: int):
+    """Let a loved one say whether they're open to an amends conversation, and on what terms."""
+    connection = next((c for c in circle.connections_of(current_user) if c.person_id == person_id), None)
+    if connection is None:
+        abort(404)
+    current = services.openness_of(current_user.id, person_id)
+    form = OpennessForm(obj=current)
+    if form.validate_on_submit():
+        try:
+            services.set_openness(current_user, person_id, form.status.data, form.conditions.data)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+        except LookupError:
+            abort(404)
+        else:
+            db.session.commit()
+            flash(f"Saved. {connection.person.display_name} will see your answer. You can change it any time.",
+                  "success")
+            return redirect(url_for("amends.openness", person_id=person_id))
+        return render_template("amends/openness.html", form=form, person=connection.person, current=current), 422
+    status = 422 if request.method == "POST" else 200
+    return render_template("amends/openness.html", form=form, person=connection.person, current=current), status
+
+
+@shared_view("amends")
+def shared_amends(viewer, owner, connection):
+    """Show a loved one only the amends entries about them."""
+    return render_template("amends/shared.html", entries=services.entries_about(connection), owner=owner,
+                           connection=connection, words=WORDS,
+                           openness=services.openness_of(viewer.id, owner.id))

@@ -1,0 +1,66 @@
+"""The amends safety check: could direct contact hurt anyone? It advises; it never blocks.
+
+Four questions, each answered yes, no, or not yet:
+  1. Could contacting them hurt them?
+  2. Could it hurt me or someone else?
+  3. Is there a court order or a clear request for no contact?
+  4. Would it ease my guilt more than it helps them?
+
+Any "yes" discourages direct amends, suggests indirect or living amends instead, and
+suggests talking it over with a sponsor or counsellor first. A no-contact order adds a
+plain warning that contact could break the order. Step 9 of the twelve steps carves
+out amends that would injure others; this check is Mend's gentle version of that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+QUESTIONS = {
+    "safety_harm_them": "Could contacting them hurt them — bring back pain, fear or danger?",
+    "safety_harm_others": "Could it hurt me or someone else, like their partner or my family?",
+    "safety_no_contact": "Is there a court order, or have they clearly asked for no contact?",
+    "safety_for_me": "Would it mostly ease my guilt, more than it helps them?",
+}
+
+
+@dataclass(frozen=True)
+class SafetyAdvice:
+    """What the answers suggest."""
+
+    answered: int
+    concerns: tuple[str, ...] = ()
+    discourage_direct: bool = False
+    suggest: tuple[str, ...] = ()
+    talk_first: bool = False
+    no_contact: bool = False
+    messages: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == len(QUESTIONS)
+
+
+def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
+    """Turn the four answers into advice. Unanswered questions count as neither yes nor no."""
+    concerns = tuple(k for k in QUESTIONS if answers.get(k) is True)
+    answered = sum(1 for k in QUESTIONS if answers.get(k) is not None)
+    if not concerns:
+        messages = ()
+        if answered == len(QUESTIONS):
+            messages = ("Nothing here suggests direct amends would cause harm. "
+                        "Going over the plan with a sponsor or counsellor is still a good idea.",)
+        return SafetyAdvice(answered=answered, messages=messages)
+    no_contact = "safety_no_contact" in concerns
+    messages = [
+        "Because of your answers, a direct conversation may not be the kindest way to make this right.",
+        "Indirect amends (like a donation, or repaying someone anonymously) or living amends "
+        "(changing how you act, day after day) can mean just as much.",
+        "Please talk it over with a sponsor, counsellor or someone you trust before you decide.",
+    ]
+    if no_contact:
+        messages.insert(0, "If there is a no-contact order, contacting them could break it. "
+                           "Respecting their request is part of making amends.")
+    return SafetyAdvice(answered=answered, concerns=concerns, discourage_direct=True,
+                        suggest=("indirect", "living"), talk_first=True, no_contact=no_contact,
+                        messages=tuple(messages))
