@@ -46,7 +46,54 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     # One open invitation, to show how pending links look.
     circle.create_invitation(jordan, "sibling", "Riley")
     _tracker_history(jordan, sam, pat, with_sam, with_pat)
+    _amends(jordan, sam, pat, with_sam, with_pat)
     return [jordan, sam, pat], password
+
+
+def _amends(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:
+    """Give Jordan an amends list across every stage, and Pat's "not yet"."""
+    from datetime import timedelta
+
+    from recovery.amends import services as amends
+    from recovery.amends.services import EntryInput
+    from recovery.tracker.models import Commitment
+    from recovery.tracker.services import today_for
+
+    today = today_for(jordan)
+
+    def entry(name, connection, rel, what, impact, part, kind, willing, status, reason="", planned=None):
+        return amends.create_entry(jordan, EntryInput(name, connection.id if connection else None, rel, what, impact,
+                                                      part, kind, willing, status, reason, planned), today=today)
+
+    to_sam = entry("Sam", with_sam, "my partner", "I lied about where the money went for most of last year.",
+                   "Sam stopped trusting what I said, and we argued about bills all the time.",
+                   "I hid the bank statements and blamed Sam's spending.", "direct", "ready", "made")
+    amends.save_safety(to_sam, {"safety_harm_them": False, "safety_harm_others": False, "safety_no_contact": False,
+                                "safety_for_me": False})
+    for step in to_sam.steps:
+        step.done = True
+    amends.add_step(to_sam, "Show Sam every statement since January").done = True
+    amends.save_reflection(to_sam, "Hard. Sam cried, then thanked me for not making excuses.",
+                           "Sam said they need time, and to see it in how I act.",
+                           "Saying it without 'but' mattered more than I expected.",
+                           "Keep the bills open on the table every month.", share=True)
+    to_mum = entry("Mum", with_pat, "my mother", "I missed Dad's 60th and didn't call for weeks.",
+                   "She felt I'd stopped caring about the family.", "I chose drinking over showing up.",
+                   "direct", "willing", "planned", planned=today + timedelta(days=12))
+    amends.save_safety(to_mum, {"safety_harm_them": False, "safety_harm_others": False, "safety_no_contact": False,
+                                "safety_for_me": None})
+    entry("Alex", None, "my old flatmate", "I took money from the rent jar twice.", "Alex had to cover it.",
+          "I took it and said nothing.", "indirect", "willing", "willing")
+    riley = entry("Riley", None, "my sister", "I wasn't there for her when she needed me.",
+                  "She learned not to count on me.", "I kept promising and not showing up.", "living", "ready",
+                  "ongoing")
+    db.session.query(Commitment).filter(Commitment.owner_id == jordan.id,
+                                        Commitment.title == "Call Mum on Sundays").update({"amends_id": riley.id})
+    entry("My old boss", None, "", "I came to work hungover and lied about it.", "", "", "undecided", "not_yet",
+          "listed")
+    entry("Chris", None, "an old friend", "I said cruel things at a party.", "", "My words, my choices.",
+          "indirect", "willing", "not_possible", reason="Chris has asked me not to contact them.")
+    amends.set_openness(pat, jordan.id, "not_yet", "Maybe after the holidays. In writing first, please.")
 
 
 def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from recovery.accounts.models import User
+from recovery.amends import services as amends_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import AREAS
 from recovery.dashboards.path import StepState, path_for
-from recovery.amends import services as amends_services
 from recovery.tracker import services as tracker
 from recovery.trust import services as trust_services
 

@@ -33,3 +33,14 @@ def test_demo_has_ninety_days_of_honest_history(app):
     assert journey.days is not None and journey.total_days >= 100 and journey.days < journey.total_days
     overview = services.overview(jordan)
     assert len(overview.summaries) == 4 and 0.5 < overview.overall < 0.95
+
+
+def test_demo_has_amends_across_statuses_and_an_openness_signal(app):
+    """The demo's amends list covers 5+ entries in different stages, and Pat has said "not yet"."""
+    from recovery.amends.models import AmendsEntry, AmendsOpenness
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    statuses = list(db.session.scalars(sa.select(AmendsEntry.status)))
+    assert len(statuses) >= 5 and len(set(statuses)) >= 5
+    signal = db.session.scalar(sa.select(AmendsOpenness))
+    assert signal.status == "not_yet"
