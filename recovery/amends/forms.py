@@ -27,6 +27,7 @@ class EntryForm(FlaskForm):
                                              no_control_chars], filters=[strip_filter],
                               description="A first name is enough. Only you see this list.")
     connection_id = SelectField("Are they in your Mend circle? (optional)", choices=[], validate_choice=True,
+                                default="",
                                 description="If you link them, they can see this entry — and only this one — "
                                             "if you share your amends with them.")
     relationship = StringField("How are you related? (optional)", [Length(max=60, message="Please keep it short."),

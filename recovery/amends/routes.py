@@ -103,7 +103,8 @@ def entry(entry_id: int):
             openness = services.openness_of(connection.loved_one_id, item.owner_id)
     return render_template("amends/entry.html", e=item, words=WORDS, advice=assess(services.answers_of(item)),
                            openness=openness, warning=services.openness_warning(item, openness),
-                           step_form=StepForm(), button=ButtonForm())
+                           step_form=StepForm(), button=ButtonForm(),
+                           commitments=services.living_commitments(item))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -113,8 +114,10 @@ def edit(entry_id: int):
     item = _own_entry(entry_id)
     form = EntryForm(obj=item)
     _connection_choices(form)
-    if request.method == "GET":
-        form.connection_id.data = str(item.connection_id) if item.connection_id else ""
+    value = form.connection_id.data  # the row's id, as the form's string choices
+    value = "" if value is None else str(value)
+    # A link to a connection that has since ended is dropped: nothing is shared through it any more.
+    form.connection_id.data = value if value in {c.value for c in form.connection_id.choices} else ""
 
     def update(f):
         services.update_entry(item, current_user, _entry_input(f))

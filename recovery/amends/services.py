@@ -33,6 +33,7 @@ SUGGESTED_STEPS = (
     "Write down what I want to say",
     "Check that now is a good time for them",
 )
+FINISHED = ("made", "ongoing", "not_possible")
 READINESS_ORDER = {"ready": 0, "willing": 1, "not_yet": 2}
 STATUS_ORDER = {"planned": 0, "willing": 1, "listed": 2, "ongoing": 3, "made": 4, "not_possible": 5}
 
@@ -151,10 +152,10 @@ def answers_of(entry: AmendsEntry) -> dict[str, bool | None]:
 def save_safety(entry: AmendsEntry, answers: dict[str, bool | None]) -> SafetyAdvice:
     """Store the safety answers and return the advice they lead to."""
     for key in SAFETY_QUESTIONS:
-        value = answers.get(key)
-        if value not in (True, False, None):
+        if answers.get(key) not in (True, False, None):
             raise Refused("Please answer yes, no or not sure yet.", field=key)
-        setattr(entry, key, value)
+    for key in SAFETY_QUESTIONS:
+        setattr(entry, key, answers.get(key))
     entry.updated_at = utcnow()
     return assess(answers_of(entry))
 
@@ -189,12 +190,10 @@ def load_own_step(owner: User, step_id: int) -> AmendsStep:
 
 def save_reflection(entry: AmendsEntry, how: str, response: str, learned: str, next_: str, share: bool) -> None:
     """Write down how it went; private unless the person chooses to share it."""
-    entry.reflection_how = (how or "").strip()
-    entry.reflection_response = (response or "").strip()
-    entry.reflection_learned = (learned or "").strip()
-    entry.reflection_next = (next_ or "").strip()
-    if not entry.has_reflection:
+    texts = [(t or "").strip() for t in (how, response, learned, next_)]
+    if not any(texts):
         raise Refused("Please write at least one answer.", field="reflection_how")
+    entry.reflection_how, entry.reflection_response, entry.reflection_learned, entry.reflection_next = texts
     entry.share_reflection = share
     entry.updated_at = utcnow()
 
@@ -281,12 +280,13 @@ def suggest_next(entries: list[AmendsEntry]) -> str:
         planned = next(e for e in sort_by_readiness(entries) if e.status == "planned")
         return (f"You have a plan with {planned.person_name}. "
                 "Go over the steps, and talk it through with someone you trust.")
-    if any(e.kind == "undecided" for e in entries):
-        first = next(e for e in entries if e.kind == "undecided")
+    open_undecided = [e for e in entries if e.kind == "undecided" and e.status not in FINISHED]
+    if open_undecided:
+        first = open_undecided[0]
         return f"Think about what kind of amends fits {first.person_name}, and answer the safety questions."
     if any(e.willingness == "ready" and e.status in ("listed", "willing") for e in entries):
         return "You feel ready for at least one. Add a date and the steps to turn it into a plan."
-    if all(e.status in ("made", "ongoing", "not_possible") for e in entries):
+    if all(e.status in FINISHED for e in entries):
         return "You've worked through your list. Keep up your living amends, and add anyone else who comes to mind."
     return "Take your time. Willingness often comes slowly; reading your notes with a sponsor or counsellor can help."
 
@@ -309,3 +309,12 @@ def path_facts(user: User) -> dict[str, int]:
             sa.select(sa.func.count()).select_from(AmendsEntry).where(AmendsEntry.owner_id == user.id))}
     return {"openness": db.session.scalar(
         sa.select(sa.func.count()).select_from(AmendsOpenness).where(AmendsOpenness.owner_id == user.id))}
+
+
+def living_commitments(entry: AmendsEntry) -> list:
+    """Return the tracker commitments that carry out this amends over time."""
+    from recovery.tracker.models import Commitment
+
+    return list(db.session.scalars(sa.select(Commitment).where(Commitment.amends_id == entry.id,
+                                                               Commitment.owner_id == entry.owner_id)
+                                   .order_by(Commitment.created_at)))

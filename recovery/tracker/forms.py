@@ -78,9 +78,11 @@ class CommitmentForm(FlaskForm):
     once_on = _date("Which date?")
     start_date = _date("Start", required=True)
     end_date = _date("End (optional)", description="Leave empty to keep going.")
-    connection_id = SelectField("Who does it concern? (optional)", choices=[], validate_choice=True,
+    connection_id = SelectField("Who does it concern? (optional)", choices=[], validate_choice=True, default="",
                                 description="Linking it to someone in your circle shows it to them only "
                                             "if you share your tracker with them.")
+    amends_id = SelectField("Is it a living amends? (optional)", choices=[], validate_choice=True, default="",
+                            description="Link it to someone on your amends list when this is how you make it right.")
     private = BooleanField("Keep this one just for me",
                            description="Loved ones never see it, even if you share your tracker.")
 

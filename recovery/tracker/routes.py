@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from recovery.accounts.auth import role_required
 from recovery.accounts.models import PERSON
+from recovery.amends import services as amends_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE
 from recovery.circle.permissions import connection_for_member, require_view
@@ -90,6 +91,13 @@ def _connection_choices(form: CommitmentForm) -> None:
     for c in circle.connections_of(current_user):
         choices.append((str(c.id), f"{c.loved_one.display_name} (your {c.relationship})"))
     form.connection_id.choices = choice_list(choices)
+    entries = amends_services.own_entries(current_user)
+    amends = [("", "No")] + [(str(e.id), f"Amends to {e.person_name}") for e in entries]
+    form.amends_id.choices = choice_list(amends)
+
+
+def _amends_id(form: CommitmentForm) -> int | None:
+    return int(form.amends_id.data) if form.amends_id.data else None
 
 
 def _schedule_from(form: CommitmentForm) -> services.ScheduleInput:
@@ -115,11 +123,14 @@ def new_commitment():
     _connection_choices(form)
     if request.method == "GET":
         form.start_date.data = services.today_for(current_user)
+        wanted = request.args.get("amends", "")
+        if wanted in {c.value for c in form.amends_id.choices}:
+            form.amends_id.data = wanted
     return form_page(
         form, "tracker/commitment_form.html",
         lambda f: services.create_commitment(
             current_user, f.title.data, f.why.data, _schedule_from(f), f.start_date.data, f.end_date.data,
-            _connection_id(f), bool(f.private.data)),
+            _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
         success=lambda c: f"“{c.title}” is on your list. Small steps, kept again and again, rebuild trust.",
         redirect_to=lambda c: url_for("tracker.commitment", commitment_id=c.id), commitment=None,
     )
@@ -148,6 +159,9 @@ def edit_commitment(commitment_id: int):
     item = _own_commitment(commitment_id)
     form = CommitmentForm(obj=item)
     _connection_choices(form)
+    for name in ("connection_id", "amends_id"):  # ids from the row, as the form's string choices
+        value = getattr(form, name).data
+        getattr(form, name).data = "" if value is None else str(value)
     if request.method == "GET":
         plan = services.planned_schedule(item)
         if plan is not None:
@@ -156,12 +170,13 @@ def edit_commitment(commitment_id: int):
             form.times_per_week.data = plan.times_per_week or None
             form.once_on.data = plan.once_on
         form.connection_id.data = str(item.connection_id) if item.connection_id else ""
+        form.amends_id.data = str(item.amends_id) if item.amends_id else ""
     # The start date can't change once set: it anchors the record.
     form.start_date.data = item.start_date
     return form_page(
         form, "tracker/commitment_form.html",
         lambda f: services.update_commitment(item, f.title.data, f.why.data, _schedule_from(f), f.end_date.data,
-                                             _connection_id(f), bool(f.private.data)),
+                                             _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
         success="Saved. Any change to how often starts today; your past days stay as they were.",
         redirect_to=url_for("tracker.commitment", commitment_id=item.id), commitment=item,
     )

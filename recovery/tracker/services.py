@@ -172,9 +172,21 @@ def _check_connection(owner: User, connection_id: int | None) -> int | None:
     return connection_id
 
 
+def _check_amends(owner: User, amends_id: int | None) -> int | None:
+    if amends_id is None:
+        return None
+    from recovery.amends.models import AmendsEntry
+
+    ok = db.session.scalar(sa.select(AmendsEntry.id).where(AmendsEntry.id == amends_id,
+                                                           AmendsEntry.owner_id == owner.id))
+    if ok is None:
+        raise Refused("Please choose someone from your amends list.", field="amends_id")
+    return amends_id
+
+
 def create_commitment(owner: User, title: str, why: str, schedule: ScheduleInput, start_date: date,
                       end_date: date | None = None, connection_id: int | None = None, private: bool = False,
-                      today: date | None = None) -> Commitment:
+                      today: date | None = None, amends_id: int | None = None) -> Commitment:
     """Create a commitment for a person in recovery, with its first schedule version."""
     if not owner.is_person:
         raise Refused("Commitments belong to the person in recovery.")
@@ -183,7 +195,8 @@ def create_commitment(owner: User, title: str, why: str, schedule: ScheduleInput
     _check_dates(start_date, end_date, today)
     commitment = Commitment(owner_id=owner.id, title=title.strip(), why=(why or "").strip(),
                             start_date=start_date, end_date=end_date, private=private,
-                            connection_id=_check_connection(owner, connection_id))
+                            connection_id=_check_connection(owner, connection_id),
+                            amends_id=_check_amends(owner, amends_id))
     commitment.schedules = []
     _apply_schedule(commitment, schedule, start_date)
     db.session.add(commitment)
@@ -193,7 +206,7 @@ def create_commitment(owner: User, title: str, why: str, schedule: ScheduleInput
 
 def update_commitment(commitment: Commitment, title: str, why: str, schedule: ScheduleInput,
                       end_date: date | None, connection_id: int | None, private: bool,
-                      today: date | None = None) -> None:
+                      today: date | None = None, amends_id: int | None = None) -> None:
     """Change a commitment. A new schedule applies from today on; days before keep the old one."""
     owner = commitment.owner
     today = today or today_for(owner)
@@ -205,6 +218,7 @@ def update_commitment(commitment: Commitment, title: str, why: str, schedule: Sc
     commitment.end_date = end_date
     commitment.private = private
     commitment.connection_id = _check_connection(owner, connection_id)
+    commitment.amends_id = _check_amends(owner, amends_id)
     if commitment.status != "active":
         pause = current_version(commitment)
         if pause is not None and pause.kind == PAUSED:  # the new schedule starts on resume

@@ -208,3 +208,48 @@ def test_loved_one_has_no_person_pages_and_empty_states(app, family, as_user):
     assert "Add one person" in as_user(person).get("/amends/").get_data(as_text=True)
     page = as_user(sam).get(f"/circle/{with_sam.id}/amends").get_data(as_text=True).replace("&#39;", "'")
     assert "hasn't shared an amends plan about you" in page and "Tell them where I stand" in page
+
+
+def test_living_amends_link_to_a_commitment(app, family, as_user, make_user):
+    """A commitment can carry out a living amends; the entry lists it; another person's entry is refused."""
+    from recovery.tracker import services as tracker
+    from recovery.tracker.models import Commitment
+
+    person = family[0]
+    client = as_user(person)
+    client.post("/amends/new", data={**GOOD, "kind": "living", "status": "ongoing", "person_name": "Riley"})
+    entry = db.session.scalar(sa.select(AmendsEntry))
+    form = client.get(f"/tracker/commitments/new?amends={entry.id}").get_data(as_text=True)
+    assert f'<option selected value="{entry.id}">Amends to Riley</option>' in form
+    today = tracker.today_for(person).isoformat()
+    r = client.post("/tracker/commitments/new", data={"title": "Call Riley on Fridays", "kind": "daily",
+                                                      "start_date": today, "connection_id": "",
+                                                      "amends_id": str(entry.id)})
+    assert r.status_code == 302
+    assert db.session.scalar(sa.select(Commitment.amends_id)) == entry.id
+    assert "Call Riley on Fridays" in client.get(f"/amends/{entry.id}").get_data(as_text=True)
+    other = make_user("person")
+    other_entry = services.create_entry(other, services.EntryInput("X", None, "", "", "", "", "living", "ready",
+                                                                   "ongoing", "", None))
+    db.session.commit()
+    r = client.post("/tracker/commitments/new", data={"title": "Sneaky", "kind": "daily", "start_date": today,
+                                                      "connection_id": "", "amends_id": str(other_entry.id)})
+    assert r.status_code == 422 and row_counts()["commitments"] == 1
+
+
+def test_editing_an_entry_whose_connection_ended(app, family, as_user):
+    """An entry linked to a connection that ended can still be edited; the dead link is dropped."""
+    from recovery.circle import services as circle
+
+    person, _, _, with_sam, _ = family
+    client = as_user(person)
+    client.post("/amends/new", data={**GOOD, "connection_id": str(with_sam.id)})
+    entry = db.session.scalar(sa.select(AmendsEntry))
+    circle.end_connection(person, with_sam)
+    db.session.commit()
+    form = client.get(f"/amends/{entry.id}/edit").get_data(as_text=True)
+    assert '<option selected value="">' in form
+    r = client.post(f"/amends/{entry.id}/edit", data={**GOOD, "what_happened": "edited"})
+    assert r.status_code == 302
+    db.session.refresh(entry)
+    assert entry.what_happened == "edited" and entry.connection_id is None

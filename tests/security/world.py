@@ -259,6 +259,6 @@ def attack_body(world: World, walker: Member) -> dict:
         "local_date": world.checkin_day, "what_happened": "walk", "next_step": "walk", "shared": "y",
         "win-text": "walk", "start-recovery_start": "2020-01-01",
         # The amends forms.
-        "person_name": "walk", "what_happened": "walk", "impact": "walk", "my_part": "walk", "kind": "direct",
+        "person_name": "walk", "impact": "walk", "my_part": "walk",
         "willingness": "ready", "safety_harm_them": "yes", "text": "walk", "reflection_how": "walk",
     }
