@@ -54,7 +54,8 @@ def _warn_if_not_ready(entry) -> None:
     if entry.connection_id is None:
         return
     connection = db.session.get(Connection, entry.connection_id)
-    warning = services.openness_warning(entry, services.openness_of(connection.loved_one_id, entry.owner_id))
+    warning = services.openness_warning(entry, services.openness_of(connection.loved_one_id, entry.owner_id),
+                                        connection.loved_one.display_name)
     if warning:
         flash(warning, "info")
 
@@ -96,13 +97,14 @@ def new():
 def entry(entry_id: int):
     """Show one entry: the plan, the safety advice, steps, reflection and their openness signal."""
     item = _own_entry(entry_id)
-    openness = None
+    openness, name = None, None
     if item.connection_id is not None:
         connection = db.session.get(Connection, item.connection_id)
         if connection is not None and connection.status != ENDED:
             openness = services.openness_of(connection.loved_one_id, item.owner_id)
+            name = connection.loved_one.display_name
     return render_template("amends/entry.html", e=item, words=WORDS, advice=assess(services.answers_of(item)),
-                           openness=openness, warning=services.openness_warning(item, openness),
+                           openness=openness, warning=services.openness_warning(item, openness, name),
                            step_form=StepForm(), button=ButtonForm(),
                            commitments=services.living_commitments(item))
 

@@ -239,13 +239,13 @@ def openness_by_connection(person: User) -> dict[int, AmendsOpenness]:
     return {cid: row for cid, row in rows}
 
 
-def openness_warning(entry: AmendsEntry, openness: AmendsOpenness | None) -> str | None:
+def openness_warning(entry: AmendsEntry, openness: AmendsOpenness | None, name: str | None = None) -> str | None:
     """Say so, kindly, when a direct amends is planned with someone who said "not yet"."""
     if openness is None or openness.status != "not_yet" or entry.kind != "direct":
         return None
     if entry.status not in ("willing", "planned", "listed"):
         return None
-    return (f"{entry.person_name} has said they're not ready for an amends conversation yet. "
+    return (f"{name or entry.person_name} has said they're not ready for an amends conversation yet. "
             "Respecting their pace is part of making amends. For now you could write down what you'd say, "
             "work on living amends, and check in with your sponsor or counsellor.")
 

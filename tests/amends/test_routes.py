@@ -138,10 +138,11 @@ def test_openness_round_trip_and_warning(app, family, as_user):
     row = db.session.scalar(sa.select(AmendsOpenness))
     assert (row.status, row.conditions) == ("not_yet", "In writing first, please.")
     client = as_user(person)
-    r = client.post("/amends/new", data={**GOOD, "connection_id": str(with_sam.id), "status": "planned"})
+    r = client.post("/amends/new", data={**GOOD, "person_name": "My love", "connection_id": str(with_sam.id),
+                                         "status": "planned"})
     assert r.status_code == 302
     warning = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "not ready for an amends conversation yet" in warning.replace("&#39;", "'")
+    assert "Sam has said they're not ready for an amends conversation yet" in warning.replace("&#39;", "'")
     entry = db.session.scalar(sa.select(AmendsEntry))
     page = client.get(f"/amends/{entry.id}").get_data(as_text=True).replace("&#39;", "'")
     assert "In writing first, please." in page and "not ready for an amends conversation yet" in page
