@@ -40,6 +40,8 @@ SHOTS = [
     ("loved-one-circle-phone", "sam", "/circle/", 360, 740),
     ("loved-one-shared-tracker", "sam", "/circle/1/tracker", 1280, 800),
     ("loved-one-trust", "sam", "/trust/", 1280, 800),
+    ("person-amends", "jordan", "/amends/", 1280, 800),
+    ("person-amends-entry-phone", "jordan", "/amends/2", 360, 740),
     ("person-home-phone", "jordan", "/home", 360, 740),
 ]
 
