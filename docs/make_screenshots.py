@@ -55,7 +55,8 @@ def free_port() -> int:
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as instance:
-        env = {**os.environ, "MEND_INSTANCE_PATH": instance}
+        # A throwaway server: no rate limit on its many demo logins.
+        env = {**os.environ, "MEND_INSTANCE_PATH": instance, "MEND_RATELIMIT_ENABLED": "false"}
         env.pop("DATABASE_URL", None)
         run = lambda *args: subprocess.run([str(FLASK), "--app", "app", *args], cwd=ROOT, env=env,  # noqa: E731
                                            check=True, capture_output=True)
