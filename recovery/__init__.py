@@ -122,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from recovery.accounts.routes import bp as accounts_bp
     from recovery.amends.routes import bp as amends_bp
+    from recovery.boundaries.routes import bp as boundaries_bp
     from recovery.circle.routes import bp as circle_bp
     from recovery.dashboards.routes import bp as dashboards_bp
     from recovery.pages.routes import bp as pages_bp
@@ -129,7 +130,9 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.tracker.routes import bp as tracker_bp
     from recovery.trust.routes import bp as trust_bp
 
-    for bp in (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp, amends_bp):
+    blueprints = (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp, amends_bp,
+                  boundaries_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

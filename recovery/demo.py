@@ -47,7 +47,46 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     circle.create_invitation(jordan, "sibling", "Riley")
     _tracker_history(jordan, sam, pat, with_sam, with_pat)
     _amends(jordan, sam, pat, with_sam, with_pat)
+    _boundaries(jordan, sam, pat)
     return [jordan, sam, pat], password
+
+
+def _boundaries(jordan: User, sam: User, pat: User) -> None:
+    """Boundaries from both roles, answered and not, with a few events."""
+    from datetime import timedelta
+
+    from recovery.boundaries import services as b
+    from recovery.boundaries.services import Words
+    from recovery.timezones import local_today
+
+    today = local_today(sam.timezone)
+    home = b.create_boundary(sam, "substances", Words(
+        "If there is alcohol or drugs in our home", "I will ask you to take it out, and if it stays, "
+        "I will spend the night at my sister's.", "I need our home to feel safe for me and the kids."))
+    money = b.create_boundary(sam, "money", Words(
+        "When you ask to borrow money", "I will say no for now, and I will help with a specific bill instead.",
+        "I need to rebuild our savings.", "I'm asking you to show me the statements each month."))
+    b.acknowledge(home, jordan, "acknowledged")
+    b.acknowledge(money, jordan, "acknowledged")
+    # Sam revises the money boundary after Jordan read it, so Jordan is asked to read it again.
+    b.revise(money, "money", Words(
+        "When you ask to borrow money", "I will say no for now. I'm glad to pay a specific bill with you.",
+        "I need to rebuild our savings.", "I'm asking you to look at the statements with me each month."))
+    for days, kind, note in ((40, "crossed", "A bottle was in the garage."), (38, "talked", "We talked it through."),
+                             (20, "respected", ""), (6, "respected", "Jordan brought soda to the party.")):
+        b.log_event(home, sam if kind != "respected" or days > 10 else jordan, kind, today - timedelta(days=days),
+                    note, today=today)
+    parties = b.create_boundary(jordan, "time", Words(
+        "If I'm invited to an event where people will be drinking", "I will leave by 9 pm, or not go at all.",
+        "I need to protect my recovery, especially this first year."))
+    b.acknowledge(parties, sam, "acknowledged")
+    b.log_event(parties, jordan, "respected", today - timedelta(days=6), "Left the barbecue early.", today=today)
+    b.create_boundary(jordan, "communication", Words(
+        "When someone asks about my cravings at the dinner table", "I will say I'd rather talk about it later, "
+        "and I will bring it up with Sam that evening.", "I need some privacy while I'm learning this."))
+    b.create_boundary(pat, "communication", Words(
+        "If you call me late at night after drinking", "I will not pick up, and I will call you back the next day.",
+        "I need my sleep, and I want to talk with you when you're sober."))
 
 
 def _amends(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:

@@ -2,6 +2,7 @@
 
 from recovery.accounts.models import AuditEvent, LoginThrottle, PasswordReset, User, UserSession
 from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
+from recovery.boundaries.models import Boundary, BoundaryAck, BoundaryEvent, BoundaryVersion
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
 from recovery.tracker.models import (
     CalendarFeed,
@@ -20,6 +21,10 @@ __all__ = [
     "AmendsEntry",
     "AmendsOpenness",
     "AmendsStep",
+    "Boundary",
+    "BoundaryAck",
+    "BoundaryEvent",
+    "BoundaryVersion",
     "CalendarFeed",
     "CheckIn",
     "CheckInAddendum",

@@ -61,6 +61,11 @@ STEPS: list[Step] = [
         "amends.new", frozenset({PERSON}), lambda user, facts: facts.get("amends", 0) > 0,
     ),
     Step(
+        "boundary", "Write one boundary",
+        "A boundary says what you will do when something happens. It protects you without controlling anyone.",
+        "boundaries.new", frozenset({PERSON, LOVED_ONE}), lambda user, facts: facts.get("boundaries", 0) > 0,
+    ),
+    Step(
         "openness", "Say if you're open to an amends conversation",
         "\"Not yet\" is a fine answer. They'll see it, and you can change it any time.",
         "circle.index", frozenset({LOVED_ONE}), lambda user, facts: facts.get("openness", 0) > 0,

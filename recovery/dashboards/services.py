@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from recovery.accounts.models import User
 from recovery.amends import services as amends_services
+from recovery.boundaries import services as boundary_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import AREAS
@@ -72,6 +73,7 @@ def dashboard_for(user: User) -> Dashboard:
     person_today = None
     tracker_cards = {}
     facts.update(amends_services.path_facts(user))
+    facts.update(boundary_services.path_facts(user))
     if user.is_person:
         person_today = tracker.person_dashboard(user)
         facts["commitments"] = person_today.has_commitments

@@ -32,13 +32,16 @@ FILLERS: dict[str, Callable[[World, str], list]] = {
     "session_id": lambda w, ep: [w.a_session_id],
     "area": lambda w, ep: list(AREAS),
     "action": lambda w, ep: (["pause", "resume", "archive", "restore"] if ep.startswith("tracker.")
-                             else ["toggle", "delete"] if ep.startswith("amends.") else ["pause", "resume", "end"]),
+                             else ["toggle", "delete"] if ep.startswith("amends.")
+                             else ["retire", "restore"] if ep.startswith("boundaries.")
+                             else ["pause", "resume", "end"]),
     "commitment_id": lambda w, ep: [w.commitment_id],
     "checkin_id": lambda w, ep: [w.checkin_id],
     "setback_id": lambda w, ep: [w.setback_id],
     "day": lambda w, ep: [w.checkin_day],
     "entry_id": lambda w, ep: [w.entry_id],
     "step_id": lambda w, ep: [w.step_id],
+    "boundary_id": lambda w, ep: [w.boundary_id],
     # The person a loved one's trust check-ins are about: A, the person in recovery.
     "person_id": lambda w, ep: [w.a.id],
     # A's real token of the *other* purpose: holding a token for one purpose must open nothing else.
@@ -47,7 +50,7 @@ FILLERS: dict[str, Callable[[World, str], list]] = {
 
 # Arguments that name one of A's records: anyone else must get 404 and change nothing.
 ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id", "commitment_id", "checkin_id", "setback_id",
-                "entry_id", "step_id"}
+                "entry_id", "step_id", "boundary_id"}
 
 # Routes without ids: public, or acting only on the signed-in user's own rows.
 OWN_DATA_OR_PUBLIC: dict[str, str] = {
@@ -72,6 +75,8 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "trust.index": "the current loved one's own trust check-ins, about the people they support",
     "tracker.overview": "the current person's own commitments",
     "amends.index": "the current person's own amends list",
+    "boundaries.index": "the current user's own boundaries, and those shared with them",
+    "boundaries.new": "writes a boundary owned by the current user",
     "amends.printable": "the current person's own amends plan, for printing",
     "amends.new": "adds an entry owned by the current person",
     "tracker.today": "the current person's own check-ins for today",
@@ -112,6 +117,10 @@ A_ONLY_FOR_MEMBER: dict[str, str] = {
     "amends.change_step": "only the person ticks or removes steps",
     "amends.reflection": "only the person writes the reflection",
     "amends.delete": "only the person removes an entry",
+    "boundaries.boundary": "only the owner sees their boundary page (B reads it through the shared pages)",
+    "boundaries.revise": "only the owner revises a boundary",
+    "boundaries.change_status": "only the owner retires or restores a boundary",
+    "boundaries.own_event": "the owner's own event form (B logs events through the shared page)",
 }
 MEMBER_SHARED: dict[str, str] = {
     "circle.change_connection": "either member may pause, resume or end their own connection",
@@ -119,6 +128,9 @@ MEMBER_SHARED: dict[str, str] = {
     "circle.shared_area": "B may view the areas A shares with B",
     "tracker.shared_commitment": "B may view a commitment A shares with B",
     "tracker.confirm": "B may confirm a check-in A shares with B (B's own confirmation row)",
+    "boundaries.shared_boundary": "B may read a boundary A shares with B",
+    "boundaries.answer": "B may answer a boundary A shares with B (B's own answer row)",
+    "boundaries.shared_event": "B may note an event on a boundary A shares with B",
 }
 
 # Answers that differ from the 404 SECURITY.md 10 asks for; pin each with a test when one is added.
@@ -184,7 +196,8 @@ def _leaks(world: World, viewer_key: str, body: str, path: str) -> list[str]:
     """A's private values that must never reach this viewer (a token the viewer put in the URL aside)."""
     secrets = [world.a.email, world.invitation_label, *(t for t in world.tokens.values() if t not in path),
                f"private-trust-note-{world.b.id}", "it happened", "a note", "amends-secret-what",
-               "amends-secret-impact", "Old boss", "openness-secret-condition"]
+               "amends-secret-impact", "Old boss", "openness-secret-condition", "boundary-secret-situation",
+               "boundary-secret-note"]
     if viewer_key == "c":  # a stranger must not even learn A's name
         secrets.append(world.a.name)
     return [s for s in secrets if s in body]

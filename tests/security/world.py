@@ -53,6 +53,7 @@ class World:
     checkin_day: str = ""
     entry_id: int = 0
     step_id: int = 0
+    boundary_id: int = 0
     tokens: dict[str, str] = field(default_factory=dict)  # purpose -> one of A's live tokens
     clients: dict[str, object] = field(default_factory=dict)
 
@@ -78,6 +79,7 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
     commitment, checkin, setback = _tracker_data(a)
     _trust_data(b, a)
     entry = _amends_data(a, ab, b)
+    boundary = _boundary_data(a, b)
     db.session.commit()
     world = World(
         a=member(a), b=member(b), c=member(c), d=member(d), ab_id=ab.id, ad_id=ad.id,
@@ -85,6 +87,7 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
         tokens={"invitation": invite_token, "reset": reset_token, "calendar": calendar_token},
         commitment_id=commitment.id, checkin_id=checkin.id, setback_id=setback.id,
         checkin_day=checkin.local_date.isoformat(), entry_id=entry.id, step_id=entry.steps[0].id,
+        boundary_id=boundary.id,
     )
     for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d)):
         world.clients[key] = login(app.test_client(), m)
@@ -116,6 +119,17 @@ def _trust_data(loved_one, person):
     db.session.add(TrustCheckIn(owner_id=loved_one.id, person_id=person.id,
                                 local_date=local_today(loved_one.timezone), predictability=3, dependability=4,
                                 faith=5, note=f"private-trust-note-{loved_one.id}"))
+
+
+def _boundary_data(a, b):
+    """A writes a boundary (shared with B); B answers it and notes an event."""
+    from recovery.boundaries import services as boundaries
+
+    boundary = boundaries.create_boundary(a, "home", boundaries.Words("boundary-secret-situation",
+                                                                      "I will leave the room."))
+    boundaries.acknowledge(boundary, b, "talk")
+    boundaries.log_event(boundary, b, "respected", local_today(b.timezone), "boundary-secret-note")
+    return boundary
 
 
 def _amends_data(a, ab, b):
@@ -166,6 +180,13 @@ def snapshot(user_id: int) -> dict[str, list[tuple]]:
                                t["confirmations"].c.checkin_id.in_(my_checkins.scalar_subquery())),
         "setbacks": _rows(t["setbacks"], t["setbacks"].c.owner_id == user_id),
         "small_wins": _rows(t["small_wins"], t["small_wins"].c.owner_id == user_id),
+        "boundaries": _rows(t["boundaries"], t["boundaries"].c.owner_id == user_id),
+        "boundary_versions": _rows(t["boundary_versions"], t["boundary_versions"].c.boundary_id.in_(
+            sa.select(t["boundaries"].c.id).where(t["boundaries"].c.owner_id == user_id).scalar_subquery())),
+        "boundary_acks": _rows(t["boundary_acks"], t["boundary_acks"].c.boundary_id.in_(
+            sa.select(t["boundaries"].c.id).where(t["boundaries"].c.owner_id == user_id).scalar_subquery())),
+        "boundary_events": _rows(t["boundary_events"], t["boundary_events"].c.boundary_id.in_(
+            sa.select(t["boundaries"].c.id).where(t["boundaries"].c.owner_id == user_id).scalar_subquery())),
         "amends": _rows(t["amends_entries"], t["amends_entries"].c.owner_id == user_id),
         "amends_steps": _rows(t["amends_steps"], t["amends_steps"].c.entry_id.in_(
             sa.select(t["amends_entries"].c.id).where(t["amends_entries"].c.owner_id == user_id).scalar_subquery())),
@@ -261,4 +282,7 @@ def attack_body(world: World, walker: Member) -> dict:
         # The amends forms.
         "person_name": "walk", "impact": "walk", "my_part": "walk",
         "willingness": "ready", "safety_harm_them": "yes", "text": "walk", "reflection_how": "walk",
+        # The boundary forms.
+        "situation": "walk", "my_action": "walk", "category": "home", "action": "save",
+        "event-kind": "crossed", "event-local_date": world.checkin_day, "event-note": "walk",
     }

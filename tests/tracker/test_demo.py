@@ -44,3 +44,19 @@ def test_demo_has_amends_across_statuses_and_an_openness_signal(app):
     assert len(statuses) >= 5 and len(set(statuses)) >= 5
     signal = db.session.scalar(sa.select(AmendsOpenness))
     assert signal.status == "not_yet"
+
+
+def test_demo_has_boundaries_from_both_roles_answered_and_not_with_events(app):
+    """Demo boundaries come from both roles; some are acknowledged, one awaits a re-read, and events exist."""
+    from recovery.boundaries import services as boundaries
+    from recovery.boundaries.models import Boundary, BoundaryEvent
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    rows = list(db.session.scalars(sa.select(Boundary)))
+    roles = {db.session.get(User, b.owner_id).role for b in rows}
+    assert roles == {"person", "loved_one"}
+    acks = boundaries.acks_for(rows)
+    states = {boundaries.ack_state(b, a) for b in rows for a in acks[b.id]}
+    assert {"acknowledged", "updated"} <= states
+    assert any(not acks[b.id] for b in rows)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BoundaryEvent)) >= 4

@@ -1,0 +1,452 @@
+"""The boundary coach: kind, explained notes on how a boundary is worded. It advises; it never blocks saving.
+
+A boundary says what *I* will do ("If/when …, I will …") and the need behind it. It is not a way
+to control the other person, a threat, or a punishment. In the CRAFT approach a loved one makes
+sober time good, steps back from the good things during use, and lets natural consequences
+happen. The coach looks for wording that drifts from that, says what it noticed and why it
+matters, and offers one rewrite built from the user's own situation. It is rule-based, so every
+note can be explained, and it is a helper: its notes are shown, never enforced.
+
+How text is read
+  Case does not matter; curly quotes and apostrophes count as straight ones; runs of spaces,
+  tabs and line breaks count as one space. Phrases match whole words only ("must" never matches
+  inside "mustard"), and an apostrophe may be left out ("youre", "cant", "wont").
+  Words inside double quotes are someone's words being reported, as in: When you say "I'll never
+  drink again". The phrase rules (control, threat, punishment, absolute) skip them.
+
+The rules: at most one note per rule, in this order. Each note names the first field that
+triggered it, looking at the fields in form order: situation, my_action, need, request.
+  control     (my_action, need, request) Telling the other person what to do, or forbidding it:
+              "you must", "you have to", "you need to", "you've got to", "you can't", "you cannot",
+              "you're / you are / you aren't not allowed", "you'd better", "you had better";
+              "you will", "you'll", "you won't", "you will not" and "you better" at the start of
+              a clause (after the start of the text, punctuation, "then", "and", "or", "but",
+              "now", "also", "otherwise"); "I won't let you" (but not "let you down"), "forbid",
+              "I'm going to / I will make you" + go, stop, leave, quit and similar verbs (not
+              "make you dinner"), "don't you dare", "I demand", "demand that".
+              Not an order: a "you …" phrase right after a word such as if, when, unless, what,
+              anything, know, understand, think, hope, that, because, since, do, would, can or
+              saying ("call me if you need to", "I know you have to work late"); "you will / you'll"
+              followed by a word that predicts or feels rather than orders (guess, see, know,
+              find, feel, love, regret, be sorry, be fine, be welcome, be upset …); "you must be
+              tired" and other feelings; "you need to / have to know"; "you can't imagine".
+              Asking is fine: "I'm asking you to…", "please…" and "would you…" are what the
+              request field is for, and those words are never flagged. The situation field is not
+              checked: "If you have to work late" describes when the boundary applies.
+  threat      (all fields) "or else", "you'll be sorry", "you will regret", "watch what happens",
+              "see what happens", "last chance", "final warning", "last warning". Not a threat:
+              "or else" and "see/watch what happens" in a sentence that starts with "I" or "we"
+              ("I will go to a meeting or else call my sponsor", "I'll stay an hour and see what
+              happens"); "my last chance" (said about oneself).
+  punishment  (my_action, need, request) Steps meant to hurt or teach a lesson rather than to
+              protect me: "teach you a lesson", "so you learn", "make you pay", "punish…",
+              "silent treatment", "never speak/talk to you again", "speak to you ever again",
+              "take the kids away / from you", "never see the kids", "tell everyone / the whole
+              family / your boss" + about you or what you did, "humiliate", "embarrass you",
+              "see how you like it". Not flagged when one of the four words before it is a "no"
+              word ("This is not a punishment", "I won't give you the silent treatment").
+              "Take the kids to my sister's" is a safety step, not a punishment. The situation
+              field is not checked: "If you tell everyone about my relapse" describes what they did.
+  about_them  (my_action) It says what THEY will do: it starts with you / he / she / they (after
+              an optional "then"), or it has no first-person word (I, I'll, I'm, I've, I'd, me,
+              my, mine, myself) at all. The second test is skipped when the action is already
+              flagged as vague ("Things will change"): one note about the same words is enough.
+  vague       (my_action) No concrete action: fewer than three words (a contraction counts as
+              two, so "I'll leave" and "I will leave" both have three), or every part of it
+              (split at punctuation, "and", "or", "but", "then") is only a feeling or an unclear
+              outcome: "I will be upset", "I'll be angry and hurt", "I will feel hurt", "I'll think
+              about it", "things will change", "there will be consequences", "something will
+              happen", "I'll do something", "I'll react", "we'll see".
+  absolute    (situation, my_action, request) "never", "always", "ever again", "forever", "at all
+              times": absolutes are hard to keep and to check, so the note suggests a time frame
+              or one clear situation. Not flagged: "never mind", "never guess", "not always" /
+              "can't always" / "almost always", "always love", "love you forever / always",
+              "never stop loving". The need field is not checked: a need may well be lasting.
+
+A blank field is left alone (the form asks for what it needs). review() accepts any text,
+including empty and very long input, and never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+ORDER = ("control", "threat", "punishment", "about_them", "vague", "absolute")
+
+CODES: dict[str, str] = {
+    "control": "Trying to control them",
+    "threat": "Sounds like a threat",
+    "punishment": "Sounds like a punishment",
+    "about_them": "About what they will do",
+    "vague": "Not clear what you will do",
+    "absolute": "Hard to keep forever",
+}
+
+FIELDS = ("situation", "my_action", "need", "request")
+_SCOPE = {
+    "control": ("my_action", "need", "request"),
+    "threat": FIELDS,
+    "punishment": ("my_action", "need", "request"),
+    "absolute": ("situation", "my_action", "request"),
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One thing the coach noticed, with a kind explanation and a rewrite idea."""
+
+    code: str
+    field: str
+    message: str
+    suggestion: str
+
+
+# --- Reading text -----------------------------------------------------------------------------
+
+_STRAIGHTEN = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+})
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _normalize(text: str | None) -> str:
+    """Lower-case text with straight quotes and single spaces."""
+    text = unicodedata.normalize("NFKC", (text or "").translate(_STRAIGHTEN)).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _unquoted(text: str) -> str:
+    """The text with quoted words (someone's reported words) blanked out."""
+    return _QUOTED.sub('""', text)
+
+
+def _word_before(text: str, start: int) -> str | None:
+    """The word right before position `start`, or None if punctuation or the start comes first."""
+    m = re.search(r"([a-z']+) $", text[max(0, start - 60):start])
+    return m.group(1) if m else None
+
+
+def _clause_start(text: str, start: int) -> bool:
+    """Whether position `start` begins a clause."""
+    before = text[max(0, start - 40):start]
+    if not text[:start].strip():
+        return True
+    return bool(re.search(r"(?:[,;:.!?()\"\u2013\u2014-]|\b(?:then|and|or|but|now|also|otherwise))\s*$", before))
+
+
+def _sentence_before(text: str, start: int) -> str:
+    """The part of the sentence that comes before position `start`."""
+    cut = max(text.rfind(mark, 0, start) for mark in ".;!?")
+    return text[cut + 1:start].strip()
+
+
+def _next_words(text: str, end: int, skip: frozenset[str], n: int = 2) -> list[str]:
+    """Up to `n` words after position `end`, skipping words in `skip`."""
+    words = re.findall(r"[a-z']+", text[end:end + 120])
+    while words and words[0] in skip:
+        words.pop(0)
+    return words[:n]
+
+
+_NEGATION = re.compile(r"(?:\b(?:not|never|no|without|cannot|dont|wont|cant|isnt|doesnt|didnt|arent)\b|n't\b)")
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether one of the four words before `start` (in the same clause) is a "no" word."""
+    clause = re.split(r"[,;:.!?]", text[max(0, start - 200):start])[-1]
+    return bool(_NEGATION.search(" ".join(clause.split()[-4:])))
+
+
+# --- Control ----------------------------------------------------------------------------------
+
+_FEELINGS = ("upset|angry|mad|hurt|sad|disappointed|frustrated|annoyed|worried|scared|afraid|furious|"
+             "unhappy|heartbroken|done|livid|anxious|stressed|lonely|betrayed|let down|crushed|devastated|"
+             "pissed|pissed off|not happy|not okay|not ok|not pleased")
+_FEELING_WORDS = frozenset(_FEELINGS.split("|")) | {"tired", "exhausted", "worn", "frightened", "hurting",
+                                                     "proud", "overwhelmed", "hungry", "sick", "ashamed"}
+_SOFTENERS = frozenset("never not ever always still also really just probably likely surely definitely soon "
+                       "truly so very even feeling".split())
+
+# After "you will / you'll / you won't": words that predict or feel rather than order.
+_PREDICTING = frozenset("guess believe imagine know see find notice understand feel like love enjoy hear remember "
+                        "realize realise regret wonder miss thank".split())
+_BE_NOT_AN_ORDER = _FEELING_WORDS | frozenset("sorry fine ok okay safe welcome loved able glad happy surprised "
+                                              "missed".split())
+_LEAD_NOT_AN_ORDER = frozenset("if when whenever unless until while whether what whatever anything everything "
+                               "something where how why know knew understand realize realise get see think feel "
+                               "believe hear sure that because since as before after wonder hope guess do does did "
+                               "would could can will should may might are is saying".split())
+
+_YOU_ORDER = re.compile(r"\byou(?:'ve got to| have got to| got to| gotta| must| have to| need to|'?re not allowed|"
+                        r" are not allowed| aren'?t allowed|'?re forbidden| are forbidden| can'?t| cannot| can not|"
+                        r"'?d better| had better)\b")
+_YOU_WILL = re.compile(r"\byou(?: will not| will|'?ll not|'?ll| won'?t| better)\b")
+_I_CONTROL = re.compile(
+    r"\b(?:i won'?t|i will not|i'?m not going to|i am not going to) let (?:you|him|her|them)\b(?! down\b)"
+    r"|\bforbid(?:s|den)?\b"
+    r"|\b(?:i'?m going to|i am going to|i'?m gonna|i am gonna|i will|i'll|i'd) make (?:you|him|her|them) "
+    r"(?:stop|go|leave|quit|get|see|understand|do|move|change|listen|stay|call|come|take|admit|promise|sign|"
+    r"apologi[sz]e|realize|realise|tell|give)\b"
+    r"|\bdon'?t you (?:even )?dare\b"
+    r"|\bi (?:demand|am demanding)\b|\bi'?m demanding\b|\bdemand that\b")
+
+
+def _not_an_order(hit: str, words: list[str]) -> bool:
+    """Whether the words after a "you …" phrase show it is not an order."""
+    first = words[0] if words else ""
+    second = words[1] if len(words) > 1 else ""
+    if hit.endswith("must"):
+        return (first == "be" and second in _FEELING_WORDS) or (first == "have" and second in {"been", "had", "felt"}) \
+            or first in {"know", "feel", "think", "miss"}
+    if hit.endswith(("have to", "need to", "got to", "gotta")):
+        return first == "know"
+    if hit.endswith(("can't", "cant", "cannot", "can not")):
+        return first in {"imagine", "believe", "guess", "know"}
+    return False
+
+
+def _find_control(text: str) -> str | None:
+    for m in _YOU_ORDER.finditer(text):
+        if _word_before(text, m.start()) in _LEAD_NOT_AN_ORDER:
+            continue
+        if _not_an_order(m.group(0), _next_words(text, m.end(), _SOFTENERS)):
+            continue
+        return m.group(0)
+    for m in _YOU_WILL.finditer(text):
+        if not _clause_start(text, m.start()):
+            continue
+        if not m.group(0).endswith("better"):
+            words = _next_words(text, m.end(), _SOFTENERS)
+            first = words[0] if words else ""
+            if first in _PREDICTING or (first == "be" and len(words) > 1 and words[1] in _BE_NOT_AN_ORDER):
+                continue
+        return m.group(0)
+    m = _I_CONTROL.search(text)
+    return m.group(0) if m else None
+
+
+# --- Threat -----------------------------------------------------------------------------------
+
+_THREAT = re.compile(r"\b(?:or else|you(?:'?ll| will| are going to|'?re going to) (?:(?:really|so|truly|definitely) )?"
+                     r"(?:be sorry|regret)|(?:watch|see) what happens|(?:last|final) (?:chance|warning)"
+                     r"|last warning)\b")
+_STARTS_FIRST_PERSON = re.compile(r"^(?:(?:then|and|so|but) )*(?:i|i'll|i'm|i'd|i've|im|we|we'll|we're|let's|lets)\b")
+
+
+def _find_threat(text: str) -> str | None:
+    for m in _THREAT.finditer(text):
+        hit = m.group(0)
+        if hit == "or else" or hit.endswith("what happens"):
+            if _STARTS_FIRST_PERSON.search(_sentence_before(text, m.start())):
+                continue  # one of my own options: "I'll go to a meeting or else call my sponsor"
+        if hit.endswith("chance") and _word_before(text, m.start()) == "my":
+            continue  # about myself: "this feels like my last chance"
+        return hit
+    return None
+
+
+# --- Punishment -------------------------------------------------------------------------------
+
+_THEM = r"(?:you|him|her|them)"
+_KIDS = r"(?:kids|children|child|kid|son|daughter|baby|grandkids|grandchildren)"
+_PUNISHMENT = re.compile(r"\b(?:" + "|".join([
+    rf"teach {_THEM} (?:a|this|that|some|your) lessons?",
+    r"so (?:that )?(?:you|he|she|they)(?:'?ll| will)? (?:finally )?learn",
+    rf"make {_THEM} pay",
+    r"punish(?:es|ed|ing|ment|ments)?",
+    r"silent treatment",
+    rf"never (?:speak|talk) to {_THEM} again",
+    rf"(?:speak|talk) to {_THEM} ever again",
+    rf"take (?:the|your|our|my) {_KIDS} (?:away(?: from {_THEM})?|from {_THEM})",
+    rf"never see (?:the|your|our|my) {_KIDS}",
+    r"tell (?:everyone|everybody|the whole family|the whole world|all (?:of )?(?:our|your) friends|your boss) "
+    r"(?:about (?:you|your|what)|what you|that you|how you|you)",
+    r"humiliat(?:e|es|ed|ing|ion)",
+    rf"embarrass {_THEM}",
+    r"see how you like it",
+]) + r")\b")
+
+
+def _find_punishment(text: str) -> str | None:
+    for m in _PUNISHMENT.finditer(text):
+        if not _negated(text, m.start()):
+            return m.group(0)
+    return None
+
+
+# --- Absolute ---------------------------------------------------------------------------------
+
+_ABSOLUTE = re.compile(r"\b(?:never|always|forever|ever again|at all times)\b")
+_ABSOLUTE_OK = re.compile(r"\bnever mind\b|\bnever guess|(?:\b(?:not|almost|nearly|cannot|cant|dont|wont)|n't) always\b"
+                          r"|\balways love|\blove (?:you|them|him|her) (?:always|forever)\b|\bnever stop loving\b")
+
+
+def _find_absolute(text: str) -> str | None:
+    allowed = [m.span() for m in _ABSOLUTE_OK.finditer(text)]
+    for m in _ABSOLUTE.finditer(text):
+        if not any(a <= m.start() < b for a, b in allowed):
+            return m.group(0)
+    return None
+
+
+# --- About them and vague (my_action only) ----------------------------------------------------
+
+_STARTS_WITH_THEM = re.compile(r"^[^a-z0-9]*(?:(?:and |so )?then,? )?(?:you|he|she|they)\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself|im|ive)\b")
+
+_VAGUE_SUBJECT = re.compile(r"^(?:(?:then|and|but|or|so) )*(?:(?:i|we) (?:will|would|might|may|could|shall|am|are)"
+                            r"(?: (?:going to|gonna))?|i'll|i'd|we'll|we'd|i'?m(?: (?:going to|gonna))?"
+                            r"|we're(?: (?:going to|gonna))?|i|we)\b ?")
+_VAGUE_ADVERBS = re.compile(r"^(?:(?:probably|just|really|definitely|certainly|also|still|honestly|likely|then|only)"
+                            r" )*")
+_VAGUE_PREDICATE = re.compile("|".join([
+    rf"(?:(?:be|feel|get|become|am|is|are) )?(?:(?:very|really|so|pretty|super|deeply|quite|extremely|a bit|a little|"
+    rf"totally|more|even more|kind of|kinda) )*(?:{_FEELINGS})(?: (?:with|at|about|by|in|of) "
+    r"(?:you|it|that|this|them|him|her|us))?",
+    r"think (?:about|over) (?:it|that|this|things|what to do|what happens next|our relationship|us)",
+    r"(?:have to |need to )?(?:do|say) something",
+    r"react|respond|deal with it|handle it|take action|act|see|decide later|figure it out|figure something out",
+    r"(?:have to |need to )?(?:rethink|reconsider)(?: (?:things|everything|us|our relationship|this|it))?",
+    r"things (?:will|'ll|are going to|'re going to|might|may|could|would) "
+    r"(?:change|be different|get worse|get bad|get ugly)",
+    r"there (?:will|'ll|is going to|are going to|might|may|would) be "
+    r"(?:consequences|problems|trouble|a problem|issues|hell to pay)",
+    r"something (?:will|'ll|is going to|might|may|has to|needs to) (?:happen|change|give)",
+    r"it (?:will|'ll|is going to|might|may) (?:be|get) (?:bad|ugly|hard|different|messy)",
+]))
+_CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:.!?]+|\b(?:and|or|but|then)\b)\s*")
+
+
+def _vague_reason(text: str) -> str | None:
+    """"short", "feelings" or None for a normalized my_action."""
+    words = re.findall(r"\w+", text)
+    if not words:
+        return None
+    if len(words) < 3:
+        return "short"
+    clauses = [c for c in _CLAUSE_SPLIT.split(text) if c and c.strip("'\" -")]
+    for clause in clauses:
+        rest = _VAGUE_ADVERBS.sub("", _VAGUE_SUBJECT.sub("", clause.strip("'\" -"), count=1), count=1)
+        if not _VAGUE_PREDICATE.fullmatch(rest.strip()):
+            return None
+    return "feelings" if clauses else None
+
+
+def _about_them_reason(text: str, vague: bool) -> str | None:
+    """"starts" or "no_i" or None for a normalized my_action."""
+    if not re.search(r"\w", text):
+        return None
+    if _STARTS_WITH_THEM.search(text):
+        return "starts"
+    if not vague and not _FIRST_PERSON.search(text):
+        return "no_i"
+    return None
+
+
+# --- Words shown to the user ------------------------------------------------------------------
+
+_CONDITION_START = re.compile(r"^(?:if|when|whenever|each time|every time|any time|anytime|once|while|after|before|"
+                              r"until|unless|as long as|on days|on nights)\b", re.IGNORECASE)
+_LOWER_FIRST = frozenset("you your you're he she they we my our their his her the there someone somebody anyone "
+                         "people it this that a an".split())
+_MAX_SITUATION = 80
+
+
+def _situation_phrase(situation: str | None) -> str:
+    """The user's situation as the start of a rewrite: "When you come home drunk" (or "If …")."""
+    text = re.sub(r"\s+", " ", situation or "").strip()
+    text = text.translate(str.maketrans({'"': "'", "\u201c": "\u2018", "\u201d": "\u2019"}))
+    text = text.rstrip(" .,;:!?\u2026").strip()
+    if not text:
+        return "If \u2026"
+    if len(text) > _MAX_SITUATION:
+        text = text[:_MAX_SITUATION].rsplit(" ", 1)[0].rstrip(" .,;:!?") + "\u2026"
+    if _CONDITION_START.match(text):
+        return text[0].upper() + text[1:]
+    first = text.split(" ", 1)[0].lower().translate(_STRAIGHTEN)
+    return "If " + (text[0].lower() + text[1:] if first in _LOWER_FIRST else text)
+
+
+def _message(code: str, field: str, hit: str) -> str:
+    if code == "control":
+        if field == "request":
+            return (f'The words "{hit}" turn your request into an order. '
+                    "A request works best when they are free to say yes or no.")
+        if field == "need":
+            return (f'The words "{hit}" turn your need into a task for them. '
+                    "A need is about what matters to you.")
+        return (f'The words "{hit}" tell the other person what they must or must not do. '
+                "You can't control their choices, but you can choose what you will do.")
+    if code == "threat":
+        return (f'The words "{hit}" can sound like a warning or a threat, and that can make people dig in. '
+                "A boundary simply says what you will do, and then you do it.")
+    if code == "punishment":
+        return (f'The words "{hit}" sound like they are meant to hurt or to teach a lesson. '
+                "A boundary is there to keep you safe and well, not to punish.")
+    if code == "about_them":
+        if hit == "starts":
+            return "This part says what they will do, not what you will do. You can only promise your own actions."
+        return ('We don\'t see "I" or "my" in what you will do. '
+                "A boundary works best when it names your own action.")
+    if code == "vague":
+        if hit == "short":
+            return "This is very short, so it may not be clear what you will do. One clear action is easier to keep."
+        return ("This says how you will feel or that something will change, but not what you will do. "
+                "Your feelings matter, and one clear action helps you both know what to expect.")
+    return (f'Words like "{hit}" are hard to keep and hard to check. '
+            "A time frame or one clear situation makes it easier to follow through.")
+
+
+def _suggestion(code: str, field: str, start: str) -> str:
+    will = f'"{start}, I will \u2026"'
+    if code == "control" and field == "request":
+        return f'Try: "I\'m asking you to \u2026" — they are free to say no. What you will do goes in {will}'
+    if code == "control" and field == "need":
+        return f'Try: "I need \u2026" with something about you, like feeling safe. Then say what you will do: {will}'
+    if code == "control":
+        return f"Try: {will} — and name one thing you will do, like leaving the room or staying with a friend."
+    if code == "threat":
+        return f"Try: {will} — said calmly, as a plan, like going for a walk or staying at a friend's."
+    if code == "punishment":
+        return f"Try: {will} — and pick a step that protects you, like taking some space, not one meant to hurt."
+    if code == "about_them":
+        return f'Try: {will} — and start with "I", like "I will leave early" or "I will not lend money."'
+    if code == "vague":
+        return f"Try: {will} — and add one thing you will do that others could see, like going to a friend's."
+    lower = start[0].lower() + start[1:]
+    return f'Try a time frame: "For the next month, {lower}, I will \u2026" You can renew it later.'
+
+
+# --- The coach --------------------------------------------------------------------------------
+
+_FINDERS = {"control": _find_control, "threat": _find_threat, "punishment": _find_punishment,
+            "absolute": _find_absolute}
+
+
+def review(situation: str, my_action: str, need: str = "", request: str = "") -> list[Flag]:
+    """Return what the coach notices, at most one flag per code, in a stable order (control, threat, punishment,
+    about_them, vague, absolute)."""
+    texts = {"situation": _normalize(situation), "my_action": _normalize(my_action), "need": _normalize(need),
+             "request": _normalize(request)}
+    unquoted = {field: _unquoted(text) for field, text in texts.items()}
+    found: dict[str, tuple[str, str]] = {}
+    for code, finder in _FINDERS.items():
+        for field in (f for f in FIELDS if f in _SCOPE[code]):
+            hit = finder(unquoted[field])
+            if hit:
+                found[code] = (field, hit)
+                break
+    vague = _vague_reason(texts["my_action"])
+    if vague:
+        found["vague"] = ("my_action", vague)
+    about = _about_them_reason(texts["my_action"], vague is not None)
+    if about:
+        found["about_them"] = ("my_action", about)
+
+    start = _situation_phrase(situation)
+    return [Flag(code=code, field=found[code][0], message=_message(code, *found[code]),
+                 suggestion=_suggestion(code, found[code][0], start))
+            for code in ORDER if code in found]

@@ -1,0 +1,223 @@
+"""Views for boundaries: both roles write their own; the people they share with answer and log events."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from recovery.boundaries import coach, services
+from recovery.boundaries.forms import AckForm, BoundaryForm, EventForm
+from recovery.boundaries.models import ACK_KINDS, CATEGORIES, EVENT_KINDS
+from recovery.circle.models import ACTIVE
+from recovery.circle.permissions import connection_for_member, require_view
+from recovery.circle.shared import shared_view
+from recovery.db import db
+from recovery.errors import Refused
+from recovery.forms import ButtonForm, show_refusal
+from recovery.security import safe_next
+from recovery.timezones import local_today
+
+bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
+WORDS = {"categories": CATEGORIES, "acks": ACK_KINDS, "events": EVENT_KINDS, "codes": coach.CODES}
+
+
+def _own(boundary_id: int):
+    try:
+        return services.load_own(current_user, boundary_id)
+    except LookupError:
+        abort(404)
+
+
+def _words(form: BoundaryForm) -> services.Words:
+    return services.Words(form.situation.data or "", form.my_action.data or "", form.need.data or "",
+                          form.request.data or "")
+
+
+def _flags(form: BoundaryForm):
+    return coach.review(form.situation.data or "", form.my_action.data or "", form.need.data or "",
+                        form.request.data or "")
+
+
+def _event_form(prefix: str = "event") -> EventForm:
+    form = EventForm(prefix=prefix)
+    if request.method == "GET":
+        form.local_date.data = local_today(current_user.timezone)
+    return form
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Show my boundaries, boundaries shared with me (waiting for an answer first) and recent events."""
+    return render_template("boundaries/index.html", view=services.overview(current_user), words=WORDS,
+                           ack_state=services.ack_state)
+
+
+def _write(boundary=None):
+    """Run the write/revise form: "Check my wording" shows the coach, "Save" saves (the coach never blocks)."""
+    form = BoundaryForm(obj=boundary.current if boundary else None)
+    if boundary is not None and request.method == "GET":
+        form.category.data = boundary.category
+    template = "boundaries/form.html"
+    if request.method == "POST" and form.validate_on_submit():
+        flags = _flags(form)
+        if request.form.get("action") == "check":
+            return render_template(template, form=form, flags=flags, checked=True, boundary=boundary, words=WORDS)
+        try:
+            if boundary is None:
+                boundary = services.create_boundary(current_user, form.category.data, _words(form))
+                message = "Saved. It's private until you share your boundaries with someone on your circle page."
+            else:
+                changed = services.revise(boundary, form.category.data, _words(form))
+                message = ("Saved as a new version. Anyone you share it with will be asked to read it again."
+                           if changed else "Saved.")
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+            return render_template(template, form=form, flags=flags, checked=True, boundary=boundary,
+                                   words=WORDS), 422
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("boundaries.boundary", boundary_id=boundary.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(template, form=form, flags=[], checked=False, boundary=boundary, words=WORDS), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """Write a boundary, with a coach that helps tell a boundary from an ultimatum."""
+    return _write()
+
+
+@bp.route("/<int:boundary_id>/revise", methods=["GET", "POST"])
+@login_required
+def revise(boundary_id: int):
+    """Revise a boundary; the earlier words are kept as history."""
+    return _write(_own(boundary_id))
+
+
+@bp.get("/<int:boundary_id>")
+@login_required
+def boundary(boundary_id: int):
+    """Show one of my boundaries: its words, the coach's notes, answers, history and events."""
+    item = _own(boundary_id)
+    today = local_today(current_user.timezone)
+    current = item.current
+    return render_template("boundaries/boundary.html", b=item, words=WORDS,
+                           flags=coach.review(current.situation, current.my_action, current.need, current.request),
+                           acks=services.acks_for([item])[item.id], ack_state=services.ack_state,
+                           events=services.events_of(item), counts=services.counts(item, today),
+                           event_form=_event_form(), button=ButtonForm())
+
+
+@bp.post("/<int:boundary_id>/<action>")
+@login_required
+def change_status(boundary_id: int, action: str):
+    """Retire or restore one of my boundaries."""
+    if action not in ("retire", "restore"):
+        abort(404)
+    item = _own(boundary_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        (services.retire if action == "retire" else services.restore)(item)
+    except Refused as refused:
+        flash(refused.message, "error")
+    else:
+        db.session.commit()
+        flash("Retired. Its history is kept." if action == "retire" else "Restored.", "success")
+    return redirect(url_for("boundaries.boundary", boundary_id=item.id))
+
+
+@bp.post("/<int:boundary_id>/events")
+@login_required
+def own_event(boundary_id: int):
+    """Note an event on one of my boundaries."""
+    item = _own(boundary_id)
+    return _log_event(item, url_for("boundaries.boundary", boundary_id=item.id))
+
+
+def _log_event(item, back: str):
+    form = EventForm(prefix="event")
+    if form.validate_on_submit():
+        try:
+            services.log_event(item, current_user, form.kind.data, form.local_date.data, form.note.data)
+        except Refused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+        else:
+            db.session.commit()
+            flash("Noted.", "success")
+    else:
+        errors = form.kind.errors or form.local_date.errors or form.note.errors or ["Please check the form."]
+        flash(errors[0], "error")
+    return redirect(safe_next(request.args.get("next")) or back)
+
+
+# --- Shared with me ---------------------------------------------------------------------------------
+
+
+def _shared(connection_id: int, boundary_id: int):
+    """Load a connection I belong to, check the other member shares boundaries with me, then the boundary."""
+    connection = connection_for_member(current_user, connection_id)
+    owner = connection.other(current_user.id)
+    require_view(current_user, owner.id, "boundaries")
+    if connection.status != ACTIVE:
+        abort(404)
+    try:
+        return connection, owner, services.load_shared(connection, current_user, boundary_id)
+    except LookupError:
+        abort(404)
+
+
+@shared_view("boundaries")
+def shared_boundaries(viewer, owner, connection):
+    """Show the other member's active boundaries, those waiting for my answer first."""
+    items = services.shared_boundaries(connection, viewer)
+    mine = {a.boundary_id: a for acks in services.acks_for(items, viewer.id).values() for a in acks}
+    states = {b.id: services.ack_state(b, mine.get(b.id)) for b in items}
+    items.sort(key=lambda b: (states[b.id] not in ("new", "updated"), -b.id))
+    return render_template("boundaries/shared.html", items=items, states=states, owner=owner,
+                           connection=connection, words=WORDS)
+
+
+@bp.get("/shared/<int:connection_id>/<int:boundary_id>")
+@login_required
+def shared_boundary(connection_id: int, boundary_id: int):
+    """Read a boundary shared with me, answer it, and note events."""
+    connection, owner, item = _shared(connection_id, boundary_id)
+    db.session.commit()  # the access log
+    mine = services.acks_for([item], current_user.id)[item.id]
+    ack = mine[0] if mine else None
+    return render_template("boundaries/shared_boundary.html", b=item, owner=owner, connection=connection,
+                           words=WORDS, state=services.ack_state(item, ack), ack=ack, ack_form=AckForm(),
+                           event_form=_event_form(), events=services.events_of(item))
+
+
+@bp.post("/shared/<int:connection_id>/<int:boundary_id>/answer")
+@login_required
+def answer(connection_id: int, boundary_id: int):
+    """Acknowledge a boundary shared with me, or ask to talk about it."""
+    connection, owner, item = _shared(connection_id, boundary_id)
+    form = AckForm()
+    back = url_for("boundaries.shared_boundary", connection_id=connection.id, boundary_id=item.id)
+    if not form.validate_on_submit():
+        flash(form.kind.errors[0] if form.kind.errors else "Please choose one of the two answers.", "error")
+        return redirect(back)
+    services.acknowledge(item, current_user, form.kind.data)
+    db.session.commit()
+    if form.kind.data == "talk":
+        flash(f"{owner.display_name} will see that you'd like to talk. Choose a calm moment — "
+              "and a conversation guide can help you prepare.", "success")
+    else:
+        flash(f"Thank you. {owner.display_name} will see that you understand.", "success")
+    return redirect(back)
+
+
+@bp.post("/shared/<int:connection_id>/<int:boundary_id>/events")
+@login_required
+def shared_event(connection_id: int, boundary_id: int):
+    """Note an event on a boundary shared with me."""
+    connection, owner, item = _shared(connection_id, boundary_id)
+    return _log_event(item, url_for("boundaries.shared_boundary", connection_id=connection.id, boundary_id=item.id))

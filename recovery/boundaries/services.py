@@ -1,0 +1,264 @@
+"""Boundary rules: write, revise and retire (with history), share, acknowledge and log events."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from recovery.accounts.models import User
+from recovery.boundaries.models import (
+    ACK_KINDS,
+    CATEGORIES,
+    EVENT_KINDS,
+    Boundary,
+    BoundaryAck,
+    BoundaryEvent,
+    BoundaryVersion,
+)
+from recovery.circle import services as circle
+from recovery.circle.models import ACTIVE, Connection
+from recovery.db import db, utcnow
+from recovery.errors import Refused
+from recovery.timezones import local_today
+
+
+@dataclass
+class Words:
+    """A boundary's words as typed in the form."""
+
+    situation: str
+    my_action: str
+    need: str = ""
+    request: str = ""
+
+    def cleaned(self) -> Words:
+        words = Words(*(v.strip() for v in (self.situation, self.my_action, self.need, self.request)))
+        if not words.situation:
+            raise Refused("Please describe the situation: “If…” or “When…”.", field="situation")
+        if not words.my_action:
+            raise Refused("Please say what you will do.", field="my_action")
+        return words
+
+
+def create_boundary(owner: User, category: str, words: Words) -> Boundary:
+    """Write a new boundary (version 1). Nothing is shared until the owner shares the area."""
+    if category not in CATEGORIES:
+        raise Refused("Please choose a category.", field="category")
+    words = words.cleaned()
+    boundary = Boundary(owner_id=owner.id, category=category, version=1)
+    boundary.versions = [BoundaryVersion(number=1, **words.__dict__)]
+    db.session.add(boundary)
+    db.session.flush()
+    return boundary
+
+
+def revise(boundary: Boundary, category: str, words: Words) -> bool:
+    """Save new words as a new version; return False when nothing changed. Others are asked to acknowledge again."""
+    if category not in CATEGORIES:
+        raise Refused("Please choose a category.", field="category")
+    if boundary.status != "active":
+        raise Refused("This boundary is retired. Restore it first to change it.")
+    words = words.cleaned()
+    current = boundary.current
+    boundary.category = category
+    if (current.situation, current.my_action, current.need, current.request) == (
+            words.situation, words.my_action, words.need, words.request):
+        return False
+    boundary.version += 1
+    boundary.versions.append(BoundaryVersion(number=boundary.version, **words.__dict__))
+    db.session.flush()
+    return True
+
+
+def retire(boundary: Boundary) -> None:
+    """Retire a boundary; its history stays."""
+    if boundary.status == "retired":
+        raise Refused("This boundary is already retired.")
+    boundary.status = "retired"
+    boundary.retired_at = utcnow()
+
+
+def restore(boundary: Boundary) -> None:
+    """Bring back a retired boundary."""
+    if boundary.status == "active":
+        raise Refused("This boundary is already active.")
+    boundary.status = "active"
+    boundary.retired_at = None
+
+
+def own_boundaries(owner: User) -> list[Boundary]:
+    """Return the owner's boundaries with their versions, newest first."""
+    return list(db.session.scalars(
+        sa.select(Boundary).where(Boundary.owner_id == owner.id)
+        .options(selectinload(Boundary.versions)).order_by(Boundary.created_at.desc(), Boundary.id.desc())))
+
+
+def load_own(owner: User, boundary_id: int) -> Boundary:
+    """Return one of the owner's boundaries, or raise LookupError."""
+    boundary = db.session.scalar(sa.select(Boundary).where(Boundary.id == boundary_id, Boundary.owner_id == owner.id)
+                                 .options(selectinload(Boundary.versions)))
+    if boundary is None:
+        raise LookupError(boundary_id)
+    return boundary
+
+
+# --- Shared with someone ---------------------------------------------------------------------------
+
+
+def shared_boundaries(connection: Connection, viewer: User) -> list[Boundary]:
+    """Return the active boundaries the other member shares in this connection (the caller checked the grant)."""
+    owner_id = connection.person_id if viewer.id == connection.loved_one_id else connection.loved_one_id
+    return list(db.session.scalars(
+        sa.select(Boundary).where(Boundary.owner_id == owner_id, Boundary.status == "active")
+        .options(selectinload(Boundary.versions)).order_by(Boundary.created_at.desc())))
+
+
+def load_shared(connection: Connection, viewer: User, boundary_id: int) -> Boundary:
+    """Return one active boundary of the other member, or raise LookupError (the caller checked the grant)."""
+    owner_id = connection.person_id if viewer.id == connection.loved_one_id else connection.loved_one_id
+    boundary = db.session.scalar(
+        sa.select(Boundary).where(Boundary.id == boundary_id, Boundary.owner_id == owner_id,
+                                  Boundary.status == "active").options(selectinload(Boundary.versions)))
+    if boundary is None:
+        raise LookupError(boundary_id)
+    return boundary
+
+
+def acknowledge(boundary: Boundary, viewer: User, kind: str) -> BoundaryAck:
+    """Record "I understand and will respect this" or "I'd like to talk about this" for the current version."""
+    if kind not in ACK_KINDS:
+        raise Refused("Please choose one of the two answers.", field="kind")
+    if viewer.id == boundary.owner_id:
+        raise LookupError(boundary.id)
+    ack = db.session.scalar(sa.select(BoundaryAck).where(BoundaryAck.boundary_id == boundary.id,
+                                                         BoundaryAck.viewer_id == viewer.id))
+    if ack is None:
+        ack = BoundaryAck(boundary_id=boundary.id, viewer_id=viewer.id, version=boundary.version, kind=kind)
+        db.session.add(ack)
+    ack.version = boundary.version
+    ack.kind = kind
+    ack.created_at = utcnow()
+    db.session.flush()
+    return ack
+
+
+def ack_state(boundary: Boundary, ack: BoundaryAck | None) -> str:
+    """Say where a viewer stands: "new" (never answered), "updated" (answered an older version), or their answer."""
+    if ack is None:
+        return "new"
+    if ack.version < boundary.version:
+        return "updated"
+    return ack.kind
+
+
+def acks_for(boundaries: list[Boundary], viewer_id: int | None = None) -> dict[int, list[BoundaryAck]]:
+    """Load the answers to some boundaries in one query, by boundary (optionally one viewer's only)."""
+    result: dict[int, list[BoundaryAck]] = {b.id: [] for b in boundaries}
+    if not boundaries:
+        return result
+    stmt = sa.select(BoundaryAck).where(BoundaryAck.boundary_id.in_(result)).options(
+        selectinload(BoundaryAck.viewer))
+    if viewer_id is not None:
+        stmt = stmt.where(BoundaryAck.viewer_id == viewer_id)
+    for ack in db.session.scalars(stmt):
+        result[ack.boundary_id].append(ack)
+    return result
+
+
+# --- Events ----------------------------------------------------------------------------------------------
+
+
+def log_event(boundary: Boundary, author: User, kind: str, day: date, note: str = "",
+              today: date | None = None) -> BoundaryEvent:
+    """Record that a boundary was respected, crossed or talked about (the caller checked who may)."""
+    today = today or local_today(author.timezone)
+    if kind not in EVENT_KINDS:
+        raise Refused("Please choose respected, crossed or talked about.", field="kind")
+    if day > today:
+        raise Refused("Please choose today or a day before.", field="local_date")
+    if day < today - timedelta(days=366):
+        raise Refused("Please choose a day in the last year.", field="local_date")
+    event = BoundaryEvent(boundary_id=boundary.id, author_id=author.id, kind=kind, local_date=day,
+                          note=(note or "").strip())
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def events_of(boundary: Boundary, limit: int = 50) -> list[BoundaryEvent]:
+    """Return a boundary's events, newest first, with their authors."""
+    return list(db.session.scalars(
+        sa.select(BoundaryEvent).where(BoundaryEvent.boundary_id == boundary.id)
+        .options(selectinload(BoundaryEvent.author))
+        .order_by(BoundaryEvent.local_date.desc(), BoundaryEvent.id.desc()).limit(limit)))
+
+
+def counts(boundary: Boundary, today: date) -> dict[int, Counter]:
+    """Count events by kind over the last 30 and 90 days."""
+    rows = db.session.execute(
+        sa.select(BoundaryEvent.kind, BoundaryEvent.local_date)
+        .where(BoundaryEvent.boundary_id == boundary.id, BoundaryEvent.local_date > today - timedelta(days=90)))
+    result = {30: Counter(), 90: Counter()}
+    for kind, day in rows:
+        result[90][kind] += 1
+        if day > today - timedelta(days=30):
+            result[30][kind] += 1
+    return result
+
+
+# --- Overview ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SharedGroup:
+    """One connection's boundaries shared with the viewer, with the viewer's answers."""
+
+    connection: Connection
+    owner: User
+    boundaries: list[Boundary]
+    states: dict[int, str]
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for s in self.states.values() if s in ("new", "updated"))
+
+
+@dataclass
+class Overview:
+    """The boundaries page for either role."""
+
+    mine: list[Boundary]
+    acks: dict[int, list[BoundaryAck]]
+    shared_with_me: list[SharedGroup]
+    recent: list[BoundaryEvent]
+
+
+def overview(user: User) -> Overview:
+    """Load my boundaries with others' answers, boundaries shared with me (waiting ones first) and recent events."""
+    mine = own_boundaries(user)
+    groups = []
+    for connection in circle.connections_of(user):
+        if connection.status != ACTIVE or "boundaries" not in circle.areas_shared_with(user, connection):
+            continue
+        items = shared_boundaries(connection, user)
+        my_acks = {a.boundary_id: a for acks in acks_for(items, user.id).values() for a in acks}
+        states = {b.id: ack_state(b, my_acks.get(b.id)) for b in items}
+        items.sort(key=lambda b: (states[b.id] not in ("new", "updated"), -b.id))
+        groups.append(SharedGroup(connection, connection.other(user.id), items, states))
+    groups.sort(key=lambda g: -g.waiting)
+    ids = [b.id for b in mine]
+    recent = list(db.session.scalars(
+        sa.select(BoundaryEvent).where(BoundaryEvent.boundary_id.in_(ids))
+        .options(selectinload(BoundaryEvent.author))
+        .order_by(BoundaryEvent.local_date.desc(), BoundaryEvent.id.desc()).limit(10))) if ids else []
+    return Overview(mine=mine, acks=acks_for(mine), shared_with_me=groups, recent=recent)
+
+
+def path_facts(user: User) -> dict[str, int]:
+    """Count the user's boundaries for the dashboard path."""
+    return {"boundaries": db.session.scalar(
+        sa.select(sa.func.count()).select_from(Boundary).where(Boundary.owner_id == user.id))}
