@@ -66,7 +66,10 @@ def _write(boundary=None):
         try:
             if boundary is None:
                 boundary = services.create_boundary(current_user, form.category.data, _words(form))
-                message = "Saved. It's private until you share your boundaries with someone on your circle page."
+                readers = services.readers(current_user)
+                message = (f"Saved. {', '.join(readers)} can read it, and will be asked to acknowledge it."
+                           if readers else
+                           "Saved. It's private until you share your boundaries with someone on your circle page.")
             else:
                 changed = services.revise(boundary, form.category.data, _words(form))
                 message = ("Saved as a new version. Anyone you share it with will be asked to read it again."

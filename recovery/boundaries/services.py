@@ -262,3 +262,9 @@ def path_facts(user: User) -> dict[str, int]:
     """Count the user's boundaries for the dashboard path."""
     return {"boundaries": db.session.scalar(
         sa.select(sa.func.count()).select_from(Boundary).where(Boundary.owner_id == user.id))}
+
+
+def readers(owner: User) -> list[str]:
+    """Name the people who can read the owner's boundaries right now."""
+    return [c.other(owner.id).display_name for c in circle.connections_of(owner)
+            if c.status == ACTIVE and "boundaries" in circle.shared_areas(c, owner.id)]

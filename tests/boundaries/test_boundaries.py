@@ -229,3 +229,13 @@ def test_service_rules(app, pair):
         services.acknowledge(b, sam, "acknowledged")
     with pytest.raises(LookupError):
         services.load_own(person, b.id)
+
+
+def test_saving_says_who_can_read_it(app, pair, make_user, as_user):
+    """After saving, the message names who can read the boundary, or says it's private."""
+    _, sam, _ = pair
+    r = as_user(sam).post("/boundaries/new", data={**GOOD, "action": "save"}, follow_redirects=True)
+    assert "Jordan can read it" in r.get_data(as_text=True)
+    loner = make_user("loved_one")
+    r = as_user(loner).post("/boundaries/new", data={**GOOD, "action": "save"}, follow_redirects=True)
+    assert "private until you share" in r.get_data(as_text=True).replace("&#39;", "'")
