@@ -1,0 +1,237 @@
+"""The library of guided conversations: one TOML file per script, checked against a schema at start-up.
+
+A counsellor can add a script by adding a file to recovery/conversations/scripts/ — no Python.
+A file that breaks the schema stops the app from starting with an error that names the file
+and the field, so a broken script can never reach a person right before a hard talk.
+
+The schema, field by field (every text is plain words, grade 8 or lower):
+
+    id = "making-an-amends"        # lowercase words joined by hyphens; the file is <id>.toml
+    title = "Making an amends"
+    role = "person"                # "person" (in recovery) or "loved_one"
+    summary = "One line for the library list."
+    purpose = "What this conversation is for."
+    framework = "The approach it follows, e.g. apology research, CRAFT, DEAR MAN."   # optional
+    links_to = "amends"            # optional: "amends" or "boundary", for prefilling
+    when_to_use = ["…", …]         # at least one
+    when_not = ["…", …]            # at least one; must say to wait or get help if someone is
+                                   # intoxicated, angry or in danger
+    prepare = ["a question to think about first", …]       # at least two
+    if_it_goes_badly = ["…", …]    # at least one
+    after_care = ["…", …]          # at least one
+
+    [[steps]]                      # at least three, in order
+    key = "opening"                # unique within the script; names the fill-in
+    title = "Start gently"
+    guide = "What to do in this step."
+    prompt = "The fill-in question the person answers."
+    example = "An example answer."              # optional
+    prefill = "amends.what_happened"            # optional: where to prefill the fill-in from
+
+    [[try]]                        # at least three phrases to try, each with why
+    phrase = "…"
+    why = "…"
+
+    [[avoid]]                      # at least three phrases to avoid, each with why
+    phrase = "…"
+    why = "…"
+
+Prefill sources: amends.person_name, amends.what_happened, amends.impact, amends.my_part,
+boundary.situation, boundary.my_action, boundary.need, boundary.request, connection.name.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+SCRIPTS_DIR = Path(__file__).resolve().parent / "scripts"
+ROLES = ("person", "loved_one")
+LINKS = ("amends", "boundary")
+PREFILL_SOURCES = (
+    "amends.person_name", "amends.what_happened", "amends.impact", "amends.my_part",
+    "boundary.situation", "boundary.my_action", "boundary.need", "boundary.request", "connection.name",
+)
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ScriptError(Exception):
+    """A script file breaks the schema; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a conversation, with its fill-in."""
+
+    key: str
+    title: str
+    guide: str
+    prompt: str
+    example: str = ""
+    prefill: str = ""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase to try or to avoid, and why."""
+
+    phrase: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Script:
+    """A guided conversation."""
+
+    id: str
+    title: str
+    role: str
+    summary: str
+    purpose: str
+    when_to_use: tuple[str, ...]
+    when_not: tuple[str, ...]
+    prepare: tuple[str, ...]
+    steps: tuple[Step, ...]
+    try_: tuple[Phrase, ...]
+    avoid: tuple[Phrase, ...]
+    if_it_goes_badly: tuple[str, ...]
+    after_care: tuple[str, ...]
+    framework: str = ""
+    links_to: str = ""
+
+    def all_text(self) -> str:
+        """Every sentence of the script, for readability and word checks."""
+        parts = [self.title, self.summary, self.purpose, self.framework, *self.when_to_use, *self.when_not,
+                 *self.prepare, *self.if_it_goes_badly, *self.after_care]
+        for s in self.steps:
+            parts += [s.title, s.guide, s.prompt, s.example]
+        for p in (*self.try_, *self.avoid):
+            parts += [p.phrase, p.why]
+        return "\n".join(p for p in parts if p)
+
+
+def _text(data: dict, field: str, where: str, required: bool = True, max_len: int = 1500) -> str:
+    value = data.get(field, "")
+    if value == "" and not required:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        raise ScriptError(f"{where}: field '{field}' must be non-empty text")
+    if len(value) > max_len:
+        raise ScriptError(f"{where}: field '{field}' is longer than {max_len} characters")
+    return value.strip()
+
+
+def _texts(data: dict, field: str, where: str, minimum: int) -> tuple[str, ...]:
+    value = data.get(field)
+    if not isinstance(value, list) or len(value) < minimum:
+        raise ScriptError(f"{where}: field '{field}' must be a list of at least {minimum} text(s)")
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item.strip():
+            raise ScriptError(f"{where}: field '{field}[{i}]' must be non-empty text")
+    return tuple(v.strip() for v in value)
+
+
+def _phrases(data: dict, field: str, where: str) -> tuple[Phrase, ...]:
+    value = data.get(field)
+    if not isinstance(value, list) or len(value) < 3:
+        raise ScriptError(f"{where}: field '{field}' must list at least 3 phrases, each with 'phrase' and 'why'")
+    return tuple(Phrase(_text(p, "phrase", f"{where} {field}[{i}]"), _text(p, "why", f"{where} {field}[{i}]"))
+                 for i, p in enumerate(value) if isinstance(p, dict) or _bad(where, f"{field}[{i}]"))
+
+
+def _bad(where: str, field: str):
+    raise ScriptError(f"{where}: field '{field}' must be a table with 'phrase' and 'why'")
+
+
+ALLOWED = {"id", "title", "role", "summary", "purpose", "framework", "links_to", "when_to_use", "when_not",
+           "prepare", "if_it_goes_badly", "after_care", "steps", "try", "avoid"}
+STEP_FIELDS = {"key", "title", "guide", "prompt", "example", "prefill"}
+SAFETY_WORDS = ("drunk", "high", "intoxicated", "under the influence", "angry", "danger", "unsafe", "violent")
+
+
+def parse(path: Path) -> Script:
+    """Read and check one script file; raise ScriptError naming the file and the field."""
+    where = path.name
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ScriptError(f"{where}: not valid TOML ({exc})") from exc
+    unknown = set(data) - ALLOWED
+    if unknown:
+        raise ScriptError(f"{where}: unknown field '{sorted(unknown)[0]}'")
+    script_id = _text(data, "id", where, max_len=60)
+    if not ID_PATTERN.match(script_id):
+        raise ScriptError(f"{where}: field 'id' must be lowercase words joined by hyphens")
+    if path.stem != script_id:
+        raise ScriptError(f"{where}: field 'id' must match the file name ('{path.stem}')")
+    role = _text(data, "role", where)
+    if role not in ROLES:
+        raise ScriptError(f"{where}: field 'role' must be one of {', '.join(ROLES)}")
+    links_to = data.get("links_to", "")
+    if links_to and links_to not in LINKS:
+        raise ScriptError(f"{where}: field 'links_to' must be one of {', '.join(LINKS)}")
+    when_not = _texts(data, "when_not", where, 1)
+    if not any(word in " ".join(when_not).lower() for word in SAFETY_WORDS):
+        raise ScriptError(f"{where}: field 'when_not' must say not to talk when someone is intoxicated, "
+                          "angry or in danger")
+    raw_steps = data.get("steps")
+    if not isinstance(raw_steps, list) or len(raw_steps) < 3:
+        raise ScriptError(f"{where}: field 'steps' must list at least 3 steps")
+    steps, keys = [], set()
+    for i, raw in enumerate(raw_steps):
+        at = f"{where} steps[{i}]"
+        if not isinstance(raw, dict):
+            raise ScriptError(f"{at}: must be a table")
+        extra = set(raw) - STEP_FIELDS
+        if extra:
+            raise ScriptError(f"{at}: unknown field '{sorted(extra)[0]}'")
+        key = _text(raw, "key", at, max_len=40)
+        if not KEY_PATTERN.match(key) or key in keys:
+            raise ScriptError(f"{at}: field 'key' must be unique, lowercase letters, digits or _")
+        keys.add(key)
+        prefill = raw.get("prefill", "")
+        if prefill and prefill not in PREFILL_SOURCES:
+            raise ScriptError(f"{at}: field 'prefill' must be one of {', '.join(PREFILL_SOURCES)}")
+        steps.append(Step(key, _text(raw, "title", at, max_len=120), _text(raw, "guide", at),
+                          _text(raw, "prompt", at, max_len=300), _text(raw, "example", at, required=False),
+                          prefill))
+    return Script(
+        id=script_id, title=_text(data, "title", where, max_len=120), role=role,
+        summary=_text(data, "summary", where, max_len=300), purpose=_text(data, "purpose", where),
+        when_to_use=_texts(data, "when_to_use", where, 1), when_not=when_not,
+        prepare=_texts(data, "prepare", where, 2), steps=tuple(steps),
+        try_=_phrases(data, "try", where), avoid=_phrases(data, "avoid", where),
+        if_it_goes_badly=_texts(data, "if_it_goes_badly", where, 1),
+        after_care=_texts(data, "after_care", where, 1),
+        framework=_text(data, "framework", where, required=False), links_to=links_to,
+    )
+
+
+def load_all(directory: Path | None = None) -> dict[str, Script]:
+    """Load every script in a folder (the library's by default), failing loudly on the first broken one."""
+    directory = directory or SCRIPTS_DIR
+    scripts = {}
+    for path in sorted(directory.glob("*.toml")):
+        script = parse(path)
+        scripts[script.id] = script
+    return scripts
+
+
+@lru_cache(maxsize=1)
+def library() -> dict[str, Script]:
+    """Return the checked scripts (loaded once per process)."""
+    return load_all()
+
+
+def for_role(role: str) -> list[Script]:
+    """Return the scripts written for one role, by title."""
+    return sorted((s for s in library().values() if s.role == role), key=lambda s: s.title)
+
+
+def get(script_id: str) -> Script | None:
+    """Return one script, or None."""
+    return library().get(script_id)
