@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.amends.routes import bp as amends_bp
     from recovery.boundaries.routes import bp as boundaries_bp
     from recovery.circle.routes import bp as circle_bp
+    from recovery.conversations.routes import bp as conversations_bp
     from recovery.dashboards.routes import bp as dashboards_bp
     from recovery.pages.routes import bp as pages_bp
     from recovery.tracker.calendar import bp as calendar_bp
@@ -136,7 +137,7 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.trust.routes import bp as trust_bp
 
     blueprints = (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp, amends_bp,
-                  boundaries_bp)
+                  boundaries_bp, conversations_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 

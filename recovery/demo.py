@@ -48,7 +48,38 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     _tracker_history(jordan, sam, pat, with_sam, with_pat)
     _amends(jordan, sam, pat, with_sam, with_pat)
     _boundaries(jordan, sam, pat)
+    _plans(jordan, sam, with_sam, with_pat)
     return [jordan, sam, pat], password
+
+
+def _plans(jordan: User, sam: User, with_sam, with_pat) -> None:
+    """Conversation plans in every state, for both roles."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from recovery.amends.models import AmendsEntry
+    from recovery.conversations import services as talks
+
+    today = talks.today_for(jordan)
+    mum = db.session.scalar(sa.select(AmendsEntry).where(AmendsEntry.owner_id == jordan.id,
+                                                         AmendsEntry.person_name == "Mum"))
+    draft = talks.start_plan(jordan, "making-an-amends", with_pat.id, mum.id)
+    talks.save_plan(draft, jordan, "Amends to Mum", {**draft.answers, "opening": "Mum, is now an okay time?"},
+                    with_pat.id, False)
+    ready = talks.start_plan(jordan, "telling-about-a-setback", with_sam.id)
+    talks.save_plan(ready, jordan, "A letter for Sam about the party",
+                    {"opening": "Sam, I want to tell you something before you hear it from anyone else."},
+                    with_sam.id, True)
+    talks.set_status(ready, "ready", today=today)
+    held = talks.start_plan(jordan, "asking-for-a-chance", with_sam.id)
+    talks.save_plan(held, jordan, "Asking Sam for a chance", dict(held.answers), with_sam.id, False)
+    talks.set_status(held, "held", today - timedelta(days=9), today=today)
+    reflected = talks.start_plan(sam, "stating-a-boundary", with_sam.id)
+    talks.save_plan(reflected, sam, "Money boundary with Jordan", dict(reflected.answers), with_sam.id, False)
+    talks.set_status(reflected, "held", today - timedelta(days=20), today=today)
+    talks.save_reflection(reflected, "Calmer than I feared. I kept it short.", "Jordan listened and didn't argue.",
+                          "Start earlier in the day, not after dinner.", "Look at the statements together on the 1st.")
 
 
 def _boundaries(jordan: User, sam: User, pat: User) -> None:

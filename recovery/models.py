@@ -4,6 +4,7 @@ from recovery.accounts.models import AuditEvent, LoginThrottle, PasswordReset, U
 from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.boundaries.models import Boundary, BoundaryAck, BoundaryEvent, BoundaryVersion
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
+from recovery.conversations.models import ConversationPlan
 from recovery.tracker.models import (
     CalendarFeed,
     CheckIn,
@@ -36,6 +37,7 @@ __all__ = [
     "TrustCheckIn",
     "AuditEvent",
     "Connection",
+    "ConversationPlan",
     "Invitation",
     "LoginThrottle",
     "PasswordReset",

@@ -66,6 +66,11 @@ STEPS: list[Step] = [
         "boundaries.new", frozenset({PERSON, LOVED_ONE}), lambda user, facts: facts.get("boundaries", 0) > 0,
     ),
     Step(
+        "talk", "Prepare for one honest conversation",
+        "Pick a guide, fill it in with your own words, and read it over before you talk.",
+        "conversations.index", frozenset({PERSON, LOVED_ONE}), lambda user, facts: facts.get("plans", 0) > 0,
+    ),
+    Step(
         "openness", "Say if you're open to an amends conversation",
         "\"Not yet\" is a fine answer. They'll see it, and you can change it any time.",
         "circle.index", frozenset({LOVED_ONE}), lambda user, facts: facts.get("openness", 0) > 0,

@@ -10,6 +10,7 @@ from recovery.boundaries import services as boundary_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import AREAS
+from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
 from recovery.tracker import services as tracker
 from recovery.trust import services as trust_services
@@ -74,6 +75,7 @@ def dashboard_for(user: User) -> Dashboard:
     tracker_cards = {}
     facts.update(amends_services.path_facts(user))
     facts.update(boundary_services.path_facts(user))
+    facts.update(conversation_services.path_facts(user))
     if user.is_person:
         person_today = tracker.person_dashboard(user)
         facts["commitments"] = person_today.has_commitments

@@ -18,26 +18,29 @@ def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection,
     assert "Your path" in page and "Connect with someone" in page and "No loved ones connected yet" in page
     assert "Make my first commitment" in page
     dash = dashboard_for(person)
-    assert [s.step.key for s in dash.path] == ["connect", "share", "commitment", "checkin", "amends", "boundary"]
-    assert [s.done for s in dash.path] == [False] * 6 and dash.next_step.step.key == "connect"
+    assert [s.step.key for s in dash.path] == ["connect", "share", "commitment", "checkin", "amends", "boundary",
+                                                 "talk"]
+    assert [s.done for s in dash.path] == [False] * 7 and dash.next_step.step.key == "connect"
     connection = make_connection(person, make_user("loved_one", name="Sam"))
-    assert [s.done for s in dashboard_for(person).path] == [True, False, False, False, False, False]
+    assert [s.done for s in dashboard_for(person).path] == [True, False, False, False, False, False, False]
     client.post(f"/circle/{connection.id}/sharing", data={f"c{connection.id}-areas": ["tracker"]})
-    assert [s.done for s in dashboard_for(person).path] == [True, True, False, False, False, False]
+    assert [s.done for s in dashboard_for(person).path] == [True, True, False, False, False, False, False]
     client.post("/tracker/commitments/new", data={"title": "Home for dinner", "kind": "daily", "connection_id": "",
                                                   "start_date": tracker.today_for(person).isoformat()})
-    assert [s.done for s in dashboard_for(person).path] == [True, True, True, False, False, False]
+    assert [s.done for s in dashboard_for(person).path] == [True, True, True, False, False, False, False]
     page = client.get("/home").get_data(as_text=True)
     assert "Home for dinner" in page and "Sam" in page and "You share: Consistency tracker." in page
     c = db.session.scalar(sa.select(Commitment))
     client.post(f"/tracker/commitments/{c.id}/checkin?next=/home",
                 data={f"c{c.id}-day": tracker.today_for(person).isoformat(), f"c{c.id}-status": "kept"})
-    assert [s.done for s in dashboard_for(person).path] == [True, True, True, True, False, False]
+    assert [s.done for s in dashboard_for(person).path] == [True, True, True, True, False, False, False]
     client.post("/amends/new", data={"person_name": "Alex", "kind": "undecided", "willingness": "not_yet",
                                      "status": "listed", "connection_id": ""})
-    assert [s.done for s in dashboard_for(person).path] == [True, True, True, True, True, False]
+    assert [s.done for s in dashboard_for(person).path] == [True, True, True, True, True, False, False]
     client.post("/boundaries/new", data={"category": "time", "situation": "If I'm invited to a party",
                                          "my_action": "I will leave by nine.", "action": "save"})
+    assert [s.done for s in dashboard_for(person).path] == [True] * 6 + [False]
+    client.post("/talk/scripts/making-an-amends", data={"connection_id": ""})
     dash = dashboard_for(person)
     assert all(s.done for s in dash.path) and dash.next_step is None
 

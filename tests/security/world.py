@@ -54,6 +54,7 @@ class World:
     entry_id: int = 0
     step_id: int = 0
     boundary_id: int = 0
+    plan_id: int = 0
     tokens: dict[str, str] = field(default_factory=dict)  # purpose -> one of A's live tokens
     clients: dict[str, object] = field(default_factory=dict)
 
@@ -80,6 +81,7 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
     _trust_data(b, a)
     entry = _amends_data(a, ab, b)
     boundary = _boundary_data(a, b)
+    plan = _plan_data(a, ab, entry)
     db.session.commit()
     world = World(
         a=member(a), b=member(b), c=member(c), d=member(d), ab_id=ab.id, ad_id=ad.id,
@@ -87,7 +89,7 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
         tokens={"invitation": invite_token, "reset": reset_token, "calendar": calendar_token},
         commitment_id=commitment.id, checkin_id=checkin.id, setback_id=setback.id,
         checkin_day=checkin.local_date.isoformat(), entry_id=entry.id, step_id=entry.steps[0].id,
-        boundary_id=boundary.id,
+        boundary_id=boundary.id, plan_id=plan.id,
     )
     for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d)):
         world.clients[key] = login(app.test_client(), m)
@@ -119,6 +121,15 @@ def _trust_data(loved_one, person):
     db.session.add(TrustCheckIn(owner_id=loved_one.id, person_id=person.id,
                                 local_date=local_today(loved_one.timezone), predictability=3, dependability=4,
                                 faith=5, note=f"private-trust-note-{loved_one.id}"))
+
+
+def _plan_data(a, ab, entry):
+    """A plans the amends talk with B and shares it with B (the conversations area is shared too)."""
+    from recovery.conversations import services as conversations
+
+    plan = conversations.start_plan(a, "making-an-amends", ab.id, entry.id)
+    conversations.save_plan(plan, a, "plan-secret-title", {"opening": "plan-secret-words"}, ab.id, True)
+    return plan
 
 
 def _boundary_data(a, b):
@@ -192,6 +203,7 @@ def snapshot(user_id: int) -> dict[str, list[tuple]]:
             sa.select(t["amends_entries"].c.id).where(t["amends_entries"].c.owner_id == user_id).scalar_subquery())),
         "openness": _rows(t["amends_openness"], sa.or_(t["amends_openness"].c.owner_id == user_id,
                                                        t["amends_openness"].c.person_id == user_id)),
+        "plans": _rows(t["conversation_plans"], t["conversation_plans"].c.owner_id == user_id),
         "trust": _rows(t["trust_checkins"], sa.or_(t["trust_checkins"].c.owner_id == user_id,
                                                    t["trust_checkins"].c.person_id == user_id)),
     })
@@ -285,4 +297,6 @@ def attack_body(world: World, walker: Member) -> dict:
         # The boundary forms.
         "situation": "walk", "my_action": "walk", "category": "home", "action": "save",
         "event-kind": "crossed", "event-local_date": world.checkin_day, "event-note": "walk",
+        # The conversation forms.
+        "answer_opening": "walk", "status": "ready", "held_on": world.checkin_day, "reflection_response": "walk",
     }

@@ -60,3 +60,14 @@ def test_demo_has_boundaries_from_both_roles_answered_and_not_with_events(app):
     assert {"acknowledged", "updated"} <= states
     assert any(not acks[b.id] for b in rows)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BoundaryEvent)) >= 4
+
+
+def test_demo_has_conversation_plans_in_each_state(app):
+    """The demo has plans in every state, from both roles, one shared."""
+    from recovery.conversations.models import ConversationPlan
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    plans = list(db.session.scalars(sa.select(ConversationPlan)))
+    assert {p.status for p in plans} == {"draft", "ready", "held", "reflected"}
+    assert any(p.shared for p in plans)
+    assert len({db.session.get(User, p.owner_id).role for p in plans}) == 2

@@ -11,8 +11,8 @@ from recovery.tracker import services
 from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, ScheduleVersion
 
 PINNED = {
-    "overview": 5, "today": 5, "commitment": 9, "journey": 5, "home": 15,
-    "shared tracker": 15, "shared commitment": 18, "shared milestones": 13, "loved one home": 15,
+    "overview": 5, "today": 5, "commitment": 9, "journey": 5, "home": 16,
+    "shared tracker": 15, "shared commitment": 18, "shared milestones": 13, "loved one home": 16,
 }
 
 

@@ -1,0 +1,48 @@
+"""Forms for conversation plans."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from recovery.conversations.models import STATUSES
+from recovery.forms import choice_list, no_control_chars, strip_filter
+from recovery.tracker.forms import FriendlyDateField
+
+LONG = 4000
+
+
+class StartForm(FlaskForm):
+    """Start a plan from a script."""
+
+    connection_id = SelectField("Who is the conversation with? (optional)", choices=[], validate_choice=True,
+                                default="")
+
+
+class PlanForm(FlaskForm):
+    """The plan's title, who it's with and sharing; each step's answer is read from the request."""
+
+    title = StringField("Name this plan", [InputRequired("Please give the plan a short title."),
+                                           Length(max=120, message="Please keep the title to 120 characters."),
+                                           no_control_chars], filters=[strip_filter])
+    connection_id = SelectField("Who is it with? (optional)", choices=[], validate_choice=True, default="")
+    shared = BooleanField("Let them read this plan first (only if I also share my conversations with them)")
+
+
+class StatusForm(FlaskForm):
+    """Move a plan along."""
+
+    status = RadioField("Where is this plan?", choices=choice_list(STATUSES.items()),
+                        validators=[InputRequired("Please choose a stage.")])
+    held_on = FriendlyDateField("When did it happen?", [Optional()], format="%Y-%m-%d")
+
+
+class ReflectionForm(FlaskForm):
+    """After the talk."""
+
+    reflection_how = TextAreaField("How did it go?", [Length(max=LONG)], filters=[strip_filter])
+    reflection_response = TextAreaField("How did they respond?", [Length(max=LONG)], filters=[strip_filter])
+    reflection_differently = TextAreaField("What would I do differently?", [Length(max=LONG)],
+                                           filters=[strip_filter])
+    reflection_next = TextAreaField("What's my next step?", [Length(max=LONG)], filters=[strip_filter])

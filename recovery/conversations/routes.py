@@ -1,0 +1,210 @@
+"""Views for honest conversations: the library, plans from draft to reflection, and "right now" cards."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from recovery.circle import services as circle
+from recovery.circle.models import ACTIVE
+from recovery.circle.permissions import connection_for_member, require_view
+from recovery.circle.shared import shared_view
+from recovery.conversations import library, services
+from recovery.conversations.forms import PlanForm, ReflectionForm, StartForm, StatusForm
+from recovery.conversations.models import STATUSES
+from recovery.db import db
+from recovery.errors import Refused
+from recovery.forms import ButtonForm, choice_list, form_page, show_refusal
+
+bp = Blueprint("conversations", __name__, url_prefix="/talk")
+
+
+@lru_cache(maxsize=1)
+def right_now_cards() -> dict:
+    """Load the "right now" phrases (data, like the scripts)."""
+    return tomllib.loads((Path(__file__).resolve().parent / "right_now.toml").read_text(encoding="utf-8"))
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _connection_choices(form) -> None:
+    choices = [("", "Not set")]
+    for c in circle.connections_of(current_user):
+        other = c.other(current_user.id)
+        choices.append((str(c.id), f"{other.display_name} (your {c.relationship_for(current_user.id)})"))
+    form.connection_id.choices = choice_list(choices)
+
+
+def _own(plan_id: int):
+    try:
+        return services.load_own(current_user, plan_id)
+    except LookupError:
+        abort(404)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """Show the conversation guides for my role and my plans."""
+    return render_template("conversations/index.html", view=services.overview(current_user), statuses=STATUSES,
+                           scripts=library.library())
+
+
+@bp.get("/now")
+@login_required
+def now():
+    """A few short phrases for listening, validating and taking a pause, for the middle of a hard moment."""
+    return render_template("conversations/now.html", cards=right_now_cards()[current_user.role])
+
+
+@bp.route("/scripts/<script_id>", methods=["GET", "POST"])
+@login_required
+def script(script_id: str):
+    """Read a guide, and start a plan from it (linked to an amends entry or boundary when given)."""
+    try:
+        item = services.script_for(current_user, script_id)
+    except LookupError:
+        abort(404)
+    form = StartForm()
+    _connection_choices(form)
+    amends_id, boundary_id = _int(request.values.get("amends")), _int(request.values.get("boundary"))
+    try:
+        entry = services.linkable_amends(current_user, amends_id)
+        boundary = services.linkable_boundary(current_user, boundary_id)
+    except LookupError:
+        abort(404)
+    if form.validate_on_submit():
+        try:
+            plan = services.start_plan(current_user, item.id, _int(form.connection_id.data), amends_id, boundary_id)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            return redirect(url_for("conversations.edit", plan_id=plan.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("conversations/script.html", s=item, form=form, entry=entry, boundary=boundary), status
+
+
+def _answers_from_request(script) -> dict[str, str]:
+    return {step.key: request.form.get(f"answer_{step.key}", "") for step in script.steps}
+
+
+@bp.route("/plans/<int:plan_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(plan_id: int):
+    """Fill in the plan in my own words."""
+    plan = _own(plan_id)
+    item = library.get(plan.script_id)
+    if item is None:
+        abort(404)
+    form = PlanForm(obj=plan)
+    _connection_choices(form)
+    value = "" if plan.connection_id is None else str(plan.connection_id)
+    if request.method == "GET":
+        form.connection_id.data = value if value in {c.value for c in form.connection_id.choices} else ""
+    answers = _answers_from_request(item) if request.method == "POST" else dict(plan.answers or {})
+    return form_page(
+        form, "conversations/edit.html",
+        lambda f: services.save_plan(plan, current_user, f.title.data, answers, _int(f.connection_id.data),
+                                     bool(f.shared.data)),
+        success="Saved. Read it through once more before the talk.",
+        redirect_to=url_for("conversations.plan", plan_id=plan.id), plan=plan, s=item, answers=answers)
+
+
+@bp.get("/plans/<int:plan_id>")
+@login_required
+def plan(plan_id: int):
+    """Show the plan, ready to read on a phone right before the talk, or to print."""
+    item = _own(plan_id)
+    status_form = StatusForm(formdata=None, status=item.status, held_on=item.held_on or services.today_for(
+        current_user))
+    return render_template("conversations/plan.html", plan=item, s=library.get(item.script_id), statuses=STATUSES,
+                           status_form=status_form, button=ButtonForm(), owner_view=True)
+
+
+@bp.post("/plans/<int:plan_id>/status")
+@login_required
+def status(plan_id: int):
+    """Move the plan to draft, ready, held (with the date) or reflected."""
+    item = _own(plan_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_status(item, form.status.data, form.held_on.data, services.today_for(current_user))
+        except Refused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+        else:
+            db.session.commit()
+            if item.status == "held":
+                flash("How did it go? When you're ready, write a short reflection.", "success")
+                return redirect(url_for("conversations.reflection", plan_id=item.id))
+            flash("Saved.", "success")
+    else:
+        errors = form.status.errors or form.held_on.errors or ["Please choose a stage."]
+        flash(errors[0], "error")
+    return redirect(url_for("conversations.plan", plan_id=item.id))
+
+
+@bp.route("/plans/<int:plan_id>/reflection", methods=["GET", "POST"])
+@login_required
+def reflection(plan_id: int):
+    """Write down how the conversation went."""
+    item = _own(plan_id)
+    return form_page(
+        ReflectionForm(obj=item), "conversations/reflection.html",
+        lambda f: services.save_reflection(item, f.reflection_how.data, f.reflection_response.data,
+                                           f.reflection_differently.data, f.reflection_next.data),
+        success="Saved. Whatever happened, you showed up for a hard conversation.",
+        redirect_to=url_for("conversations.plan", plan_id=item.id), plan=item)
+
+
+@bp.route("/plans/<int:plan_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(plan_id: int):
+    """Delete a plan, after asking."""
+    item = _own(plan_id)
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        db.session.delete(item)
+        db.session.commit()
+        flash("The plan is deleted.", "success")
+        return redirect(url_for("conversations.index"))
+    return render_template("conversations/delete.html", plan=item, form=form)
+
+
+# --- Shared with me ---------------------------------------------------------------------------------
+
+
+@shared_view("conversations")
+def shared_conversations(viewer, owner, connection):
+    """List the plans the other member chose to share with me."""
+    return render_template("conversations/shared.html", plans=services.shared_plans(connection, viewer),
+                           owner=owner, connection=connection, scripts=library.library())
+
+
+@bp.get("/shared/<int:connection_id>/<int:plan_id>")
+@login_required
+def shared_plan(connection_id: int, plan_id: int):
+    """Read a plan shared with me (like a letter to read before a talk)."""
+    connection = connection_for_member(current_user, connection_id)
+    owner = connection.other(current_user.id)
+    require_view(current_user, owner.id, "conversations")
+    if connection.status != ACTIVE:
+        abort(404)
+    try:
+        item = services.load_shared(connection, current_user, plan_id)
+    except LookupError:
+        abort(404)
+    db.session.commit()  # the access log
+    return render_template("conversations/plan.html", plan=item, s=library.get(item.script_id), statuses=STATUSES,
+                           owner=owner, connection=connection, owner_view=False)

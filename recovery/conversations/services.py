@@ -1,0 +1,218 @@
+"""Conversation plan rules: start from a script (prefilled from amends or a boundary), fill in,
+move from draft to ready to held to reflected, and share with the linked person only by choice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from recovery.accounts.models import User
+from recovery.amends.models import AmendsEntry
+from recovery.boundaries.models import Boundary
+from recovery.circle.models import ENDED, Connection
+from recovery.circle.permissions import granting_connection
+from recovery.conversations import library
+from recovery.conversations.library import Script
+from recovery.conversations.models import STATUSES, ConversationPlan
+from recovery.db import db, utcnow
+from recovery.errors import Refused
+from recovery.timezones import local_today
+
+MAX_ANSWER = 2000
+
+
+def script_for(user: User, script_id: str) -> Script:
+    """Return a script written for the user's role, or raise LookupError."""
+    script = library.get(script_id)
+    if script is None or script.role != user.role:
+        raise LookupError(script_id)
+    return script
+
+
+def _own_connection(user: User, connection_id: int | None) -> Connection | None:
+    if connection_id is None:
+        return None
+    connection = db.session.get(Connection, connection_id)
+    if connection is None or user.id not in (connection.person_id, connection.loved_one_id) \
+            or connection.status == ENDED:
+        raise Refused("Please choose someone from your circle.", field="connection_id")
+    return connection
+
+
+def linkable_amends(user: User, amends_id: int | None) -> AmendsEntry | None:
+    """Return one of the user's own amends entries, or None; another person's id is refused."""
+    if amends_id is None:
+        return None
+    entry = db.session.scalar(sa.select(AmendsEntry).where(AmendsEntry.id == amends_id,
+                                                           AmendsEntry.owner_id == user.id))
+    if entry is None:
+        raise LookupError(amends_id)
+    return entry
+
+
+def linkable_boundary(user: User, boundary_id: int | None) -> Boundary | None:
+    """Return the user's own boundary, or one shared with them now; anything else is refused."""
+    if boundary_id is None:
+        return None
+    boundary = db.session.get(Boundary, boundary_id) if isinstance(boundary_id, int) else None
+    if boundary is None or boundary.status != "active":
+        raise LookupError(boundary_id)
+    if boundary.owner_id != user.id and granting_connection(user, boundary.owner_id, "boundaries") is None:
+        raise LookupError(boundary_id)
+    return boundary
+
+
+def prefill(script: Script, entry: AmendsEntry | None, boundary: Boundary | None,
+            connection: Connection | None, user: User) -> dict[str, str]:
+    """Fill each step's answer from the linked amends entry, boundary or connection, where the script says."""
+    sources: dict[str, str] = {}
+    if entry is not None:
+        sources.update({"amends.person_name": entry.person_name, "amends.what_happened": entry.what_happened,
+                        "amends.impact": entry.impact, "amends.my_part": entry.my_part})
+    if boundary is not None:
+        words = boundary.current
+        sources.update({"boundary.situation": words.situation, "boundary.my_action": words.my_action,
+                        "boundary.need": words.need, "boundary.request": words.request})
+    if connection is not None:
+        sources["connection.name"] = connection.other(user.id).display_name
+    return {s.key: sources[s.prefill] for s in script.steps if s.prefill and sources.get(s.prefill)}
+
+
+def start_plan(user: User, script_id: str, connection_id: int | None = None, amends_id: int | None = None,
+               boundary_id: int | None = None) -> ConversationPlan:
+    """Start a draft plan from a script, prefilled from what it's linked to."""
+    script = script_for(user, script_id)
+    connection = _own_connection(user, connection_id)
+    entry = linkable_amends(user, amends_id)
+    boundary = linkable_boundary(user, boundary_id)
+    if connection is None and entry is not None and entry.connection_id is not None:
+        connection = db.session.get(Connection, entry.connection_id)
+        if connection is not None and connection.status == ENDED:
+            connection = None
+    name = ""
+    if connection is not None:
+        name = connection.other(user.id).display_name
+    elif entry is not None:
+        name = entry.person_name
+    plan = ConversationPlan(owner_id=user.id, script_id=script.id,
+                            title=f"{script.title}{' with ' + name if name else ''}"[:120],
+                            connection_id=connection.id if connection else None,
+                            amends_id=entry.id if entry else None, boundary_id=boundary.id if boundary else None,
+                            answers=prefill(script, entry, boundary, connection, user))
+    db.session.add(plan)
+    db.session.flush()
+    return plan
+
+
+def save_plan(plan: ConversationPlan, user: User, title: str, answers: dict[str, str],
+              connection_id: int | None, shared: bool) -> None:
+    """Save the user's words for each step, the title, who it's with and whether it's shared."""
+    script = library.get(plan.script_id)
+    keys = {s.key for s in script.steps} if script else set()
+    title = (title or "").strip()
+    if not title:
+        raise Refused("Please give the plan a short title.", field="title")
+    cleaned = {}
+    for key, value in answers.items():
+        if key not in keys:
+            continue
+        value = (value or "").strip()
+        if len(value) > MAX_ANSWER:
+            raise Refused(f"Please keep each answer to {MAX_ANSWER:,} characters.", field=f"answer_{key}")
+        if value:
+            cleaned[key] = value
+    connection = _own_connection(user, connection_id)
+    if shared and connection is None:
+        raise Refused("Choose who the plan is with before sharing it.", field="shared")
+    plan.title = title[:120]
+    plan.answers = cleaned  # a new dict, so the change is saved
+    plan.connection_id = connection.id if connection else None
+    plan.shared = shared
+    plan.updated_at = utcnow()
+
+
+def set_status(plan: ConversationPlan, status: str, held_on: date | None = None, today: date | None = None) -> None:
+    """Move a plan along: draft, ready, held (on a date), reflected (only after it was held)."""
+    if status not in STATUSES:
+        raise Refused("Please choose a stage.", field="status")
+    if status == "held":
+        if held_on is None:
+            raise Refused("Please say when the conversation happened.", field="held_on")
+        if today is not None and (held_on > today or held_on < today - timedelta(days=366 * 2)):
+            raise Refused("Please choose today or a day in the past two years.", field="held_on")
+        plan.held_on = held_on
+    if status == "reflected" and plan.held_on is None:
+        raise Refused("Write a reflection after the conversation has happened.", field="status")
+    if status in ("draft", "ready"):
+        plan.held_on = None
+    plan.status = status
+    plan.updated_at = utcnow()
+
+
+def save_reflection(plan: ConversationPlan, how: str, response: str, differently: str, next_: str) -> None:
+    """Write down how the talk went; marks the plan reflected."""
+    texts = [(t or "").strip() for t in (how, response, differently, next_)]
+    if not any(texts):
+        raise Refused("Please write at least one answer.", field="reflection_how")
+    if plan.held_on is None:
+        raise Refused("Mark the conversation as held first, with its date.", field="reflection_how")
+    plan.reflection_how, plan.reflection_response, plan.reflection_differently, plan.reflection_next = texts
+    plan.status = "reflected"
+    plan.updated_at = utcnow()
+
+
+def own_plans(user: User) -> list[ConversationPlan]:
+    """Return the user's plans, newest first."""
+    return list(db.session.scalars(sa.select(ConversationPlan).where(ConversationPlan.owner_id == user.id)
+                                   .order_by(ConversationPlan.updated_at.desc(), ConversationPlan.id.desc())))
+
+
+def load_own(user: User, plan_id: int) -> ConversationPlan:
+    """Return one of the user's plans, or raise LookupError."""
+    plan = db.session.scalar(sa.select(ConversationPlan).where(ConversationPlan.id == plan_id,
+                                                               ConversationPlan.owner_id == user.id))
+    if plan is None:
+        raise LookupError(plan_id)
+    return plan
+
+
+def shared_plans(connection: Connection, viewer: User) -> list[ConversationPlan]:
+    """Return the other member's plans shared in this connection (the caller checked the area grant)."""
+    owner_id = connection.other(viewer.id).id
+    return list(db.session.scalars(sa.select(ConversationPlan).where(
+        ConversationPlan.owner_id == owner_id, ConversationPlan.connection_id == connection.id,
+        ConversationPlan.shared.is_(True)).order_by(ConversationPlan.updated_at.desc())))
+
+
+def load_shared(connection: Connection, viewer: User, plan_id: int) -> ConversationPlan:
+    """Return one plan shared with the viewer in this connection, or raise LookupError."""
+    plan = next((p for p in shared_plans(connection, viewer) if p.id == plan_id), None)
+    if plan is None:
+        raise LookupError(plan_id)
+    return plan
+
+
+@dataclass
+class Library:
+    """The conversations page."""
+
+    scripts: list[Script]
+    plans: list[ConversationPlan]
+
+
+def overview(user: User) -> Library:
+    """Load the scripts for the user's role and their plans."""
+    return Library(scripts=library.for_role(user.role), plans=own_plans(user))
+
+
+def today_for(user: User) -> date:
+    """Return today's date where the user lives."""
+    return local_today(user.timezone)
+
+
+def path_facts(user: User) -> dict[str, int]:
+    """Count the user's plans for the dashboard path."""
+    return {"plans": db.session.scalar(sa.select(sa.func.count()).select_from(ConversationPlan)
+                                       .where(ConversationPlan.owner_id == user.id))}

@@ -1,0 +1,209 @@
+"""Conversation plans: prefill, lifecycle, sharing, isolation and bad input."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from recovery.amends import services as amends
+from recovery.boundaries import services as boundaries
+from recovery.conversations import services
+from recovery.conversations.models import ConversationPlan
+from recovery.db import db
+from recovery.errors import Refused
+from tests.conftest import row_counts
+
+
+@pytest.fixture
+def pair(make_user, make_connection):
+    person = make_user("person", name="Jordan")
+    sam = make_user("loved_one", name="Sam")
+    connection = make_connection(person, sam, share={"conversations"}, loved_one_shares={"boundaries"})
+    return person, sam, connection
+
+
+def _entry(person, connection=None):
+    e = amends.create_entry(person, amends.EntryInput("Sam", connection.id if connection else None, "",
+                                                      "I lied about the money.", "You stopped trusting me.",
+                                                      "I hid the bills.", "direct", "ready", "planned", "", None))
+    db.session.commit()
+    return e
+
+
+def test_plan_prefills_from_an_amends_entry(app, pair, as_user):
+    """Starting "making an amends" from an entry fills in what happened, the impact and my part."""
+    person, _, connection = pair
+    entry = _entry(person, connection)
+    client = as_user(person)
+    page = client.get(f"/talk/scripts/making-an-amends?amends={entry.id}").get_data(as_text=True)
+    assert "starting from what you wrote about Sam" in page
+    r = client.post(f"/talk/scripts/making-an-amends?amends={entry.id}", data={"connection_id": ""})
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    assert r.headers["Location"].endswith(f"/talk/plans/{plan.id}/edit")
+    assert plan.answers["what_i_did"] == "I lied about the money."
+    assert plan.answers["impact"] == "You stopped trusting me." and plan.answers["my_part"] == "I hid the bills."
+    assert plan.connection_id == connection.id and plan.amends_id == entry.id
+    assert "I lied about the money." in client.get(f"/talk/plans/{plan.id}/edit").get_data(as_text=True)
+
+
+def test_plan_prefills_from_a_boundary_shared_with_me(app, pair, as_user):
+    """A person preparing to hear Sam's boundary starts from the boundary's words, seen through the grant."""
+    person, sam, connection = pair
+    b = boundaries.create_boundary(sam, "home", boundaries.Words("If you come home late", "I will go to bed."))
+    db.session.commit()
+    client = as_user(person)
+    r = client.post(f"/talk/scripts/hearing-a-boundary?boundary={b.id}", data={"connection_id": str(connection.id)})
+    assert r.status_code == 302
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    assert "If you come home late" in " ".join(plan.answers.values())
+    # Without the grant, the boundary can't be used.
+    as_user(sam).post(f"/circle/{connection.id}/sharing", data={})
+    assert client.get(f"/talk/scripts/hearing-a-boundary?boundary={b.id}").status_code == 404
+
+
+def test_loved_one_states_own_boundary_from_a_plan(app, pair, as_user):
+    """A loved one's "stating a boundary" plan fills in from their own boundary."""
+    _, sam, _ = pair
+    b = boundaries.create_boundary(sam, "money", boundaries.Words("When you ask to borrow money",
+                                                                  "I will say no for now.", "I need to save."))
+    db.session.commit()
+    as_user(sam).post(f"/talk/scripts/stating-a-boundary?boundary={b.id}", data={"connection_id": ""})
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    assert "I will say no for now." in plan.answers.values()
+
+
+def test_lifecycle_draft_ready_held_reflected(app, pair, as_user):
+    """A plan moves from draft to ready to held (with a date) to reflected."""
+    person, _, connection = pair
+    client = as_user(person)
+    client.post("/talk/scripts/making-an-amends", data={"connection_id": str(connection.id)})
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    assert plan.status == "draft"
+    r = client.post(f"/talk/plans/{plan.id}/edit", data={"title": "Talk with Sam", "connection_id": str(connection.id),
+                                                          "answer_opening": "Is now okay?", "answer_bogus": "x"})
+    assert r.status_code == 302
+    db.session.refresh(plan)
+    assert plan.answers == {"opening": "Is now okay?"}
+    client.post(f"/talk/plans/{plan.id}/status", data={"status": "ready"})
+    db.session.refresh(plan)
+    assert plan.status == "ready"
+    r = client.post(f"/talk/plans/{plan.id}/reflection", data={"reflection_how": "too soon"})
+    assert r.status_code == 422 and "held first" in r.get_data(as_text=True)
+    today = services.today_for(person)
+    r = client.post(f"/talk/plans/{plan.id}/status", data={"status": "held", "held_on": today.isoformat()})
+    assert r.headers["Location"].endswith(f"/talk/plans/{plan.id}/reflection")
+    r = client.post(f"/talk/plans/{plan.id}/reflection", data={"reflection_how": "Hard but kind.",
+                                                                "reflection_next": "Talk again Sunday."})
+    assert r.status_code == 302
+    db.session.refresh(plan)
+    assert plan.status == "reflected" and plan.held_on == today
+    page = client.get(f"/talk/plans/{plan.id}").get_data(as_text=True)
+    assert "Is now okay?" in page and "Hard but kind." in page
+
+
+def test_status_rules(app, pair):
+    """Held needs a past date; reflected needs a held talk; unknown stages are refused."""
+    person, _, _ = pair
+    plan = services.start_plan(person, "making-an-amends")
+    today = services.today_for(person)
+    with pytest.raises(Refused):
+        services.set_status(plan, "held", None, today)
+    with pytest.raises(Refused):
+        services.set_status(plan, "held", today + timedelta(days=1), today)
+    with pytest.raises(Refused):
+        services.set_status(plan, "reflected", None, today)
+    with pytest.raises(Refused):
+        services.set_status(plan, "finished", None, today)
+
+
+def test_sharing_needs_the_choice_and_the_grant(app, pair, as_user):
+    """The linked person reads a plan only when the owner shares it and shares conversations with them."""
+    person, sam, connection = pair
+    client = as_user(person)
+    client.post("/talk/scripts/making-an-amends", data={"connection_id": str(connection.id)})
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    url = f"/talk/shared/{connection.id}/{plan.id}"
+    sam_client = as_user(sam)
+    assert sam_client.get(url).status_code == 404  # not shared by the owner yet
+    client.post(f"/talk/plans/{plan.id}/edit", data={"title": "A letter for Sam", "connection_id": str(connection.id),
+                                                     "answer_opening": "letter-words", "shared": "y"})
+    page = sam_client.get(url).get_data(as_text=True)
+    assert "letter-words" in page and "chose to share this with you" in page
+    assert "A letter for Sam" in sam_client.get(f"/circle/{connection.id}/conversations").get_data(as_text=True)
+    client.post(f"/circle/{connection.id}/sharing", data={})  # stop sharing the area
+    assert sam_client.get(url).status_code == 404
+
+
+def test_sharing_needs_a_connection(app, pair, as_user):
+    """Sharing a plan that isn't with anyone is refused with a message."""
+    person, _, _ = pair
+    client = as_user(person)
+    client.post("/talk/scripts/making-an-amends", data={"connection_id": ""})
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    r = client.post(f"/talk/plans/{plan.id}/edit", data={"title": "x", "connection_id": "", "shared": "y"})
+    assert r.status_code == 422 and "before sharing" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data", [{"title": ""}, {"title": "x" * 500}, {"title": "ok", "connection_id": "999"},
+                                  {"title": "ok", "answer_opening": "x" * 3000}])
+def test_plan_bad_input(app, pair, as_user, data):
+    """Bad plan input shows the form again with a message and keeps the typing; nothing changes."""
+    person, _, _ = pair
+    client = as_user(person)
+    client.post("/talk/scripts/making-an-amends", data={"connection_id": ""})
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    r = client.post(f"/talk/plans/{plan.id}/edit", data={"answer_impact": "kept words", **data})
+    assert r.status_code == 422 and "kept words" in r.get_data(as_text=True)
+    db.session.refresh(plan)
+    assert plan.answers == {}
+
+
+def test_scripts_are_role_specific_and_unknown_ones_404(app, pair, as_user):
+    """A loved one can't open a person's guide, and an unknown guide is 404."""
+    person, sam, _ = pair
+    assert as_user(sam).get("/talk/scripts/making-an-amends").status_code == 404
+    assert as_user(person).get("/talk/scripts/stating-a-boundary").status_code == 404
+    assert as_user(person).get("/talk/scripts/no-such-guide").status_code == 404
+    assert as_user(person).get("/talk/scripts/making-an-amends?amends=99999").status_code == 404
+
+
+def test_another_family_gets_404_everywhere(app, pair, make_user, make_connection, as_user):
+    """Two families: every plan URL with the other family's ids is 404 and changes nothing."""
+    person, _, connection = pair
+    entry = _entry(person, connection)
+    plan = services.start_plan(person, "making-an-amends", connection.id, entry.id)
+    db.session.commit()
+    other = make_user("person")
+    other_connection = make_connection(other, make_user("loved_one"), share={"conversations"})
+    clients = [as_user(other)]
+    before = row_counts()
+    for client in clients:
+        for url in (f"/talk/plans/{plan.id}", f"/talk/plans/{plan.id}/edit", f"/talk/plans/{plan.id}/reflection",
+                    f"/talk/plans/{plan.id}/delete", f"/talk/shared/{connection.id}/{plan.id}",
+                    f"/talk/shared/{other_connection.id}/{plan.id}",
+                    f"/talk/scripts/making-an-amends?amends={entry.id}"):
+            assert client.get(url).status_code == 404, url
+        for url in (f"/talk/plans/{plan.id}/edit", f"/talk/plans/{plan.id}/status", f"/talk/plans/{plan.id}/delete",
+                    f"/talk/plans/{plan.id}/reflection", f"/talk/scripts/making-an-amends?amends={entry.id}"):
+            assert client.post(url, data={"title": "x", "status": "ready", "reflection_how": "x"}).status_code == 404
+    assert row_counts() == before
+
+
+def test_right_now_cards_for_each_role(app, pair, as_user):
+    """Each role gets its own short phrases for listening, validating and pausing; every page links to them."""
+    person, sam, _ = pair
+    mine = as_user(person).get("/talk/now").get_data(as_text=True)
+    theirs = as_user(sam).get("/talk/now").get_data(as_text=True)
+    assert "To take a pause" in mine and mine != theirs
+    assert "/talk/now" in as_user(person).get("/home").get_data(as_text=True)
+
+
+def test_delete_asks_first(app, pair, as_user):
+    """Deleting a plan asks first."""
+    person, _, _ = pair
+    client = as_user(person)
+    client.post("/talk/scripts/making-an-amends", data={"connection_id": ""})
+    plan = db.session.scalar(sa.select(ConversationPlan))
+    assert "can't be undone" in client.get(f"/talk/plans/{plan.id}/delete").get_data(as_text=True).replace("&#39;", "'")
+    client.post(f"/talk/plans/{plan.id}/delete")
+    assert row_counts()["conversation_plans"] == 0
