@@ -43,6 +43,8 @@ SHOTS = [
     ("person-amends", "jordan", "/amends/", 1280, 800),
     ("person-amends-entry-phone", "jordan", "/amends/2", 360, 740),
     ("loved-one-boundary", "sam", "/boundaries/1", 1280, 800),
+    ("person-plan-phone", "jordan", "/talk/plans/1", 360, 740),
+    ("loved-one-talks", "sam", "/talk/", 1280, 800),
     ("person-shared-boundaries-phone", "jordan", "/circle/1/boundaries", 360, 740),
     ("person-home-phone", "jordan", "/home", 360, 740),
 ]
