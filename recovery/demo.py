@@ -39,7 +39,7 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     with_pat = circle.accept_invitation(token, jordan)
 
     # Different sharing: Sam sees more than Pat does.
-    circle.set_sharing(jordan, with_sam, {"tracker", "milestones", "boundaries"})
+    circle.set_sharing(jordan, with_sam, {"tracker", "milestones", "boundaries", "amends", "conversations"})
     circle.set_sharing(jordan, with_pat, {"milestones"})
     circle.set_sharing(sam, with_sam, {"boundaries", "trust"})
     circle.set_sharing(pat, with_pat, set())
