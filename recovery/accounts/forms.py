@@ -86,3 +86,19 @@ class ResetForm(FlaskForm):
     password_again = PasswordField("Type it again", REPEAT)
 
 
+
+
+class ExportForm(FlaskForm):
+    """Confirm it's you before downloading everything."""
+
+    password = PasswordField("Your password", [InputRequired("Please enter your password to confirm."),
+                                               Length(max=1024)])
+
+
+class DeleteForm(FlaskForm):
+    """Delete the account, after the password and a typed confirmation."""
+
+    password = PasswordField("Your password", [InputRequired("Please enter your password to confirm."),
+                                               Length(max=1024)])
+    confirm = StringField("Type DELETE to confirm", [InputRequired("Please type DELETE to confirm."),
+                                                     Length(max=20)], filters=[strip_filter])

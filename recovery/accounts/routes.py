@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
 
 from recovery import audit, mail
-from recovery.accounts import services
+from recovery.accounts import data, services
 from recovery.accounts.auth import current_session_id, log_in, log_out
 from recovery.accounts.forms import (
+    DeleteForm,
     EmailChangeForm,
+    ExportForm,
     LoginForm,
     PasswordChangeForm,
     ProfileForm,
@@ -239,3 +243,50 @@ def reset(token: str):
     if request.method == "POST":
         return _invalid("accounts/reset.html", form=form)
     return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/settings/export", methods=["GET", "POST"])
+@login_required
+def export():
+    """Download everything I wrote as JSON, or see it as a printable page, after re-entering my password."""
+    form = ExportForm()
+    if form.validate_on_submit():
+        try:
+            services.check_password(current_user, form.password.data)
+        except Refused as refused:
+            show_refusal(form, refused)
+            return _invalid("accounts/export.html", form=form)
+        content = data.export(current_user)
+        data.record_export(current_user)
+        db.session.commit()
+        if request.form.get("format") == "print":
+            return render_template("accounts/export_print.html", d=content)
+        body = json.dumps(content, ensure_ascii=False, indent=2)
+        return Response(body, mimetype="application/json", headers={
+            "Content-Disposition": 'attachment; filename="mend-my-data.json"'})
+    if request.method == "POST":
+        return _invalid("accounts/export.html", form=form)
+    return render_template("accounts/export.html", form=form)
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete my account and everything I wrote, after my password and a typed confirmation."""
+    form = DeleteForm()
+    if form.validate_on_submit():
+        try:
+            data.delete_account(current_user, form.password.data, form.confirm.data)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+            return _invalid("accounts/delete.html", form=form)
+        db.session.commit()
+        current_app.logger.info("An account was deleted")
+        logout_user()
+        session.clear()
+        flash("Your account and everything you wrote are deleted. Take good care of yourself.", "success")
+        return redirect(url_for("pages.index"))
+    if request.method == "POST":
+        return _invalid("accounts/delete.html", form=form)
+    return render_template("accounts/delete.html", form=form)

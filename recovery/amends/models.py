@@ -102,7 +102,8 @@ class AmendsOpenness(IdMixin, db.Model):
     )
 
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Empty once the person deletes their account: the answer stays the loved one's own record.
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(sa.String(20))
     conditions: Mapped[str] = mapped_column(sa.String(500), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,8 +23,8 @@ class TrustCheckIn(IdMixin, db.Model):
 
     # The loved one who owns the check-in.
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    # The person in recovery it is about.
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The person in recovery it is about (empty once they delete their account: the check-ins stay the loved one's).
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     local_date: Mapped[date]
     predictability: Mapped[int]
     dependability: Mapped[int]

@@ -68,6 +68,8 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "accounts.sessions": "lists the current user's own sessions",
     "accounts.revoke_other_sessions": "ends the current user's own other sessions",
     "accounts.activity": "the current user's own audit events",
+    "accounts.export": "the current user's own data, after their password",
+    "accounts.delete_account": "deletes the current user's own account, after their password and DELETE",
     "accounts.reset_request": "public; the link is mailed to the address's owner and never shown "
                               "(the walk posts the walker's own email)",
     "circle.index": "the current user's own circle",

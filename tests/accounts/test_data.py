@@ -1,0 +1,107 @@
+"""Export (SECURITY.md 19) and deletion (SECURITY.md 20) of a user's own data."""
+
+import json
+
+import sqlalchemy as sa
+
+from recovery.accounts import data
+from recovery.accounts.models import User
+from recovery.db import db
+from recovery.trust.models import TrustCheckIn
+from tests.conftest import row_counts
+from tests.factories import PASSWORD
+from tests.security.world import build_world
+
+
+def _user(world_member):
+    return db.session.get(User, world_member.id)
+
+
+def test_export_holds_everything_of_mine_and_nothing_of_anyone_elses(app, login):
+    """SECURITY.md 19: A's export has A's records from every area, and none of B's words or any secret."""
+    world = build_world(app, login)
+    a = _user(world.a)
+    exported = data.export(a)
+    text = json.dumps(exported)
+    for mine in ("amends-secret-what", "amends-secret-impact", "boundary-secret-situation", "plan-secret-words",
+                 "Walk the dog", "it happened", "asked for help", world.invitation_label):
+        assert mine in text, mine
+    for theirs in (f"private-trust-note-{world.b.id}", "boundary-secret-note", "openness-secret-condition"):
+        assert theirs not in text, theirs
+    for secret in (*world.tokens.values(), "password_hash", "token_hash", "$argon2"):
+        assert secret not in text, secret
+    # Every area is there, with every row.
+    assert len(exported["tracker"]["commitments"]) == 1 and len(exported["tracker"]["checkins"]) == 1
+    assert len(exported["amends"]["entries"]) == 2 and exported["amends"]["steps"]
+    assert len(exported["boundaries"]["versions"]) == 1 and len(exported["conversation_plans"]) == 1
+    assert {c["with"] for c in exported["connections"]} == {world.b.name, world.d.name}
+    assert exported["tracker"]["calendar_link"] is True
+    b_export = json.dumps(data.export(_user(world.b)))
+    assert f"private-trust-note-{world.b.id}" in b_export and "openness-secret-condition" in b_export
+    assert "amends-secret-what" not in b_export
+
+
+def test_export_over_http_needs_the_password(app, login):
+    """SECURITY.md 8: the download needs the password again; it comes as a JSON attachment and is audited."""
+    world = build_world(app, login)
+    client = world.clients["a"]
+    r = client.post("/settings/export", data={"password": "wrong password here", "format": "json"})
+    assert r.status_code == 422 and "current password" in r.get_data(as_text=True)
+    r = client.post("/settings/export", data={"password": PASSWORD, "format": "json"})
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert "attachment" in r.headers["Content-Disposition"]
+    assert json.loads(r.get_data(as_text=True))["account"]["email"] == world.a.email
+    r = client.post("/settings/export", data={"password": PASSWORD, "format": "print"})
+    assert "My Mend data" in r.get_data(as_text=True) and "Walk the dog" in r.get_data(as_text=True)
+    kinds = db.session.scalars(sa.text("SELECT kind FROM audit_events WHERE user_id = :u"), {"u": world.a.id}).all()
+    assert kinds.count("export") == 2
+
+
+def _user_columns():
+    """Every (table, column) that points at the users table."""
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if any(fk.column.table.name == "users" for fk in column.foreign_keys):
+                yield table, column
+
+
+def test_deletion_removes_every_row_of_mine_and_keeps_others_whole(app, login):
+    """SECURITY.md 20: walking the metadata, no row points at A afterwards; B's own records stay."""
+    world = build_world(app, login)
+    t = db.metadata.tables
+    b_own = {name: t[name].c[col] for name, col in (("trust_checkins", "owner_id"), ("amends_openness", "owner_id"),
+                                                    ("boundaries", "owner_id"), ("user_sessions", "user_id"),
+                                                    ("audit_events", "user_id"), ("users", "id"))}
+
+    def b_counts():
+        return {name: db.session.scalar(sa.select(sa.func.count()).select_from(t[name]).where(col == world.b.id))
+                for name, col in b_own.items()}
+
+    b_before = b_counts()
+    assert b_before["trust_checkins"] == 1 and b_before["amends_openness"] == 1
+    client = world.clients["a"]
+    r = client.post("/settings/delete", data={"password": PASSWORD, "confirm": "DELETE"})
+    assert r.status_code == 302
+    for table, column in _user_columns():
+        left = db.session.scalar(sa.select(sa.func.count()).select_from(table).where(column == world.a.id))
+        assert left == 0, f"{table.name}.{column.name} still points at the deleted account"
+    assert db.session.get(User, world.a.id) is None
+    assert client.get("/home").status_code == 302  # the session ended
+    assert row_counts()["connections"] == 0  # A's connections ended with the account
+    assert b_counts() == b_before
+    trust = db.session.scalar(sa.select(TrustCheckIn).where(TrustCheckIn.owner_id == world.b.id))
+    assert trust.person_id is None and trust.note == f"private-trust-note-{world.b.id}"
+    assert world.clients["b"].get("/home").status_code == 200  # B is still logged in and fine
+
+
+def test_deletion_needs_the_password_and_the_word(app, login):
+    """SECURITY.md 8: a wrong password or a missing DELETE deletes nothing."""
+    world = build_world(app, login)
+    client = world.clients["a"]
+    before = row_counts()
+    for body in ({"password": "wrong password here", "confirm": "DELETE"}, {"password": PASSWORD, "confirm": "yes"},
+                 {"password": PASSWORD}, {}):
+        r = client.post("/settings/delete", data=body)
+        assert r.status_code == 422
+    assert row_counts() == before
+    assert "can't be undone" in client.get("/settings/delete").get_data(as_text=True).replace("&#39;", "'")
