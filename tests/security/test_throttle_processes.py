@@ -1,0 +1,96 @@
+"""SECURITY.md 3: throttling holds across processes — a database counter and a Redis-backed limiter."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("MEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("MEND_REQUIRE_REDIS"):
+            raise
+        pytest.skip("no Redis server here (CI sets MEND_REQUIRE_REDIS and runs this against one)")
+    client.flushdb()
+    return client
+
+
+def test_redis_limiter_is_shared_by_two_workers(make_app):
+    """SECURITY.md 3: with Redis storage, two app processes' hits on one address count together."""
+    _redis_or_skip()
+    config = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_AUTH": "3 per minute"}
+    worker_a, worker_b = make_app(**config), make_app(**config)
+    codes = []
+    for app in (worker_a, worker_b, worker_a, worker_b):
+        with app.app_context():
+            codes.append(app.test_client().post("/login", data={"email": "x@example.org",
+                                                                "password": "y" * 12}).status_code)
+    assert codes == [422, 422, 422, 429]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _post(url: str, fields: dict) -> tuple[int, str]:
+    data = urllib.parse.urlencode(fields).encode()
+    request = urllib.request.Request(url, data=data, headers={"Connection": "close"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_login_counter_holds_under_gunicorn_with_four_workers(tmp_path):
+    """SECURITY.md 3: under gunicorn with 4 workers, attempt N+1 is refused even with the right password."""
+    env = {**os.environ, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'mend.db'}",
+           "MEND_SECRET_KEY": "k" * 48, "MEND_WTF_CSRF_ENABLED": "false", "MEND_RATELIMIT_ENABLED": "false",
+           "MEND_ARGON2_MEMORY_COST_KIB": "8", "MEND_ARGON2_TIME_COST": "1", "MEND_ARGON2_PARALLELISM": "1"}
+    env.pop("MEND_TEST_DATABASE_URL", None)
+    bin_dir = Path(sys.executable).parent
+    subprocess.run([str(bin_dir / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", "4",
+                               "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        email = "worker-test@example.org"
+        status, _ = _post(base + "/register", {"display_name": "W", "email": email, "password": PASSWORD,
+                                               "password_again": PASSWORD, "role": "person", "timezone": "UTC"})
+        assert status in (200, 302)
+        for _ in range(5):
+            status, body = _post(base + "/login", {"email": email, "password": "wrong password here"})
+            assert status == 422 and "don't match" in body.replace("&#39;", "'")
+        status, body = _post(base + "/login", {"email": email, "password": PASSWORD})
+        assert status == 422 and "Too many tries" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
