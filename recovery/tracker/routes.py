@@ -269,10 +269,15 @@ def add_note(checkin_id: int):
     form = NoteForm()
     target = url_for("tracker.day", commitment_id=item.commitment_id, day=item.local_date.isoformat())
     if form.validate_on_submit():
-        services.add_note(item, form.body.data)
-        db.session.commit()
-        flash("Your note is added.", "success")
-        return redirect(target)
+        try:
+            services.add_note(item, form.body.data)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            flash("Your note is added.", "success")
+            return redirect(target)
     commitment_ = services.load_own_commitment(current_user, item.commitment_id)
     return render_template("tracker/day.html", c=commitment_, day=item.local_date,
                            form=checkin_form(commitment_.id, item.local_date, item.status, item.note),
@@ -354,9 +359,14 @@ def add_win():
     form = WinForm(prefix="win")
     back = safe_next(request.args.get("next")) or url_for("tracker.journey")
     if form.validate_on_submit():
-        services.add_small_win(current_user, form.text.data)
-        db.session.commit()
-        flash("Noted. That counts.", "success")
+        try:
+            services.add_small_win(current_user, form.text.data)
+        except Refused as refused:
+            db.session.rollback()
+            flash(refused.message, "error")
+        else:
+            db.session.commit()
+            flash("Noted. That counts.", "success")
     else:
         flash(form.text.errors[0] if form.text.errors else "Please write what went well.", "error")
     return redirect(back)

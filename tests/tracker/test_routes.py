@@ -345,3 +345,16 @@ def test_catch_up_lists_recent_days_without_a_check_in(app, family, as_user):
                                                              f"c{c.id}-status": "partly"})
     assert link not in client.get("/tracker/today").get_data(as_text=True)
     assert len(services.catch_up(person, today)) == 1  # three days ago is still open
+
+
+def test_blank_note_and_blank_win_are_refused_kindly(app, family, as_user):
+    """Only spaces in a note or a small win gets a message, not an error (found by the form fuzzer)."""
+    person, _, _ = family
+    c = _commitment(person)
+    checkin = services.record_checkin(c, services.today_for(person), "kept")
+    db.session.commit()
+    client = as_user(person)
+    r = client.post(f"/tracker/checkins/{checkin.id}/note", data={"body": "   "})
+    assert r.status_code == 422 and "write the note first" in r.get_data(as_text=True)
+    r = client.post("/tracker/wins", data={"win-text": "   "})
+    assert r.status_code == 302 and row_counts()["small_wins"] == 0
