@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 
@@ -54,8 +54,17 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_nul_characters():
+    """Refuse input holding NUL characters: PostgreSQL can't store them and no keyboard types them."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+
+
 def init_app(app: Flask) -> None:
-    """Register the response hooks."""
+    """Register the request and response hooks."""
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)
 
 

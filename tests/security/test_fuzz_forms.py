@@ -97,8 +97,7 @@ def test_every_form_survives_arbitrary_input(app, login, index):
     @given(st.fixed_dictionaries(fields))
     def run(data):
         before = row_counts()
-        response = client.post(path, data={k: v.replace("\x00", "") if k.endswith("password") else v
-                                            for k, v in data.items()})
+        response = client.post(path, data=data)
         body = response.get_data(as_text=True)
         assert response.status_code < 500, (path, response.status_code)
         if 400 <= response.status_code < 500:

@@ -170,3 +170,10 @@ def test_template_scan_catches_what_it_forbids(snippet):
     hits = [label for label, p in TEMPLATE_RULES.items() if p.search(" " + snippet)]
     hits += ["script" for m in INLINE_SCRIPT.finditer(snippet) if m.group(1).strip()]
     assert hits
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client):
+    """SECURITY.md 13: a NUL character (which PostgreSQL can't store) gets a 400 page, never a 500."""
+    r = client.post("/login", data={"email": "a\x00@example.org", "password": "x" * 12})
+    assert r.status_code == 400 and "didn't make sense" in r.get_data(as_text=True).replace("&#39;", "'")
+    assert client.get("/login?next=/home\x00").status_code == 400
