@@ -8,7 +8,7 @@ from flask import Flask, abort, g, request, session
 from flask_login import current_user, login_user, logout_user
 
 from recovery.accounts import services
-from recovery.accounts.models import User
+from recovery.accounts.models import PERSON, User
 from recovery.extensions import db, login_manager
 
 SESSION_KEY = "sid"
@@ -74,3 +74,8 @@ def role_required(role: str):
         return wrapped
 
     return decorator
+
+
+def person_page(view):
+    """A page for people in recovery only: visitors log in, loved ones get 404."""
+    return role_required(PERSON)(view)

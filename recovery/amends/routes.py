@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from recovery.accounts.auth import role_required
-from recovery.accounts.models import LOVED_ONE, PERSON
+from recovery.accounts.auth import person_page, role_required
+from recovery.accounts.models import LOVED_ONE
 from recovery.amends import services
 from recovery.amends.forms import EntryForm, OpennessForm, ReflectionForm, SafetyForm, StepForm
 from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS
@@ -22,9 +22,6 @@ bp = Blueprint("amends", __name__, url_prefix="/amends")
 WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
          "questions": QUESTIONS}
 
-
-def _person_view(view):
-    return login_required(role_required(PERSON)(view))
 
 
 def _own_entry(entry_id: int):
@@ -61,14 +58,14 @@ def _warn_if_not_ready(entry) -> None:
 
 
 @bp.get("/")
-@_person_view
+@person_page
 def index():
     """Show the amends list: counts per status, a gentle next step, entries by readiness."""
     return render_template("amends/index.html", view=services.overview(current_user), words=WORDS)
 
 
 @bp.get("/print")
-@_person_view
+@person_page
 def printable():
     """Show the whole plan in a printable layout."""
     return render_template("amends/print.html", view=services.overview(current_user), words=WORDS,
@@ -76,7 +73,7 @@ def printable():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@_person_view
+@person_page
 def new():
     """Add someone to the amends list."""
     form = EntryForm()
@@ -93,7 +90,7 @@ def new():
 
 
 @bp.get("/<int:entry_id>")
-@_person_view
+@person_page
 def entry(entry_id: int):
     """Show one entry: the plan, the safety advice, steps, reflection and their openness signal."""
     item = _own_entry(entry_id)
@@ -110,7 +107,7 @@ def entry(entry_id: int):
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
-@_person_view
+@person_page
 def edit(entry_id: int):
     """Change an entry."""
     item = _own_entry(entry_id)
@@ -130,7 +127,7 @@ def edit(entry_id: int):
 
 
 @bp.route("/<int:entry_id>/safety", methods=["GET", "POST"])
-@_person_view
+@person_page
 def safety(entry_id: int):
     """Ask the safety questions: could direct amends hurt anyone?"""
     item = _own_entry(entry_id)
@@ -144,7 +141,7 @@ def safety(entry_id: int):
 
 
 @bp.post("/<int:entry_id>/steps")
-@_person_view
+@person_page
 def add_step(entry_id: int):
     """Add a step to the plan."""
     item = _own_entry(entry_id)
@@ -163,7 +160,7 @@ def add_step(entry_id: int):
 
 
 @bp.post("/steps/<int:step_id>/<action>")
-@_person_view
+@person_page
 def change_step(step_id: int, action: str):
     """Tick a step off, untick it, or remove it."""
     if action not in ("toggle", "delete"):
@@ -184,7 +181,7 @@ def change_step(step_id: int, action: str):
 
 
 @bp.route("/<int:entry_id>/reflection", methods=["GET", "POST"])
-@_person_view
+@person_page
 def reflection(entry_id: int):
     """Write down how it went, afterwards."""
     item = _own_entry(entry_id)
@@ -199,7 +196,7 @@ def reflection(entry_id: int):
 
 
 @bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
-@_person_view
+@person_page
 def delete(entry_id: int):
     """Remove an entry, after asking."""
     item = _own_entry(entry_id)

@@ -7,8 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from recovery.accounts.auth import role_required
-from recovery.accounts.models import PERSON
+from recovery.accounts.auth import person_page
 from recovery.amends import services as amends_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE
@@ -33,9 +32,6 @@ from recovery.tracker.models import CHECKIN_STATUSES, VERDICTS, WEEKDAYS, WEEKLY
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
 
-def _person_view(view):
-    return login_required(role_required(PERSON)(view))
-
 
 def _own_commitment(commitment_id: int):
     try:
@@ -55,7 +51,7 @@ def _parse_day(value: str | None) -> date:
 
 
 @bp.get("/")
-@_person_view
+@person_page
 def overview():
     """Show every commitment's score and streaks, the overall score and the calendar."""
     return render_template("tracker/overview.html", view=services.overview(current_user),
@@ -63,7 +59,7 @@ def overview():
 
 
 @bp.get("/today")
-@_person_view
+@person_page
 def today():
     """List what is due today, each with a quick check-in."""
     day = services.today_for(current_user)
@@ -116,7 +112,7 @@ def _connection_id(form: CommitmentForm) -> int | None:
 
 
 @bp.route("/commitments/new", methods=["GET", "POST"])
-@_person_view
+@person_page
 def new_commitment():
     """Make a new commitment."""
     form = CommitmentForm()
@@ -137,7 +133,7 @@ def new_commitment():
 
 
 @bp.get("/commitments/<int:commitment_id>")
-@_person_view
+@person_page
 def commitment(commitment_id: int):
     """Show one commitment: its score and what moves it, streaks, calendar, check-ins and confirmations."""
     item = _own_commitment(commitment_id)
@@ -153,7 +149,7 @@ def commitment(commitment_id: int):
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
-@_person_view
+@person_page
 def edit_commitment(commitment_id: int):
     """Change a commitment; a schedule change applies from today and never rewrites the past."""
     item = _own_commitment(commitment_id)
@@ -183,7 +179,7 @@ def edit_commitment(commitment_id: int):
 
 
 @bp.post("/commitments/<int:commitment_id>/<action>")
-@_person_view
+@person_page
 def change_status(commitment_id: int, action: str):
     """Pause, resume, archive or restore a commitment."""
     if action not in services.STATUS_ACTIONS:
@@ -209,7 +205,7 @@ def change_status(commitment_id: int, action: str):
 
 
 @bp.post("/commitments/<int:commitment_id>/checkin")
-@_person_view
+@person_page
 def checkin(commitment_id: int):
     """Record how a commitment went on a day (today, or one of the 7 days before)."""
     item = _own_commitment(commitment_id)
@@ -242,7 +238,7 @@ def _checkin_message(status: str, title: str) -> str:
 
 
 @bp.get("/commitments/<int:commitment_id>/days/<day>")
-@_person_view
+@person_page
 def day(commitment_id: int, day: str):
     """Show one day of a commitment: change it within 7 days, or add a note after it locks."""
     item = _own_commitment(commitment_id)
@@ -259,7 +255,7 @@ def day(commitment_id: int, day: str):
 
 
 @bp.post("/checkins/<int:checkin_id>/note")
-@_person_view
+@person_page
 def add_note(checkin_id: int):
     """Add a note to a check-in, even one that has locked."""
     try:
@@ -290,7 +286,7 @@ def add_note(checkin_id: int):
 
 
 @bp.get("/journey")
-@_person_view
+@person_page
 def journey():
     """Show days since the start or the last setback, milestones, setbacks and small wins."""
     start_form = RecoveryStartForm(prefix="start", formdata=None, recovery_start=current_user.recovery_start)
@@ -300,7 +296,7 @@ def journey():
 
 
 @bp.post("/journey/start")
-@_person_view
+@person_page
 def set_start():
     """Set or clear the recovery start date."""
     form = RecoveryStartForm(prefix="start")
@@ -320,7 +316,7 @@ def set_start():
 
 
 @bp.route("/setbacks/new", methods=["GET", "POST"])
-@_person_view
+@person_page
 def new_setback():
     """Log a setback honestly; your history stays."""
     form = SetbackForm()
@@ -337,7 +333,7 @@ def new_setback():
 
 
 @bp.post("/setbacks/<int:setback_id>/share")
-@_person_view
+@person_page
 def share_setback(setback_id: int):
     """Show or hide a setback from people who see your milestones."""
     try:
@@ -353,7 +349,7 @@ def share_setback(setback_id: int):
 
 
 @bp.post("/wins")
-@_person_view
+@person_page
 def add_win():
     """Note a small win."""
     form = WinForm(prefix="win")
