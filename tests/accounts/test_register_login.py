@@ -63,7 +63,7 @@ def test_register_answers_the_same_for_a_known_email(client, make_user):
         ({"password": "x" * 10_000, "password_again": "x" * 10_000}, "128 characters"),
         ({"password": "password1234", "password_again": "password1234"}, "very common"),
         ({"password_again": "something else entirely"}, "don't match"),
-        ({"display_name": "Rob\x00in"}, "invisible characters"),
+        ({"display_name": "Rob\x07in"}, "invisible characters"),
     ],
 )
 def test_register_bad_input_keeps_typing_and_saves_nothing(client, change, message):
