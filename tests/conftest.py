@@ -7,6 +7,7 @@ SQLite file is used.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,26 @@ def as_user(app, login):
 def row_counts() -> dict[str, int]:
     """Count the rows of every table (to prove a request changed nothing)."""
     return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in db.metadata.sorted_tables}
+
+
+@contextmanager
+def captured_statements():
+    """Collect the SQL statements sent while the block runs (to pin query counts)."""
+    statements: list[str] = []
+
+    def capture(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+
+
+def count_selects(load) -> int:
+    """Count the SELECTs `load()` sends, starting from an empty identity map."""
+    with captured_statements() as statements:
+        db.session.expire_all()
+        load()
+    return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])

@@ -8,6 +8,7 @@ from recovery.dashboards.services import dashboard_for
 from recovery.db import db
 from recovery.tracker import services as tracker
 from recovery.tracker.models import Commitment
+from tests.conftest import count_selects
 
 
 def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection, as_user):
@@ -108,18 +109,7 @@ def test_dashboard_query_count_does_not_grow_with_circle_size(app, make_user, ma
     person = make_user("person")
 
     def count_queries():
-        statements = []
-
-        def capture(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            db.session.expire_all()
-            dashboard_for(db.session.get(User, person.id))
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", capture)
-        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+        return count_selects(lambda: dashboard_for(db.session.get(User, person.id)))
 
     make_connection(person, share={"tracker"})
     one = count_queries()

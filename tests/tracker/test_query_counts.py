@@ -1,6 +1,5 @@
 """The tracker's main pages load in a fixed number of queries, however long the history."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -9,27 +8,12 @@ import sqlalchemy as sa
 from recovery.db import db
 from recovery.tracker import services
 from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, ScheduleVersion
+from tests.conftest import captured_statements
 
 PINNED = {
     "overview": 5, "today": 5, "commitment": 9, "journey": 5, "home": 16,
     "shared tracker": 15, "shared commitment": 18, "shared milestones": 13, "loved one home": 16,
 }
-
-
-@contextmanager
-def counting(app):
-    """Count the SQL statements sent while the block runs."""
-    statements = []
-
-    def capture(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", capture)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", capture)
 
 
 def _history(person, loved, days: int, commitments: int = 3):
@@ -57,7 +41,7 @@ def _history(person, loved, days: int, commitments: int = 3):
 
 def _page_queries(app, client, url) -> int:
     client.get(url)  # warm up: session touch, template compile
-    with counting(app) as statements:
+    with captured_statements() as statements:
         r = client.get(url)
     assert r.status_code == 200, url
     return len([s for s in statements if s.lstrip().split(None, 1)[0].upper() in ("SELECT", "INSERT", "UPDATE",

@@ -14,7 +14,7 @@ from recovery.dashboards.services import dashboard_for
 from recovery.db import db
 from recovery.trust import services
 from recovery.trust.models import TrustCheckIn
-from tests.conftest import row_counts
+from tests.conftest import count_selects, row_counts
 from tests.trust.helpers import add_checkin, count_checkins
 
 VALID = {"predictability": "4", "dependability": "5", "faith": "3", "note": "We had dinner together."}
@@ -280,18 +280,7 @@ def test_loved_one_dashboard_query_count_does_not_grow(app, make_user, make_conn
     sam = make_user("loved_one")
 
     def count_queries():
-        statements = []
-
-        def capture(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            db.session.expire_all()
-            dashboard_for(db.session.get(User, sam.id))
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", capture)
-        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+        return count_selects(lambda: dashboard_for(db.session.get(User, sam.id)))
 
     first = make_user("person")
     make_connection(first, sam)
