@@ -1,9 +1,22 @@
-"""Security audit events: what happened to an account, never what anyone wrote."""
+"""Security audit events: what happened to an account, never what anyone wrote.
+
+Each event is a row the account's owner can read on their activity page, and a line in the
+`mend.audit` log for the host — written only once the event's transaction commits. A deleted
+account takes its rows with it (erasure), so its deletion lives on in the log alone: the event
+kind and the account's number, nothing more.
+"""
 
 from __future__ import annotations
 
+import logging
+
+import sqlalchemy as sa
+
 from recovery.accounts.models import AuditEvent
 from recovery.db import db
+
+log = logging.getLogger("mend.audit")
+_PENDING = "mend.audit.pending"
 
 # Every kind of event, with the words shown to the account's owner.
 KINDS = {
@@ -36,4 +49,24 @@ def record(user_id: int, kind: str, detail: str = "") -> None:
     """Add an audit event for a user; detail is a short code such as an area name, never content."""
     if kind not in KINDS:
         raise ValueError(f"unknown audit event kind {kind!r}")
-    db.session.add(AuditEvent(user_id=user_id, kind=kind, detail=detail[:80]))
+    detail = detail[:80]
+    db.session.add(AuditEvent(user_id=user_id, kind=kind, detail=detail))
+    db.session.info.setdefault(_PENDING, []).append((kind, user_id, detail))
+
+
+def record_in_log_only(user_id: int, kind: str) -> None:
+    """Log an event for an account whose rows are going away (its deletion), when the transaction commits."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown audit event kind {kind!r}")
+    db.session.info.setdefault(_PENDING, []).append((kind, user_id, ""))
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _log_committed(session) -> None:
+    for kind, user_id, detail in session.info.pop(_PENDING, ()):
+        log.info("audit %s account=%s%s", kind, user_id, f" detail={detail}" if detail else "")
+
+
+@sa.event.listens_for(sa.orm.Session, "after_rollback")
+def _forget_rolled_back(session) -> None:
+    session.info.pop(_PENDING, None)

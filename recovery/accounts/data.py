@@ -118,5 +118,6 @@ def delete_account(user: User, password: str, confirm: str) -> None:
     accounts.check_password(user, password)
     if (confirm or "").strip().lower() != "delete":
         raise Refused("Please type DELETE to confirm.", field="confirm")
+    audit.record_in_log_only(user.id, "delete")
     db.session.execute(sa.delete(User).where(User.id == user.id))
     db.session.expire_all()

@@ -282,7 +282,6 @@ def delete_account():
             show_refusal(form, refused)
             return _invalid("accounts/delete.html", form=form)
         db.session.commit()
-        current_app.logger.info("An account was deleted")
         logout_user()
         session.clear()
         flash("Your account and everything you wrote are deleted. Take good care of yourself.", "success")
