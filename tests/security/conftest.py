@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 from jinja2 import BytecodeCache
 
+from tests.security.logcapture import all_logs  # noqa: F401  (a fixture for every security test)
+
 
 class _SharedBytecodeCache(BytecodeCache):
     """Compiled templates shared by the many apps of a run (keyed by the template source's checksum)."""

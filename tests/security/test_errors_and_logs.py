@@ -11,44 +11,7 @@ import pytest
 from recovery import mail
 from recovery.errors import ERROR_COPY
 from tests.conftest import PASSWORD
-
-SENTINEL = "ZqxSentinel7731"
-
-
-def _sentinel_in(text: str) -> bool:
-    return SENTINEL.lower() in text.lower()
-
-
-@pytest.fixture
-def all_logs(caplog):
-    """Capture every logger at DEBUG, re-enabling loggers that Alembic's fileConfig switched off.
-
-    SQLAlchemy's own loggers keep their level: at INFO they echo SQL with its bound parameters and
-    at DEBUG every result row, a developer tool (`echo=True`). The INFO case has its own test below.
-    """
-    saved = []
-    for name, logger in list(logging.root.manager.loggerDict.items()):
-        if not isinstance(logger, logging.Logger):
-            continue
-        saved.append((logger, logger.level, logger.disabled, logger.propagate))
-        logger.disabled = False
-        logger.propagate = True
-        if not name.startswith("sqlalchemy"):
-            logger.setLevel(logging.DEBUG)
-    caplog.set_level(logging.DEBUG)
-    yield caplog
-    for logger, level, disabled, propagate in saved:
-        logger.setLevel(level)
-        logger.disabled = disabled
-        logger.propagate = propagate
-
-
-def _logged_text(caplog) -> str:
-    """Everything the captured records hold: messages, arguments and exception text."""
-    parts = [caplog.text]
-    for record in caplog.records:
-        parts += [record.getMessage(), repr(record.args), record.exc_text or "", str(record.__dict__)]
-    return "\n".join(parts)
+from tests.security.logcapture import SENTINEL, logged_text, sentinel_in
 
 
 def _app_with_a_failing_route(make_app):
@@ -83,7 +46,7 @@ def test_a_500_shows_the_sites_page_and_logs_no_content(app, make_app, all_logs)
     # The failure was logged (so the capture works), with its frames but not its message.
     errors = [r for r in all_logs.records if r.levelno >= logging.ERROR]
     assert any("RuntimeError" in r.getMessage() for r in errors)
-    assert not _sentinel_in(_logged_text(all_logs))
+    assert not sentinel_in(logged_text(all_logs))
 
 
 def _token_after(pattern: str, text: str) -> str:
@@ -143,9 +106,9 @@ def test_typed_text_passwords_and_tokens_never_reach_the_logs(app, make_app, mak
 
     # A crash while all this is in the database: logged (the capture works), without content.
     assert web.get("/boom-for-test").status_code == 500
-    logged = _logged_text(all_logs)
+    logged = logged_text(all_logs)
     assert "RuntimeError" in logged
-    assert not _sentinel_in(logged)
+    assert not sentinel_in(logged)
     assert invite_token not in logged
     assert reset_token not in logged
 
@@ -164,7 +127,7 @@ def test_sql_logging_at_info_holds_no_user_text(app, client, caplog):
         engine_logger.setLevel(saved[0])
         engine_logger.disabled = saved[1]
     assert any(r.name.startswith("sqlalchemy.engine") for r in caplog.records)  # statements were logged
-    assert not _sentinel_in(_logged_text(caplog))
+    assert not sentinel_in(logged_text(caplog))
 
 
 EVIL_NEXT = [

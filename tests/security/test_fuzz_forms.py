@@ -7,12 +7,15 @@ Runs 25 examples per form by default and 200 in CI (HYPOTHESIS_PROFILE=ci).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import row_counts
+from tests.security.logcapture import SENTINEL, logged_text, sentinel_in
 from tests.security.world import build_world
 
 settings.register_profile("ci", max_examples=200, deadline=None,
@@ -31,19 +34,43 @@ TEXT = st.one_of(
 DATE = st.one_of(st.dates().map(lambda d: d.isoformat()), st.text(max_size=15))
 
 
-def choice(*valid):
-    """A valid choice most of the time, and sometimes anything at all."""
-    return st.one_of(st.sampled_from(valid), st.text(max_size=12))
+@dataclass(frozen=True)
+class Choice:
+    """A field with fixed choices: the fuzzer posts a valid one most of the time, and sometimes anything."""
+
+    valid: tuple[str, ...]
+
+    def strategy(self):
+        return st.one_of(st.sampled_from(self.valid), st.text(max_size=12))
+
+
+def choice(*valid: str) -> Choice:
+    return Choice(valid)
+
+
+def strategies(fields: dict) -> dict:
+    """The Hypothesis strategy for every field of a form."""
+    return {name: kind.strategy() if isinstance(kind, Choice) else kind for name, kind in fields.items()}
 
 
 def _forms(w):
     """Every form: (who posts, path, field strategies)."""
     c, cid = w.commitment_id, w.ab_id
+    commitment = {"title": TEXT, "why": TEXT, "kind": choice("daily", "weekly", "once"), "times_per_week": TEXT,
+                  "once_on": DATE, "start_date": DATE, "end_date": DATE, "connection_id": choice("", str(cid))}
+    amends = {"person_name": TEXT, "what_happened": TEXT, "impact": TEXT, "my_part": TEXT,
+              "kind": choice("direct", "living"), "willingness": choice("ready", "not_yet"),
+              "status": choice("listed", "not_possible"), "not_possible_reason": TEXT, "planned_on": DATE,
+              "connection_id": choice("", str(cid))}
+    boundary = {"category": choice("home", "money"), "situation": TEXT, "my_action": TEXT, "need": TEXT,
+                "request": TEXT, "action": choice("save", "check")}
+    event = {"event-kind": choice("respected", "crossed"), "event-local_date": DATE, "event-note": TEXT}
     return [
         ("anon", "/register", {"display_name": TEXT, "email": TEXT, "password": TEXT, "password_again": TEXT,
                                "role": choice("person", "loved_one"), "timezone": choice("UTC", "Europe/Paris")}),
         ("anon", "/login", {"email": TEXT, "password": TEXT}),
         ("anon", "/reset", {"email": TEXT}),
+        ("anon", f"/reset/{w.tokens['reset']}", {"password": TEXT, "password_again": TEXT}),
         ("a", "/settings", {"display_name": TEXT, "timezone": choice("UTC", "Asia/Tokyo")}),
         ("a", "/settings/password", {"current_password": TEXT, "new_password": TEXT, "new_password_again": TEXT}),
         ("a", "/settings/email", {"email": TEXT, "password": TEXT}),
@@ -51,30 +78,30 @@ def _forms(w):
         ("a", "/settings/delete", {"password": TEXT, "confirm": TEXT}),
         ("a", "/circle/invite", {"relationship": choice("partner", "friend"), "invitee_label": TEXT}),
         ("a", f"/circle/{cid}/sharing", {f"c{cid}-areas": choice("tracker", "amends", "trust")}),
-        ("a", "/tracker/commitments/new", {"title": TEXT, "why": TEXT, "kind": choice("daily", "weekly", "once"),
-                                           "times_per_week": TEXT, "once_on": DATE, "start_date": DATE,
-                                           "end_date": DATE, "connection_id": choice("", str(cid))}),
+        ("a", "/tracker/commitments/new", commitment),
+        ("a", f"/tracker/commitments/{c}/edit", commitment),
         ("a", f"/tracker/commitments/{c}/checkin", {f"c{c}-day": DATE, f"c{c}-status": choice("kept", "missed"),
                                                     f"c{c}-note": TEXT}),
         ("a", f"/tracker/checkins/{w.checkin_id}/note", {"body": TEXT}),
+        ("b", f"/tracker/shared/{cid}/checkins/{w.checkin_id}/confirm", {"verdict": choice("saw", "not_seen"),
+                                                                          "note": TEXT}),
         ("a", "/tracker/setbacks/new", {"local_date": DATE, "what_happened": TEXT, "next_step": TEXT}),
         ("a", "/tracker/wins", {"win-text": TEXT}),
         ("a", "/tracker/journey/start", {"start-recovery_start": DATE}),
-        ("a", "/amends/new", {"person_name": TEXT, "what_happened": TEXT, "impact": TEXT, "my_part": TEXT,
-                              "kind": choice("direct", "living"), "willingness": choice("ready", "not_yet"),
-                              "status": choice("listed", "not_possible"), "not_possible_reason": TEXT,
-                              "planned_on": DATE, "connection_id": choice("", str(cid))}),
+        ("a", "/amends/new", amends),
+        ("a", f"/amends/{w.entry_id}/edit", amends),
         ("a", f"/amends/{w.entry_id}/safety", {"safety_harm_them": choice("yes", "no", "unsure")}),
         ("a", f"/amends/{w.entry_id}/steps", {"text": TEXT}),
         ("a", f"/amends/{w.entry_id}/reflection", {"reflection_how": TEXT, "reflection_next": TEXT}),
         ("b", f"/amends/openness/{w.a.id}", {"status": choice("yes", "not_yet"), "conditions": TEXT}),
-        ("a", "/boundaries/new", {"category": choice("home", "money"), "situation": TEXT, "my_action": TEXT,
-                                  "need": TEXT, "request": TEXT, "action": choice("save", "check")}),
-        ("a", f"/boundaries/{w.boundary_id}/events", {"event-kind": choice("respected", "crossed"),
-                                                      "event-local_date": DATE, "event-note": TEXT}),
+        ("a", "/boundaries/new", boundary),
+        ("a", f"/boundaries/{w.boundary_id}/revise", boundary),
+        ("a", f"/boundaries/{w.boundary_id}/events", event),
+        ("b", f"/boundaries/shared/{cid}/{w.boundary_id}/events", event),
         ("b", f"/boundaries/shared/{cid}/{w.boundary_id}/answer", {"kind": choice("acknowledged", "talk")}),
         ("b", f"/trust/{w.a.id}/new", {"predictability": choice("1", "7"), "dependability": choice("4", "0"),
                                        "faith": choice("5", "8"), "note": TEXT}),
+        ("a", "/talk/scripts/asking-for-a-chance", {"connection_id": choice("", str(cid))}),
         ("a", f"/talk/plans/{w.plan_id}/edit", {"title": TEXT, "answer_opening": TEXT,
                                                 "connection_id": choice("", str(cid)), "shared": choice("y", "")}),
         ("a", f"/talk/plans/{w.plan_id}/status", {"status": choice("ready", "held"), "held_on": DATE}),
@@ -84,7 +111,7 @@ def _forms(w):
 
 FORM_IDS = [path for _, path, _ in _forms(type("W", (), {
     "commitment_id": "C", "ab_id": "X", "checkin_id": "K", "entry_id": "E", "boundary_id": "B", "plan_id": "P",
-    "a": type("A", (), {"id": "A"})})())]
+    "tokens": {"reset": "TOKEN"}, "a": type("A", (), {"id": "A"})})())]
 
 
 @pytest.mark.parametrize("index", range(len(FORM_IDS)), ids=FORM_IDS)
@@ -94,7 +121,7 @@ def test_every_form_survives_arbitrary_input(app, login, index):
     who, path, fields = _forms(world)[index]
     client = app.test_client() if who == "anon" else world.clients[who]
 
-    @given(st.fixed_dictionaries(fields))
+    @given(st.fixed_dictionaries(strategies(fields)))
     def run(data):
         before = row_counts()
         response = client.post(path, data=data)
@@ -108,3 +135,51 @@ def test_every_form_survives_arbitrary_input(app, login, index):
         assert "<b>fz" not in body, f"{path} echoed user text without escaping"
 
     run()
+
+
+# POST rules with nothing to type: a button, sometimes with a fixed hidden value. The url_map walk
+# (test_url_map_walk.py) and each feature's own tests drive them.
+BUTTONS_ONLY = {
+    "accounts.logout", "accounts.revoke_session", "accounts.revoke_other_sessions",
+    "calendar.settings", "calendar.revoke", "calendar.titles",
+    "circle.invitation", "circle.cancel_invitation", "circle.change_connection",
+    "tracker.change_status", "tracker.share_setback",
+    "amends.delete", "amends.change_step",
+    "boundaries.change_status",
+    "conversations.delete",
+}
+
+
+def test_every_form_is_fuzzed(app):
+    """SECURITY.md 13: a new POST route fails this test until it is fuzzed above or named as a button."""
+    world = type("W", (), {"commitment_id": 1, "ab_id": 2, "checkin_id": 3, "entry_id": 4, "boundary_id": 5,
+                           "plan_id": 6, "tokens": {"reset": "token"}, "a": type("A", (), {"id": 7})})()
+    adapter = app.url_map.bind("mend.test")
+    fuzzed = {adapter.match(path, method="POST")[0] for _, path, _ in _forms(world)}
+    posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}
+    assert posts - fuzzed - BUTTONS_ONLY == set(), "fuzz these forms, or name them in BUTTONS_ONLY"
+    assert fuzzed & BUTTONS_ONLY == set()
+
+
+def _typed(kind, today: str) -> str:
+    """What a careful user would type: the sentinel in every text, a real date, the first valid choice."""
+    if isinstance(kind, Choice):
+        return kind.valid[0]
+    if kind is DATE:
+        return today
+    return f"{SENTINEL} words"
+
+
+def test_a_sentinel_typed_into_every_form_never_reaches_the_logs(app, login, all_logs):
+    """SECURITY.md 17: the sentinel typed into every text and password field of every form is never logged."""
+    world = build_world(app, login)
+    today = date.today().isoformat()
+    answered = 0
+    for who, path, fields in _forms(world):
+        client = app.test_client() if who == "anon" else world.clients[who]
+        response = client.post(path, data={name: _typed(kind, today) for name, kind in fields.items()})
+        assert response.status_code < 500, path
+        answered += 1
+    assert answered == len(FORM_IDS)
+    assert all_logs.records, "the capture saw nothing, so it proves nothing"
+    assert not sentinel_in(logged_text(all_logs))
