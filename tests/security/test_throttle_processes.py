@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from recovery.db import db
 from tests.factories import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,12 +62,15 @@ def _post(url: str, fields: dict) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
-def test_login_counter_holds_under_gunicorn_with_four_workers(tmp_path):
-    """SECURITY.md 3: under gunicorn with 4 workers, attempt N+1 is refused even with the right password."""
-    env = {**os.environ, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'mend.db'}",
+def test_login_counter_holds_under_gunicorn_with_four_workers(app, database_url, tmp_path):
+    """SECURITY.md 3 and 22: under gunicorn with 4 forked workers (on the run's own database, SQLite or
+    PostgreSQL), attempt N+1 is refused even with the right password."""
+    env = {**os.environ, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url,
            "MEND_SECRET_KEY": "k" * 48, "MEND_WTF_CSRF_ENABLED": "false", "MEND_RATELIMIT_ENABLED": "false",
            "MEND_ARGON2_MEMORY_COST_KIB": "8", "MEND_ARGON2_TIME_COST": "1", "MEND_ARGON2_PARALLELISM": "1"}
     env.pop("MEND_TEST_DATABASE_URL", None)
+    db.session.commit()
+    db.engine.dispose()  # the test's own connections must not hold SQLite's lock while gunicorn writes
     bin_dir = Path(sys.executable).parent
     subprocess.run([str(bin_dir / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True,
                    capture_output=True)
@@ -94,3 +98,23 @@ def test_login_counter_holds_under_gunicorn_with_four_workers(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def test_each_gunicorn_worker_gets_its_own_database_connections(app):
+    """SECURITY.md 22: after fork, gunicorn.conf.py's post_fork replaces the engine's pool, leaving the parent's alone.
+
+    A pooled connection shared by two processes mixes their traffic on one socket. The stand-in
+    below plays gunicorn's arbiter, which hands post_fork the preloaded application.
+    """
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["preload_app"] is True  # the reason post_fork matters
+    parent_pool = db.engine.pool
+    with db.engine.connect() as held:  # a connection the parent holds across the fork
+        config["post_fork"](SimpleNamespace(app=SimpleNamespace(wsgi=lambda: app)), None)
+        assert db.engine.pool is not parent_pool
+        assert held.exec_driver_sql("SELECT 1").scalar() == 1  # close=False: the parent's connection still works
+    with db.engine.connect() as fresh:
+        assert fresh.exec_driver_sql("SELECT 1").scalar() == 1
