@@ -19,6 +19,22 @@ NAMING_CONVENTION = {
 }
 
 
+def insert_unless_present(model, unique: list[str], **values) -> None:
+    """Insert a row unless one with the same `unique` columns exists, in one statement.
+
+    Two workers that both find no row and both insert would make the second fail on the unique
+    constraint (PostgreSQL) — so code that creates a row on first use calls this, then selects the
+    row FOR UPDATE and changes it. SQLite's BEGIN IMMEDIATE already serialises writers; the upsert
+    keeps both databases on one code path.
+    """
+    from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect]
+    db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=unique))
+
+
 def utcnow() -> datetime:
     """Return the current instant as an aware UTC datetime."""
     return datetime.now(UTC)

@@ -8,8 +8,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from recovery import audit
 from recovery.accounts.models import (
@@ -27,7 +25,7 @@ from recovery.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from recovery.db import db, utcnow
+from recovery.db import db, insert_unless_present, utcnow
 from recovery.errors import Refused
 from recovery.security import hash_token, new_token
 from recovery.timezones import is_valid_timezone
@@ -107,20 +105,9 @@ def record_failed_login(email: str, now: datetime | None = None) -> bool:
     now = now or utcnow()
     cfg = current_app.config
     key = _throttle_key(email)
-    dialect = db.session.get_bind().dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        db.session.execute(
-            insert(LoginThrottle)
-            .values(key=key, failures=0, window_started_at=now)
-            .on_conflict_do_nothing(index_elements=["key"])
-        )
+    insert_unless_present(LoginThrottle, ["key"], key=key, failures=0, window_started_at=now)
     row = _throttle_row(email, lock=True)
-    if row is None:  # another database: plain insert
-        row = LoginThrottle(key=key, failures=0, window_started_at=now)
-        db.session.add(row)
-    else:
-        db.session.refresh(row)
+    db.session.refresh(row)
     if now - row.window_started_at > cfg["LOGIN_FAILURE_WINDOW"]:
         row.failures = 0
         row.window_started_at = now

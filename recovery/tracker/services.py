@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
 from recovery.circle.models import ENDED, Connection
-from recovery.db import db, utcnow
+from recovery.db import db, insert_unless_present, utcnow
 from recovery.errors import Refused
 from recovery.timezones import local_today
 from recovery.tracker.models import (
@@ -342,15 +342,16 @@ def record_checkin(commitment: Commitment, day: date, status: str, note: str = "
                       field="day")
     if not is_due(commitment, day):
         raise Refused("This commitment wasn't due that day, so there's nothing to check in.", field="day")
+    note = (note or "").strip()
+    insert_unless_present(CheckIn, ["commitment_id", "local_date"], commitment_id=commitment.id, local_date=day,
+                          status=status, note=note)
     checkin = db.session.scalar(
         sa.select(CheckIn).where(CheckIn.commitment_id == commitment.id, CheckIn.local_date == day)
+        .with_for_update().execution_options(populate_existing=True)
     )
-    if checkin is None:
-        checkin = CheckIn(commitment_id=commitment.id, local_date=day, status=status, note=(note or "").strip())
-        db.session.add(checkin)
-    else:
+    if (checkin.status, checkin.note) != (status, note):
         checkin.status = status
-        checkin.note = (note or "").strip()
+        checkin.note = note
         checkin.updated_at = utcnow()
     db.session.flush()
     return checkin
@@ -404,16 +405,15 @@ def confirm(viewer: User, connection: Connection, checkin_id: int, verdict: str,
     today = today or today_for(viewer)
     if checkin.local_date < today - CONFIRM_WINDOW - timedelta(days=1):
         raise Refused("This check-in is too old to confirm now.")
+    note = (note or "").strip()
+    insert_unless_present(Confirmation, ["checkin_id", "confirmer_id"], checkin_id=checkin.id,
+                          confirmer_id=viewer.id, verdict=verdict, note=note)
     confirmation = db.session.scalar(
         sa.select(Confirmation).where(Confirmation.checkin_id == checkin.id, Confirmation.confirmer_id == viewer.id)
+        .with_for_update().execution_options(populate_existing=True)
     )
-    if confirmation is None:
-        confirmation = Confirmation(checkin_id=checkin.id, confirmer_id=viewer.id, verdict=verdict,
-                                    note=(note or "").strip())
-        db.session.add(confirmation)
-    else:
-        confirmation.verdict = verdict
-        confirmation.note = (note or "").strip()
+    confirmation.verdict = verdict
+    confirmation.note = note
     db.session.flush()
     return confirmation
 
