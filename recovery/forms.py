@@ -77,3 +77,31 @@ def form_page(form, template: str, action, *, success, redirect_to, **context):
             flash(message, "success")
         return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return render_template(template, form=form, **context), (422 if request.method == "POST" else 200)
+
+
+def inline_form(form, action, *, page, back: str, success: str | None = None):
+    """Run a small form that sits inside a bigger page (a step, a small win, a note, an answer).
+
+    Valid and accepted: commit, flash `success`, redirect to `back`. Invalid, or refused by the
+    service: answer 422 with `page(form)` — the same page drawn again with this form in it, its
+    error beside the field and everything the user typed still there.
+    """
+    from flask import flash, redirect
+
+    from recovery.db import db
+    from recovery.errors import Refused
+
+    if form.validate_on_submit():
+        try:
+            action(form)
+        except Refused as refused:
+            db.session.rollback()
+            show_refusal(form, refused)
+        else:
+            db.session.commit()
+            if success:
+                flash(success, "success")
+            return redirect(back)
+    for message in form.form_errors:
+        flash(message, "error")
+    return page(form), 422

@@ -16,7 +16,7 @@ from recovery.circle.models import ENDED, Connection
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, choice_list, form_page, show_refusal
+from recovery.forms import ButtonForm, choice_list, form_page, inline_form, show_refusal
 
 bp = Blueprint("amends", __name__, url_prefix="/amends")
 WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
@@ -93,7 +93,10 @@ def new():
 @person_page
 def entry(entry_id: int):
     """Show one entry: the plan, the safety advice, steps, reflection and their openness signal."""
-    item = _own_entry(entry_id)
+    return _entry_page(_own_entry(entry_id))
+
+
+def _entry_page(item, step_form=None):
     openness, name = None, None
     if item.connection_id is not None:
         connection = db.session.get(Connection, item.connection_id)
@@ -102,7 +105,7 @@ def entry(entry_id: int):
             name = connection.loved_one.display_name
     return render_template("amends/entry.html", e=item, words=WORDS, advice=assess(services.answers_of(item)),
                            openness=openness, warning=services.openness_warning(item, openness, name),
-                           step_form=StepForm(), button=ButtonForm(),
+                           step_form=step_form or StepForm(), button=ButtonForm(),
                            commitments=services.living_commitments(item))
 
 
@@ -145,18 +148,9 @@ def safety(entry_id: int):
 def add_step(entry_id: int):
     """Add a step to the plan."""
     item = _own_entry(entry_id)
-    form = StepForm()
-    if form.validate_on_submit():
-        try:
-            services.add_step(item, form.text.data)
-        except Refused as refused:
-            db.session.rollback()
-            flash(refused.message, "error")
-        else:
-            db.session.commit()
-    else:
-        flash(form.text.errors[0] if form.text.errors else "Please write the step.", "error")
-    return redirect(url_for("amends.entry", entry_id=item.id) + "#steps")
+    return inline_form(StepForm(), lambda f: services.add_step(item, f.text.data),
+                       page=lambda f: _entry_page(item, step_form=f),
+                       back=url_for("amends.entry", entry_id=item.id) + "#steps")
 
 
 @bp.post("/steps/<int:step_id>/<action>")

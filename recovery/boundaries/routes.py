@@ -13,7 +13,7 @@ from recovery.circle.permissions import connection_for_member, require_view
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, show_refusal
+from recovery.forms import ButtonForm, inline_form, show_refusal
 from recovery.security import safe_next
 from recovery.timezones import local_today
 
@@ -104,14 +104,17 @@ def revise(boundary_id: int):
 @login_required
 def boundary(boundary_id: int):
     """Show one of my boundaries: its words, the coach's notes, answers, history and events."""
-    item = _own(boundary_id)
+    return _boundary_page(_own(boundary_id))
+
+
+def _boundary_page(item, event_form=None):
     today = local_today(current_user.timezone)
     current = item.current
     return render_template("boundaries/boundary.html", b=item, words=WORDS,
                            flags=coach.review(current.situation, current.my_action, current.need, current.request),
                            acks=services.acks_for([item])[item.id], ack_state=services.ack_state,
                            events=services.events_of(item), counts=services.counts(item, today),
-                           event_form=_event_form(), button=ButtonForm())
+                           event_form=event_form or _event_form(), button=ButtonForm())
 
 
 @bp.post("/<int:boundary_id>/<action>")
@@ -138,24 +141,16 @@ def change_status(boundary_id: int, action: str):
 def own_event(boundary_id: int):
     """Note an event on one of my boundaries."""
     item = _own(boundary_id)
-    return _log_event(item, url_for("boundaries.boundary", boundary_id=item.id))
+    return _log_event(item, lambda f: _boundary_page(item, event_form=f),
+                      url_for("boundaries.boundary", boundary_id=item.id))
 
 
-def _log_event(item, back: str):
-    form = EventForm(prefix="event")
-    if form.validate_on_submit():
-        try:
-            services.log_event(item, current_user, form.kind.data, form.local_date.data, form.note.data)
-        except Refused as refused:
-            db.session.rollback()
-            flash(refused.message, "error")
-        else:
-            db.session.commit()
-            flash("Noted.", "success")
-    else:
-        errors = form.kind.errors or form.local_date.errors or form.note.errors or ["Please check the form."]
-        flash(errors[0], "error")
-    return redirect(safe_next(request.args.get("next")) or back)
+def _log_event(item, page, back: str):
+    """Note that a boundary was respected or crossed; a refused form comes back on `page`, as typed."""
+    return inline_form(
+        EventForm(prefix="event"),
+        lambda f: services.log_event(item, current_user, f.kind.data, f.local_date.data, f.note.data),
+        page=page, back=safe_next(request.args.get("next")) or back, success="Noted.")
 
 
 # --- Shared with me ---------------------------------------------------------------------------------
@@ -191,11 +186,15 @@ def shared_boundary(connection_id: int, boundary_id: int):
     """Read a boundary shared with me, answer it, and note events."""
     connection, owner, item = _shared(connection_id, boundary_id)
     db.session.commit()  # the access log
+    return _shared_boundary_page(connection, owner, item)
+
+
+def _shared_boundary_page(connection, owner, item, event_form=None):
     mine = services.acks_for([item], current_user.id)[item.id]
     ack = mine[0] if mine else None
     return render_template("boundaries/shared_boundary.html", b=item, owner=owner, connection=connection,
                            words=WORDS, state=services.ack_state(item, ack), ack=ack, ack_form=AckForm(),
-                           event_form=_event_form(), events=services.events_of(item))
+                           event_form=event_form or _event_form(), events=services.events_of(item))
 
 
 @bp.post("/shared/<int:connection_id>/<int:boundary_id>/answer")
@@ -223,4 +222,5 @@ def answer(connection_id: int, boundary_id: int):
 def shared_event(connection_id: int, boundary_id: int):
     """Note an event on a boundary shared with me."""
     connection, owner, item = _shared(connection_id, boundary_id)
-    return _log_event(item, url_for("boundaries.shared_boundary", connection_id=connection.id, boundary_id=item.id))
+    return _log_event(item, lambda f: _shared_boundary_page(connection, owner, item, event_form=f),
+                      url_for("boundaries.shared_boundary", connection_id=connection.id, boundary_id=item.id))

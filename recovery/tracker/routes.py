@@ -15,7 +15,7 @@ from recovery.circle.permissions import connection_for_member, require_view
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, choice_list, form_page, show_refusal
+from recovery.forms import ButtonForm, choice_list, form_page, inline_form, show_refusal
 from recovery.security import safe_next
 from recovery.tracker import services
 from recovery.tracker.forms import (
@@ -62,11 +62,15 @@ def overview():
 @person_page
 def today():
     """List what is due today, each with a quick check-in."""
+    return _today_page()
+
+
+def _today_page(win_form=None):
     day = services.today_for(current_user)
     items, open_days = services.today_page(current_user, day)
     forms = {s.commitment.id: checkin_form(s.commitment.id, day, s.today_status) for s in items}
     return render_template("tracker/today.html", items=items, forms=forms, today=day,
-                           win_form=WinForm(prefix="win"), statuses=CHECKIN_STATUSES,
+                           win_form=win_form or WinForm(prefix="win"), statuses=CHECKIN_STATUSES,
                            open_days=open_days)
 
 
@@ -222,11 +226,19 @@ def checkin(commitment_id: int):
             db.session.commit()
             flash(_checkin_message(form.status.data, item.title), "success")
             return redirect(back)
-    return render_template("tracker/day.html", c=item, day=day, form=form,
-                           existing=services.checkin_on(item, day), note_form=NoteForm(),
-                           editable=services.can_edit(day, services.today_for(current_user)),
-                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS,
-                           due=services.is_due(item, day), next_url=back), 422
+    return _day_page(item, day, form=form, next_url=back), 422
+
+
+def _day_page(item, when, *, form=None, note_form=None, next_url: str | None = None):
+    """One day of a commitment, with its check-in form and its note form (either may be re-shown)."""
+    existing = services.checkin_on(item, when)
+    if form is None:
+        form = checkin_form(item.id, when, existing.status if existing else None, existing.note if existing else "")
+    return render_template("tracker/day.html", c=item, day=when, form=form, existing=existing,
+                           note_form=note_form or NoteForm(),
+                           editable=services.can_edit(when, services.today_for(current_user)),
+                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=services.is_due(item, when),
+                           next_url=next_url or url_for("tracker.commitment", commitment_id=item.id))
 
 
 def _checkin_message(status: str, title: str) -> str:
@@ -243,15 +255,9 @@ def day(commitment_id: int, day: str):
     """Show one day of a commitment: change it within 7 days, or add a note after it locks."""
     item = _own_commitment(commitment_id)
     when = _parse_day(day)
-    today_ = services.today_for(current_user)
-    if when > today_ or when < item.start_date:
+    if when > services.today_for(current_user) or when < item.start_date:
         abort(404)
-    existing = services.checkin_on(item, when)
-    form = checkin_form(item.id, when, existing.status if existing else None, existing.note if existing else "")
-    return render_template("tracker/day.html", c=item, day=when, form=form, existing=existing,
-                           note_form=NoteForm(), editable=services.can_edit(when, today_),
-                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=services.is_due(item, when),
-                           next_url=url_for("tracker.commitment", commitment_id=item.id))
+    return _day_page(item, when)
 
 
 @bp.post("/checkins/<int:checkin_id>/note")
@@ -262,24 +268,11 @@ def add_note(checkin_id: int):
         item = services.load_own_checkin(current_user, checkin_id)
     except LookupError:
         abort(404)
-    form = NoteForm()
-    target = url_for("tracker.day", commitment_id=item.commitment_id, day=item.local_date.isoformat())
-    if form.validate_on_submit():
-        try:
-            services.add_note(item, form.body.data)
-        except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
-            flash("Your note is added.", "success")
-            return redirect(target)
     commitment_ = services.load_own_commitment(current_user, item.commitment_id)
-    return render_template("tracker/day.html", c=commitment_, day=item.local_date,
-                           form=checkin_form(commitment_.id, item.local_date, item.status, item.note),
-                           existing=services.checkin_on(commitment_, item.local_date), note_form=form,
-                           editable=services.can_edit(item.local_date, services.today_for(current_user)),
-                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=True, next_url=target), 422
+    return inline_form(NoteForm(), lambda f: services.add_note(item, f.body.data),
+                       page=lambda f: _day_page(commitment_, item.local_date, note_form=f),
+                       back=url_for("tracker.day", commitment_id=item.commitment_id, day=item.local_date.isoformat()),
+                       success="Your note is added.")
 
 
 # --- Journey: recovery start, milestones, setbacks, small wins ------------------------------------------------
@@ -289,9 +282,14 @@ def add_note(checkin_id: int):
 @person_page
 def journey():
     """Show days since the start or the last setback, milestones, setbacks and small wins."""
-    start_form = RecoveryStartForm(prefix="start", formdata=None, recovery_start=current_user.recovery_start)
+    return _journey_page()
+
+
+def _journey_page(start_form=None, win_form=None):
+    if start_form is None:
+        start_form = RecoveryStartForm(prefix="start", formdata=None, recovery_start=current_user.recovery_start)
     return render_template("tracker/journey.html", j=services.journey(current_user), start_form=start_form,
-                           win_form=WinForm(prefix="win"), button=ButtonForm(),
+                           win_form=win_form or WinForm(prefix="win"), button=ButtonForm(),
                            label=services.milestone_label)
 
 
@@ -310,9 +308,7 @@ def set_start():
             db.session.commit()
             flash("Saved." if form.recovery_start.data else "Your start date is cleared.", "success")
             return redirect(url_for("tracker.journey"))
-    return render_template("tracker/journey.html", j=services.journey(current_user), start_form=form,
-                           win_form=WinForm(prefix="win"), button=ButtonForm(),
-                           label=services.milestone_label), 422
+    return _journey_page(start_form=form), 422
 
 
 @bp.route("/setbacks/new", methods=["GET", "POST"])
@@ -352,20 +348,11 @@ def share_setback(setback_id: int):
 @person_page
 def add_win():
     """Note a small win."""
-    form = WinForm(prefix="win")
     back = safe_next(request.args.get("next")) or url_for("tracker.journey")
-    if form.validate_on_submit():
-        try:
-            services.add_small_win(current_user, form.text.data)
-        except Refused as refused:
-            db.session.rollback()
-            flash(refused.message, "error")
-        else:
-            db.session.commit()
-            flash("Noted. That counts.", "success")
-    else:
-        flash(form.text.errors[0] if form.text.errors else "Please write what went well.", "error")
-    return redirect(back)
+    from_today = back.startswith(url_for("tracker.today"))
+    return inline_form(WinForm(prefix="win"), lambda f: services.add_small_win(current_user, f.text.data),
+                       page=lambda f: _today_page(win_form=f) if from_today else _journey_page(win_form=f),
+                       back=back, success="Noted. That counts.")
 
 
 # --- What loved ones see ------------------------------------------------------------------------------------
@@ -407,12 +394,21 @@ def shared_commitment(connection_id: int, commitment_id: int):
     except LookupError:
         abort(404)
     db.session.commit()  # the access log
+    return _shared_commitment_page(connection, owner, item)
+
+
+def _shared_commitment_page(connection, owner, item, bound: tuple[int, ConfirmForm] | None = None):
+    """A shared commitment with a confirm form per recent check-in; `bound` is (check-in id, form) shown again."""
     detail = services.commitment_detail(item, services.today_for(owner))
     mine = {c.id: next((x for x in c.confirmations if x.confirmer_id == current_user.id), None)
             for c in detail.recent}
+    forms = {c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in detail.recent}
+    if bound is not None:
+        checkin_id, form = bound
+        forms[checkin_id] = form
     return render_template("tracker/shared_commitment.html", detail=detail, c=item, owner=owner,
                            connection=connection, statuses=CHECKIN_STATUSES, verdicts=VERDICTS, mine=mine,
-                           forms={c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in detail.recent})
+                           forms=forms)
 
 
 @bp.post("/shared/<int:connection_id>/checkins/<int:checkin_id>/confirm")
@@ -420,23 +416,21 @@ def shared_commitment(connection_id: int, commitment_id: int):
 def confirm(connection_id: int, checkin_id: int):
     """Say "I saw this" or "I didn't see this" about a check-in shared with me."""
     connection, owner = _shared_connection(connection_id)
-    form = ConfirmForm(prefix=f"k{checkin_id}")
-    back = safe_next(request.args.get("next")) or url_for("circle.shared_area", connection_id=connection.id,
-                                                          area="tracker")
     if connection.status != ACTIVE:
         abort(404)
-    if not form.validate_on_submit():
-        flash(form.verdict.errors[0] if form.verdict.errors else
-              (form.note.errors[0] if form.note.errors else "Please choose one of the two answers."), "error")
-        return redirect(back)
     try:
-        services.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
+        item = services.load_shared_commitment_of_checkin(connection, checkin_id)
     except LookupError:
         abort(404)
-    except Refused as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(f"Thank you. {owner.display_name} will see your answer.", "success")
-    return redirect(back)
+    back = safe_next(request.args.get("next")) or url_for("circle.shared_area", connection_id=connection.id,
+                                                          area="tracker")
+
+    def act(form):
+        try:
+            services.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
+        except LookupError:
+            abort(404)
+
+    return inline_form(ConfirmForm(prefix=f"k{checkin_id}"), act,
+                       page=lambda f: _shared_commitment_page(connection, owner, item, bound=(checkin_id, f)),
+                       back=back, success=f"Thank you. {owner.display_name} will see your answer.")

@@ -313,6 +313,12 @@ def load_shared_commitment(connection: Connection, commitment_id: int) -> Commit
     return commitment
 
 
+def load_shared_commitment_of_checkin(connection: Connection, checkin_id: int) -> Commitment:
+    """Return the commitment of a check-in visible through this connection, or raise LookupError."""
+    commitment_id = db.session.scalar(sa.select(CheckIn.commitment_id).where(CheckIn.id == checkin_id))
+    return load_shared_commitment(connection, commitment_id or 0)
+
+
 # --- Check-ins --------------------------------------------------------------------------------
 
 

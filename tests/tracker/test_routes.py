@@ -242,16 +242,20 @@ def test_loved_one_sees_shared_tracker_read_only_and_confirms(app, family, as_us
 
 
 def test_confirm_bad_input(app, family, as_user):
-    """A confirmation with no answer or a huge note is refused with a message and not saved."""
+    """A confirmation with no answer or a huge note is refused beside its field, the note kept, nothing saved."""
     person, sam, connection = family
     c = _commitment(person)
     checkin = services.record_checkin(c, services.today_for(person), "kept")
     db.session.commit()
     client = as_user(sam)
-    for data in ({}, {f"k{checkin.id}-verdict": "perhaps"},
-                 {f"k{checkin.id}-verdict": "saw", f"k{checkin.id}-note": "x" * 2000}):
+    long_note = "I was there and saw it " + "x" * 2000
+    for data, message in (({}, "choose"), ({f"k{checkin.id}-verdict": "perhaps"}, "valid choice"),
+                          ({f"k{checkin.id}-verdict": "saw", f"k{checkin.id}-note": long_note}, "500 characters")):
         r = client.post(f"/tracker/shared/{connection.id}/checkins/{checkin.id}/confirm", data=data)
-        assert r.status_code == 302
+        body = r.get_data(as_text=True)
+        assert r.status_code == 422
+        assert message in body
+        assert long_note not in data.values() or long_note in body  # what they typed is still there
     assert row_counts()["confirmations"] == 0
 
 
@@ -357,4 +361,5 @@ def test_blank_note_and_blank_win_are_refused_kindly(app, family, as_user):
     r = client.post(f"/tracker/checkins/{checkin.id}/note", data={"body": "   "})
     assert r.status_code == 422 and "write the note first" in r.get_data(as_text=True)
     r = client.post("/tracker/wins", data={"win-text": "   "})
-    assert r.status_code == 302 and row_counts()["small_wins"] == 0
+    assert r.status_code == 422 and "write what went well" in r.get_data(as_text=True)
+    assert row_counts()["small_wins"] == 0
