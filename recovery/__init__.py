@@ -112,7 +112,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so the metadata is complete for Alembic and for the app.
     from recovery import models  # noqa: F401
     from recovery.accounts import auth
-    from recovery.db import configure_sqlite
+    from recovery.db import configure_sqlite, save_cache_writes
     from recovery.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -122,6 +122,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
+    app.after_request(save_cache_writes)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -103,3 +103,14 @@ def configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def save_cache_writes(response):
+    """After a request: commit what services saved as a cache (a commitment's settled progress).
+
+    Pages that only read never commit; a summary that works out a new settled stretch marks the
+    session (`cache_writes`), and it is saved here when the page itself went well.
+    """
+    if db.session.info.pop("cache_writes", False) and response.status_code < 400:
+        db.session.commit()
+    return response

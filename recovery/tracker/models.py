@@ -49,6 +49,15 @@ class Commitment(IdMixin, db.Model):
     start_date: Mapped[date]
     end_date: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The score and streaks over days that can no longer change (score.settled_through), saved so
+    # that pages carry on from here instead of replaying years of check-ins. `progress_key` names
+    # the dates and schedules they were worked out under; if those differ, they count for nothing.
+    progress_through: Mapped[date | None]
+    progress_score: Mapped[float] = mapped_column(default=0.0, server_default="0")
+    progress_current: Mapped[int] = mapped_column(default=0, server_default="0")
+    progress_best: Mapped[int] = mapped_column(default=0, server_default="0")
+    progress_settled: Mapped[int] = mapped_column(default=0, server_default="0")
+    progress_key: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
 
     owner: Mapped[User] = link(foreign_keys=[owner_id])
     schedules: Mapped[list[ScheduleVersion]] = link(

@@ -116,11 +116,14 @@ class DayRecord:
 
 
 def occasions(start: date, end: date | None, versions: Sequence[Schedule],
-              checkins: Mapping[date, str], today: date) -> list[Occasion]:
-    """List the due occasions of a commitment from its start until today, in order."""
+              checkins: Mapping[date, str], today: date, first: date | None = None,
+              until: date | None = None) -> list[Occasion]:
+    """List the due occasions of a commitment from its start (or `first`, a Monday) until today (or `until`)."""
     last = min(end, today) if end else today
+    if until is not None:
+        last = min(last, until)
     result: list[Occasion] = []
-    day = start
+    day = max(start, first) if first else start
     week_done = 0
     while day <= last:
         schedule = schedule_on(versions, day)
@@ -160,6 +163,44 @@ def _days_covered(versions: Sequence[Schedule], sunday: date, start: date) -> in
         if schedule is not None and schedule.kind == WEEKLY:
             count += 1
     return count
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The score and streaks after some occasions, so that later ones can carry on from here."""
+
+    score: float = 0.0
+    current: int = 0
+    best: int = 0
+    settled: int = 0
+
+
+def fold(items: Iterable[Occasion], progress: Progress = Progress()) -> Progress:
+    """Carry the score, the streaks and the count of settled occasions over more occasions, in order."""
+    score, current, best, settled = progress.score, progress.current, progress.best, progress.settled
+    for item in items:
+        if item.value is None:
+            continue
+        settled += 1
+        if item.frequency > 0:
+            m = multiplier(item.frequency)
+            score = score * m + item.value * (1 - m)
+        if item.value > 0:
+            current += 1
+            best = max(best, current)
+        else:
+            current = 0
+    return Progress(score=score, current=current, best=best, settled=settled)
+
+
+def settled_through(today: date) -> date:
+    """The last day whose occasions can never change again: a Sunday at least 9 days back.
+
+    Check-ins lock after 7 days; one more day covers a person moving to a time zone where
+    it is still yesterday. Ending on a Sunday means a weekly count never straddles the line.
+    """
+    day = today - timedelta(days=9)
+    return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
 def score_of(items: Iterable[Occasion]) -> float:

@@ -6,6 +6,7 @@ what they show in a fixed number of queries, however long the history (pattern 6
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,13 +40,14 @@ from recovery.tracker.models import (
 )
 from recovery.tracker.score import (
     Occasion,
+    Progress,
     Schedule,
     Streaks,
     day_records,
+    fold,
     occasions,
     schedule_on,
-    score_of,
-    streaks_of,
+    settled_through,
 )
 
 EDIT_WINDOW = timedelta(days=7)
@@ -445,41 +447,102 @@ class Summary:
         return round(self.score * 100)
 
 
-def _statuses(commitment_ids: list[int]) -> dict[int, dict[date, str]]:
-    """Load every check-in status of some commitments in one query, as {id: {day: status}}."""
+# Every page needs this many recent days of check-ins: today, this week, the 7 days still open.
+RECENT_DAYS = 14
+
+
+def _progress_key(commitment: Commitment, versions: list[Schedule], through: date) -> str:
+    """Name the dates and schedules that decide the occasions up to `through`."""
+    end = commitment.end_date if commitment.end_date and commitment.end_date <= through else None
+    parts = [str(commitment.start_date), str(end)] + [
+        f"{v.valid_from}:{v.kind}:{v.weekdays}:{v.times_per_week}:{v.once_on}" for v in versions
+        if v.valid_from <= through]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _saved_progress(commitment: Commitment, versions: list[Schedule]) -> tuple[date, Progress] | None:
+    """The progress saved on a commitment, if it still holds for its dates and schedules."""
+    through = commitment.progress_through
+    if through is None or commitment.progress_key != _progress_key(commitment, versions, through):
+        return None
+    return through, Progress(score=commitment.progress_score, current=commitment.progress_current,
+                             best=commitment.progress_best, settled=commitment.progress_settled)
+
+
+def _replay_from(commitment: Commitment) -> date:
+    """The first day whose check-ins a summary of this commitment needs."""
+    saved = _saved_progress(commitment, [as_schedule(v) for v in commitment.schedules])
+    return saved[0] + timedelta(days=1) if saved else commitment.start_date
+
+
+def _statuses(commitments: list[Commitment], today: date, since: date | None = None) -> dict[int, dict[date, str]]:
+    """Load, in one query, the check-in statuses the pages need, as {id: {day: status}}.
+
+    That is the days after each commitment's saved progress (so years of history are never
+    loaded again), the recent days every page shows, and anything from `since` (a calendar).
+    """
     result: dict[int, dict[date, str]] = defaultdict(dict)
-    if commitment_ids:
+    if commitments:
+        first = min([today - timedelta(days=RECENT_DAYS), *([since] if since else []),
+                     *(_replay_from(c) for c in commitments)])
         rows = db.session.execute(
             sa.select(CheckIn.commitment_id, CheckIn.local_date, CheckIn.status)
-            .where(CheckIn.commitment_id.in_(commitment_ids))
+            .where(CheckIn.commitment_id.in_([c.id for c in commitments]), CheckIn.local_date >= first)
         )
         for cid, day, status in rows:
             result[cid][day] = status
     return result
 
 
+def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[date, str],
+              today: date) -> tuple[Progress, list[Occasion]]:
+    """Score and streaks up to today, carrying on from the saved progress; returns the occasions replayed.
+
+    Days up to score.settled_through(today) can never change, so the progress over them is saved
+    on the commitment (written with the request's next commit) and later requests replay only the
+    days after it: the cost of a page no longer grows with years of history.
+    """
+    saved = _saved_progress(commitment, versions)
+    through, progress = saved if saved else (None, Progress())
+    first = through + timedelta(days=1) if through else None
+    cutoff = settled_through(today)
+    if cutoff >= commitment.start_date and (through is None or through < cutoff):
+        settled = occasions(commitment.start_date, commitment.end_date, versions, statuses, today,
+                            first=first, until=cutoff)
+        progress = fold(settled, progress)
+        first = cutoff + timedelta(days=1)
+        commitment.progress_through = cutoff
+        commitment.progress_key = _progress_key(commitment, versions, cutoff)
+        commitment.progress_score, commitment.progress_current = progress.score, progress.current
+        commitment.progress_best, commitment.progress_settled = progress.best, progress.settled
+        db.session.info["cache_writes"] = True
+    recent = occasions(commitment.start_date, commitment.end_date, versions, statuses, today, first=first)
+    return fold(recent, progress), recent
+
+
 def _summary(commitment: Commitment, statuses: dict[date, str], today: date) -> tuple[Summary, list[Occasion]]:
     versions = [as_schedule(v) for v in commitment.schedules]
-    items = occasions(commitment.start_date, commitment.end_date, versions, statuses, today)
+    progress, items = _progress(commitment, versions, statuses, today)
     schedule = schedule_on(versions, today) if today >= commitment.start_date else (versions[0] if versions else None)
     week_start = today - timedelta(days=today.weekday())
     week_done = sum(1 for d, s in statuses.items() if week_start <= d <= today and s in (KEPT, PARTLY))
     summary = Summary(
         commitment=commitment,
         schedule=schedule,
-        score=score_of(items),
-        streaks=streaks_of(items),
+        score=progress.score,
+        streaks=Streaks(current=progress.current, best=progress.best),
         due_today=commitment.status == "active" and is_due(commitment, today),
         today_status=statuses.get(today),
         week_done=week_done,
-        settled=sum(1 for i in items if i.value is not None),
+        settled=progress.settled,
     )
     return summary, items
 
 
-def summaries(commitments: list[Commitment], today: date) -> tuple[list[Summary], dict[int, dict[date, str]]]:
+def summaries(commitments: list[Commitment], today: date,
+              since: date | None = None) -> tuple[list[Summary], dict[int, dict[date, str]]]:
     """Summarize commitments (schedules already loaded) with one query for all their check-ins."""
-    statuses = _statuses([c.id for c in commitments])
+    statuses = _statuses(commitments, today, since)
     return [_summary(c, statuses[c.id], today)[0] for c in commitments], statuses
 
 
@@ -529,11 +592,16 @@ class HeatDay:
         return f"{when}: {done} of {self.due} kept"
 
 
+def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
+    """The Monday the calendar starts on: `weeks` columns ending with this week."""
+    last_sunday = today + timedelta(days=6 - today.weekday())
+    return last_sunday - timedelta(days=7 * weeks - 1)
+
+
 def heatmap(commitments: list[Commitment], statuses: dict[int, dict[date, str]], today: date,
             weeks: int = HEATMAP_WEEKS) -> list[list[HeatDay]]:
     """Build week columns (Monday to Sunday) of kept-versus-due for the last `weeks` weeks."""
-    last_sunday = today + timedelta(days=6 - today.weekday())
-    first = last_sunday - timedelta(days=7 * weeks - 1)
+    first = heatmap_start(today, weeks)
     due = defaultdict(int)
     done = defaultdict(float)
     values = {KEPT: 1.0, PARTLY: 0.5}
@@ -566,7 +634,7 @@ def overview(owner: User, today: date | None = None) -> Overview:
     today = today or today_for(owner)
     commitments = own_commitments(owner, include_archived=True)
     current = [c for c in commitments if c.status != "archived"]
-    items, statuses = summaries(commitments, today)
+    items, statuses = summaries(commitments, today, since=heatmap_start(today))
     live = [s for s in items if s.commitment.status != "archived"]
     return Overview(summaries=live, overall=overall(live), heatmap=heatmap(current, statuses, today),
                     archived=[c for c in commitments if c.status == "archived"])
@@ -575,7 +643,7 @@ def overview(owner: User, today: date | None = None) -> Overview:
 def shared_overview(connection: Connection, today: date) -> Overview:
     """Load what a loved one sees of the person's tracker in this connection."""
     commitments = shared_commitments(connection)
-    items, statuses = summaries(commitments, today)
+    items, statuses = summaries(commitments, today, since=heatmap_start(today))
     return Overview(summaries=items, overall=overall(items), heatmap=heatmap(commitments, statuses, today))
 
 
@@ -619,7 +687,7 @@ class Detail:
 
 def commitment_detail(commitment: Commitment, today: date, recent_days: int = 30) -> Detail:
     """Load a commitment's page: score, streaks, a 12-week calendar, recent check-ins and confirmations."""
-    statuses = _statuses([commitment.id])
+    statuses = _statuses([commitment], today, since=heatmap_start(today, weeks=12))
     summary, _ = _summary(commitment, statuses[commitment.id], today)
     recent = list(db.session.scalars(
         sa.select(CheckIn).where(CheckIn.commitment_id == commitment.id,
@@ -810,7 +878,7 @@ def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int
     visible = sa.or_(*[_visible_to_connection(c) for c in connections])
     commitments = list(db.session.scalars(
         sa.select(Commitment).where(visible).options(selectinload(Commitment.schedules))))
-    statuses = _statuses([c.id for c in commitments])
+    statuses = _statuses(commitments, min(today_for(c.person) for c in connections))
     answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == viewer.id)
     earliest = min(today_for(c.person) for c in connections) - timedelta(days=7)
     waiting = list(db.session.scalars(
@@ -857,4 +925,4 @@ def catch_up(owner: User, today: date | None = None) -> list[OpenDay]:
     """List the owner's recent due days without a check-in."""
     today = today or today_for(owner)
     active = own_commitments(owner)
-    return open_days(active, _statuses([c.id for c in active]), today)
+    return open_days(active, _statuses(active, today), today)
