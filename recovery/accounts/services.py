@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from recovery import audit
 from recovery.accounts.models import (
@@ -191,6 +192,7 @@ def check_session(token: str, now: datetime | None = None) -> tuple[LiveSession 
     cfg = current_app.config
     row = db.session.scalar(
         sa.select(UserSession).where(UserSession.token_hash == hash_token(token, SESSION_PURPOSE))
+        .options(joinedload(UserSession.user))  # every page needs both: one query, not two
     )
     if row is None:
         return None, False
