@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recovery import audit
 from recovery.accounts.models import PERSON, User
@@ -168,8 +168,8 @@ def connections_of(user: User, include_ended: bool = False) -> list[Connection]:
         sa.select(Connection)
         .where(sa.or_(Connection.person_id == user.id, Connection.loved_one_id == user.id))
         .options(
-            selectinload(Connection.person),
-            selectinload(Connection.loved_one),
+            joinedload(Connection.person),  # many-to-one: joined in the same query
+            joinedload(Connection.loved_one),
             selectinload(Connection.grants),
         )
         .order_by(Connection.created_at)

@@ -11,8 +11,8 @@ from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, Sc
 from tests.conftest import captured_statements
 
 PINNED = {
-    "overview": 4, "today": 4, "commitment": 8, "journey": 4, "home": 15,
-    "shared tracker": 14, "shared commitment": 17, "shared milestones": 12, "loved one home": 15,
+    "overview": 4, "today": 4, "commitment": 8, "journey": 4, "home": 13,
+    "shared tracker": 14, "shared commitment": 17, "shared milestones": 12, "loved one home": 13,
 }
 
 
