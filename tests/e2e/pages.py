@@ -1,0 +1,180 @@
+"""The pages the browser tests open: every GET endpoint of the app, mapped onto the demo circle.
+
+Each GET endpoint in the app's URL map is either given concrete URLs in PAGES (Jordan is the
+person in recovery, Sam his partner, a loved one) or listed in SKIP with a reason; the
+accessibility test fails on an endpoint that is in neither, so a new page has to be added here.
+"""
+
+from __future__ import annotations
+
+import re
+
+PUBLIC, PERSON, LOVED_ONE = "logged out", "jordan", "sam"
+
+# GET endpoints that are not pages a person reads.
+SKIP: dict[str, str] = {
+    "static": "CSS, JavaScript and images, not pages",
+    "calendar.feed": "an .ics file for calendar apps, not a page",
+}
+
+# Pages that are not endpoints of their own: (who, path, expected status).
+EXTRA: list[tuple[str, str, int]] = [
+    (PUBLIC, "/no-such-page", 404),
+    (PERSON, "/no-such-page", 404),
+    (PUBLIC, "/reset/not-a-real-token", 404),
+    (PUBLIC, "/circle/join/not-a-real-token", 404),
+]
+
+
+def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
+    """endpoint -> [(who opens it, URL arguments)], for the demo circle."""
+    both = [(PERSON, {}), (LOVED_ONE, {})]
+    everyone = [(PUBLIC, {}), *both]
+    person_entry = [(PERSON, {"entry_id": ids["entry"]})]
+    person_commitment = [(PERSON, {"commitment_id": ids["commitment"]})]
+    own_boundary = [(PERSON, {"boundary_id": ids["jordan_boundary"]}),
+                    (LOVED_ONE, {"boundary_id": ids["sam_boundary"]})]
+    own_plan = [(PERSON, {"plan_id": ids["jordan_plan"]}), (LOVED_ONE, {"plan_id": ids["sam_plan"]})]
+    with_sam = ids["with_sam"]
+    return {
+        "pages.index": [(PUBLIC, {})],
+        "pages.help": everyone,
+        "pages.privacy": everyone,
+        "accounts.login": [(PUBLIC, {})],
+        "accounts.register": [(PUBLIC, {}), (PUBLIC, {"role": "loved_one"})],
+        "accounts.reset_request": [(PUBLIC, {})],
+        "accounts.reset": [(PUBLIC, {"token": ids["reset_token"]})],
+        "accounts.settings": both,
+        "accounts.change_password": both,
+        "accounts.change_email": both,
+        "accounts.sessions": both,
+        "accounts.activity": both,
+        "accounts.export": both,
+        "accounts.delete_account": both,
+        "calendar.settings": [(PERSON, {})],
+        "dashboards.home": both,
+        "circle.index": both,
+        "circle.invite": both,
+        "circle.access_log": both,
+        "circle.invitation": [(PUBLIC, {"token": ids["invitation_token"]}),
+                              (LOVED_ONE, {"token": ids["invitation_token"]})],
+        "circle.confirm_end": [(PERSON, {"connection_id": with_sam}), (LOVED_ONE, {"connection_id": with_sam})],
+        "circle.shared_area": [(PERSON, {"connection_id": with_sam, "area": a}) for a in ("boundaries", "trust")]
+        + [(LOVED_ONE, {"connection_id": with_sam, "area": a})
+           for a in ("tracker", "milestones", "boundaries", "amends", "conversations")],
+        "tracker.overview": [(PERSON, {})],
+        "tracker.today": [(PERSON, {})],
+        "tracker.journey": [(PERSON, {})],
+        "tracker.new_commitment": [(PERSON, {})],
+        "tracker.new_setback": [(PERSON, {})],
+        "tracker.commitment": person_commitment,
+        "tracker.edit_commitment": person_commitment,
+        "tracker.day": [(PERSON, {"commitment_id": ids["commitment"], "day": ids["day"]})],
+        "tracker.shared_commitment": [(LOVED_ONE, {"connection_id": with_sam, "commitment_id": ids["commitment"]})],
+        "trust.index": [(LOVED_ONE, {})],
+        "trust.history": [(LOVED_ONE, {"person_id": ids["jordan"]})],
+        "trust.new": [(LOVED_ONE, {"person_id": ids["jordan"]})],
+        "amends.index": [(PERSON, {})],
+        "amends.new": [(PERSON, {})],
+        "amends.printable": [(PERSON, {})],
+        "amends.entry": person_entry,
+        "amends.edit": person_entry,
+        "amends.safety": person_entry,
+        "amends.reflection": person_entry,
+        "amends.delete": person_entry,
+        "amends.openness": [(LOVED_ONE, {"person_id": ids["jordan"]})],
+        "boundaries.index": both,
+        "boundaries.new": both,
+        "boundaries.boundary": own_boundary,
+        "boundaries.revise": own_boundary,
+        "boundaries.shared_boundary": [(PERSON, {"connection_id": with_sam, "boundary_id": ids["sam_boundary"]}),
+                                       (LOVED_ONE, {"connection_id": with_sam, "boundary_id": ids["jordan_boundary"]})],
+        "conversations.index": both,
+        "conversations.now": both,
+        "conversations.script": [(PERSON, {"script_id": "making-an-amends"}),
+                                 (PERSON, {"script_id": "making-an-amends", "amends": ids["entry"]}),
+                                 (LOVED_ONE, {"script_id": "stating-a-boundary"})],
+        "conversations.plan": [*own_plan, (PERSON, {"plan_id": ids["jordan_held_plan"]})],
+        "conversations.edit": own_plan,
+        "conversations.reflection": [(PERSON, {"plan_id": ids["jordan_held_plan"]}),
+                                     (LOVED_ONE, {"plan_id": ids["sam_plan"]})],
+        "conversations.delete": own_plan,
+        "conversations.shared_plan": [(LOVED_ONE, {"connection_id": with_sam, "plan_id": ids["jordan_plan"]})],
+    }
+
+
+def redact(path: str) -> str:
+    """Keep one-time tokens out of the printed list."""
+    return re.sub(r"/(reset|join)/[A-Za-z0-9_-]{20,}", r"/\1/<token>", path)
+
+
+def get_endpoints(app) -> set[str]:
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+
+
+def page_urls(live_server, ids: dict) -> list[tuple[str, str, int]]:
+    """(who, path, expected status) for every mapped page, then the extras."""
+    from flask import url_for
+
+    urls = []
+    with live_server.app.test_request_context():
+        for endpoint, visits in pages(ids).items():
+            for who, args in visits:
+                urls.append((who, url_for(endpoint, **args), 200))
+    return urls + EXTRA
+
+
+def main_pages(ids: dict) -> list[tuple[str, str, str]]:
+    """(who, short name, path) of the pages people spend their time on."""
+    c, w = ids["with_sam"], ids["commitment"]
+    return [
+        (PUBLIC, "welcome", "/"),
+        (PUBLIC, "login", "/login"),
+        (PUBLIC, "register", "/register"),
+        (PUBLIC, "help", "/help"),
+        (PUBLIC, "invitation", f"/circle/join/{ids['invitation_token']}"),
+        (PERSON, "home", "/home"),
+        (PERSON, "circle", "/circle/"),
+        (PERSON, "today", "/tracker/today"),
+        (PERSON, "tracker", "/tracker/"),
+        (PERSON, "commitment", f"/tracker/commitments/{w}"),
+        (PERSON, "commitment-new", "/tracker/commitments/new"),
+        (PERSON, "day", f"/tracker/commitments/{w}/days/{ids['day']}"),
+        (PERSON, "journey", "/tracker/journey"),
+        (PERSON, "amends", "/amends/"),
+        (PERSON, "amends-entry", f"/amends/{ids['entry']}"),
+        (PERSON, "amends-new", "/amends/new"),
+        (PERSON, "amends-print", "/amends/print"),
+        (PERSON, "boundaries", "/boundaries/"),
+        (PERSON, "boundary", f"/boundaries/{ids['jordan_boundary']}"),
+        (PERSON, "boundary-new", "/boundaries/new"),
+        (PERSON, "shared-boundaries", f"/circle/{c}/boundaries"),
+        (PERSON, "shared-boundary", f"/boundaries/shared/{c}/{ids['sam_boundary']}"),
+        (PERSON, "shared-trust", f"/circle/{c}/trust"),
+        (PERSON, "talks", "/talk/"),
+        (PERSON, "talk-now", "/talk/now"),
+        (PERSON, "script", "/talk/scripts/making-an-amends"),
+        (PERSON, "plan", f"/talk/plans/{ids['jordan_plan']}"),
+        (PERSON, "plan-edit", f"/talk/plans/{ids['jordan_plan']}/edit"),
+        (PERSON, "settings", "/settings"),
+        (PERSON, "export", "/settings/export"),
+        (PERSON, "calendar", "/settings/calendar"),
+        (PERSON, "access-log", "/circle/access-log"),
+        (LOVED_ONE, "home", "/home"),
+        (LOVED_ONE, "circle", "/circle/"),
+        (LOVED_ONE, "shared-tracker", f"/circle/{c}/tracker"),
+        (LOVED_ONE, "shared-commitment", f"/tracker/shared/{c}/commitments/{w}"),
+        (LOVED_ONE, "shared-milestones", f"/circle/{c}/milestones"),
+        (LOVED_ONE, "shared-amends", f"/circle/{c}/amends"),
+        (LOVED_ONE, "shared-boundaries", f"/circle/{c}/boundaries"),
+        (LOVED_ONE, "shared-boundary", f"/boundaries/shared/{c}/{ids['jordan_boundary']}"),
+        (LOVED_ONE, "shared-plan", f"/talk/shared/{c}/{ids['jordan_plan']}"),
+        (LOVED_ONE, "trust", "/trust/"),
+        (LOVED_ONE, "trust-history", f"/trust/{ids['jordan']}"),
+        (LOVED_ONE, "openness", f"/amends/openness/{ids['jordan']}"),
+        (LOVED_ONE, "boundaries", "/boundaries/"),
+        (LOVED_ONE, "boundary", f"/boundaries/{ids['sam_boundary']}"),
+        (LOVED_ONE, "talks", "/talk/"),
+        (LOVED_ONE, "plan", f"/talk/plans/{ids['sam_plan']}"),
+        (LOVED_ONE, "settings", "/settings"),
+    ]
