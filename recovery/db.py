@@ -77,14 +77,55 @@ class IdMixin:
     id: Mapped[int] = mapped_column(primary_key=True)
 
 
+def _wants_write_lock() -> bool:
+    """Whether a new transaction should take SQLite's write lock up front.
+
+    Yes for everything but the reading requests (GET, HEAD): form posts, commands, tests'
+    own work — and a GET that has called prepare_to_write().
+    """
+    from flask import g, has_request_context, request
+
+    if not has_request_context():
+        return True
+    return request.method not in ("GET", "HEAD") or bool(g.get("sqlite_write"))
+
+
+def prepare_to_write() -> None:
+    """Call before a reading request (GET) writes anything: a session touch, an access-log line, a cache.
+
+    GETs read in a deferred transaction, so with WAL they run side by side. A deferred
+    transaction that later writes can fail at once ("database is locked") if another worker
+    wrote meanwhile — the busy timeout doesn't help then. So on SQLite this ends the read
+    transaction (it wrote nothing) and the next statement begins with BEGIN IMMEDIATE; whatever
+    was loaded before is expired and reloads when used. Outside GETs, and on PostgreSQL, it
+    changes nothing.
+    """
+    from flask import g
+
+    if _wants_write_lock():
+        return
+    g.sqlite_write = True
+    if db.session.get_bind().dialect.name == "sqlite" and db.session().in_transaction():
+        db.session.rollback()
+
+
+def done_writing() -> None:
+    """After a GET's write has been committed: go back to reading side by side."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        g.pop("sqlite_write", None)
+
+
 def configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
     """Give SQLite WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE writes.
 
     This is SQLAlchemy's documented pysqlite recipe: the driver's own transaction
-    handling is switched off so that SQLAlchemy emits BEGIN itself. Starting every
-    transaction with BEGIN IMMEDIATE takes the write lock up front, so two gunicorn
-    workers wait for each other (up to the busy timeout) instead of failing or
-    silently losing an update when a read turns into a write.
+    handling is switched off so that SQLAlchemy emits BEGIN itself. Every transaction that
+    may write starts with BEGIN IMMEDIATE, taking the write lock up front, so two gunicorn
+    workers wait for each other (up to the busy timeout) instead of failing or silently
+    losing an update when a read turns into a write. Reading requests (GET) begin deferred
+    and read side by side; before one writes it calls prepare_to_write().
     """
     if engine.dialect.name != "sqlite":
         return
@@ -102,15 +143,25 @@ def configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
 
 
 def save_cache_writes(response):
-    """After a request: commit what services saved as a cache (a commitment's settled progress).
+    """After a request: save what services worked out as a cache (a commitment's settled progress).
 
-    Pages that only read never commit; a summary that works out a new settled stretch marks the
-    session (`cache_writes`), and it is saved here when the page itself went well.
+    Services put `(model, id, values)` in `db.session.info["cache_writes"]` instead of changing
+    objects, so a reading page never writes while it reads. Here, once the page went well,
+    they are written in a transaction of their own.
     """
-    if db.session.info.pop("cache_writes", False) and response.status_code < 400:
+    if db.session.info.get("cache_writes") and response.status_code < 400:
+        prepare_to_write()
+        apply_cache_writes()
         db.session.commit()
+        done_writing()
     return response
+
+
+def apply_cache_writes() -> None:
+    """Write the caches services worked out (see save_cache_writes), in the current transaction."""
+    for model, row_id, values in db.session.info.pop("cache_writes", ()):
+        db.session.execute(sa.update(model).where(model.id == row_id).values(**values))

@@ -88,6 +88,39 @@ def test_sqlite_connection_settings(app):
     assert "BEGIN IMMEDIATE" in statements
 
 
+def test_sqlite_reading_pages_begin_deferred_and_take_the_lock_before_writing(app, make_user, as_user):
+    """SECURITY.md 21: form posts begin IMMEDIATE; GETs read side by side (BEGIN) until they must write."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    from recovery.db import prepare_to_write
+
+    begins = []
+
+    def capture(conn, cursor, statement, *args):
+        if statement.startswith("BEGIN"):
+            begins.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        with app.test_request_context("/home", method="GET"):
+            db.session.execute(sa.text("SELECT 1"))
+            prepare_to_write()  # ends the read transaction; the next one may write
+            db.session.execute(sa.text("SELECT 1"))
+            db.session.rollback()
+        reading = list(begins)
+        begins.clear()
+        with app.test_request_context("/tracker/wins", method="POST"):
+            db.session.execute(sa.text("SELECT 1"))
+            prepare_to_write()  # already writing: nothing changes
+            db.session.execute(sa.text("SELECT 1"))
+            db.session.rollback()
+        posting = list(begins)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    assert reading == ["BEGIN", "BEGIN IMMEDIATE"]
+    assert posting == ["BEGIN IMMEDIATE"]
+
+
 def test_migrations_match_the_models(app):
     """Migrating an empty database gives exactly the models' schema (on SQLite and PostgreSQL)."""
     with db.engine.connect() as conn:

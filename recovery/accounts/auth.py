@@ -9,6 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from recovery.accounts import services
 from recovery.accounts.models import PERSON, User
+from recovery.db import done_writing
 from recovery.extensions import db, login_manager
 
 SESSION_KEY = "sid"
@@ -28,6 +29,7 @@ def init_app(app: Flask) -> None:
         if changed:
             # Session housekeeping is saved at once, apart from the request's own work.
             db.session.commit()
+            done_writing()
         if live is None or str(live.user.id) != str(user_id):
             session.clear()
             return None

@@ -26,7 +26,7 @@ from recovery.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from recovery.db import db, insert_unless_present, utcnow
+from recovery.db import db, insert_unless_present, prepare_to_write, utcnow
 from recovery.errors import Refused
 from recovery.security import hash_token, new_token
 from recovery.timezones import is_valid_timezone
@@ -190,14 +190,22 @@ def check_session(token: str, now: datetime | None = None) -> tuple[LiveSession 
         return None, False
     now = now or utcnow()
     cfg = current_app.config
-    row = db.session.scalar(
-        sa.select(UserSession).where(UserSession.token_hash == hash_token(token, SESSION_PURPOSE))
-        .options(joinedload(UserSession.user))  # every page needs both: one query, not two
-    )
+    query = (sa.select(UserSession).where(UserSession.token_hash == hash_token(token, SESSION_PURPOSE))
+             .options(joinedload(UserSession.user)))  # every page needs both: one query, not two
+    row = db.session.scalar(query)
     if row is None:
         return None, False
-    if (now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
-            or now - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
+
+    def timed_out(row: UserSession) -> bool:
+        return (now - row.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
+                or now - row.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"])
+
+    if timed_out(row) or now - row.last_seen_at >= cfg["SESSION_TOUCH_INTERVAL"]:
+        prepare_to_write()  # a reading page is about to write: take the lock, then look again
+        row = db.session.scalar(query.execution_options(populate_existing=True))
+        if row is None:
+            return None, False
+    if timed_out(row):
         db.session.delete(row)
         db.session.flush()
         return None, True

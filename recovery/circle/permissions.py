@@ -10,7 +10,7 @@ from flask import abort
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ACTIVE, AccessLogEntry, Connection, ShareGrant
-from recovery.db import db, utcnow
+from recovery.db import db, prepare_to_write, utcnow
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,7 @@ AREAS: dict[str, Area] = {
 
 # How long repeated views of one area count as one visit in the access log.
 ACCESS_LOG_COALESCE = timedelta(minutes=10)
+ACCESS_LOG_TOUCH = timedelta(minutes=1)
 
 
 def areas_for_role(role: str) -> list[Area]:
@@ -99,9 +100,12 @@ def require_view(viewer: User, owner_id: int, area: str) -> Connection | None:
 
 
 def log_access(owner_id: int, viewer_id: int, area: str) -> None:
-    """Record that a viewer opened an owner's area; a quick reload counts as the same visit."""
+    """Record that a viewer opened an owner's area; a quick reload counts as the same visit.
+
+    A visit seen less than a minute ago is left as it is, so that reading pages rarely write.
+    """
     now = utcnow()
-    recent = db.session.scalar(
+    query = (
         sa.select(AccessLogEntry)
         .where(
             AccessLogEntry.owner_id == owner_id,
@@ -109,8 +113,14 @@ def log_access(owner_id: int, viewer_id: int, area: str) -> None:
             AccessLogEntry.area == area,
             AccessLogEntry.viewed_at > now - ACCESS_LOG_COALESCE,
         )
+        .order_by(AccessLogEntry.viewed_at.desc())
         .limit(1)
     )
+    recent = db.session.scalar(query)
+    if recent is not None and now - recent.viewed_at < ACCESS_LOG_TOUCH:
+        return
+    prepare_to_write()  # a reading page is about to write: take the lock, then look again
+    recent = db.session.scalar(query.execution_options(populate_existing=True))
     if recent is not None:
         recent.viewed_at = now
     else:

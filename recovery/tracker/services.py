@@ -499,8 +499,8 @@ def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[d
     """Score and streaks up to today, carrying on from the saved progress; returns the occasions replayed.
 
     Days up to score.settled_through(today) can never change, so the progress over them is saved
-    on the commitment (written with the request's next commit) and later requests replay only the
-    days after it: the cost of a page no longer grows with years of history.
+    on the commitment (after the request, by db.save_cache_writes) and later requests replay only
+    the days after it: the cost of a page no longer grows with years of history.
     """
     saved = _saved_progress(commitment, versions)
     through, progress = saved if saved else (None, Progress())
@@ -511,11 +511,11 @@ def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[d
                             first=first, until=cutoff)
         progress = fold(settled, progress)
         first = cutoff + timedelta(days=1)
-        commitment.progress_through = cutoff
-        commitment.progress_key = _progress_key(commitment, versions, cutoff)
-        commitment.progress_score, commitment.progress_current = progress.score, progress.current
-        commitment.progress_best, commitment.progress_settled = progress.best, progress.settled
-        db.session.info["cache_writes"] = True
+        # Saved after the page is drawn (db.save_cache_writes), never mid-read.
+        db.session.info.setdefault("cache_writes", []).append((Commitment, commitment.id, {
+            "progress_through": cutoff, "progress_key": _progress_key(commitment, versions, cutoff),
+            "progress_score": progress.score, "progress_current": progress.current,
+            "progress_best": progress.best, "progress_settled": progress.settled}))
     recent = occasions(commitment.start_date, commitment.end_date, versions, statuses, today, first=first)
     return fold(recent, progress), recent
 

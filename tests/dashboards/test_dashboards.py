@@ -59,7 +59,7 @@ def test_person_dashboard_shows_score_and_next_milestone(app, make_user, as_user
     tracker.set_recovery_start(person, today - timedelta(days=25), today=today)
     db.session.commit()
     page = as_user(person).get("/home").get_data(as_text=True)
-    assert "Overall consistency" in page and "next milestone 30 days in 5" in page
+    assert "Overall consistency" in page and "5 more to 30 days" in page
 
 
 def test_loved_one_dashboard_shows_shared_consistency_and_days_to_confirm(app, make_user, make_connection, as_user):

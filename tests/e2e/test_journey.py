@@ -175,7 +175,8 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     boundary_url = robin.url
 
     open_shared_area(casey, "Robin", "Boundaries")
-    casey.locator(".boundary-list > li").filter(has_text=BOUNDARY_SITUATION).get_by_role("link", name="Open").click()
+    boundary_card = casey.locator(".boundary-list > li").filter(has_text=BOUNDARY_SITUATION)
+    boundary_card.get_by_role("link", name="Read and answer").click()
     casey.get_by_role("button", name="I understand and will respect this").click()
     expect(casey.get_by_text("You said: I understand and will respect this")).to_be_visible()
     casey.get_by_label("Respected").check()

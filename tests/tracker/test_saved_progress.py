@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from recovery.db import db
+from recovery.db import apply_cache_writes, db
 from recovery.tracker import services
 from recovery.tracker.models import DAILY, WEEKDAYS, WEEKLY, CheckIn, Commitment
 from recovery.tracker.score import fold, occasions, settled_through, streaks_of
@@ -29,6 +29,14 @@ def _replayed(commitment: Commitment, today: date):
                                        .where(CheckIn.commitment_id == commitment.id)).all())
     items = occasions(commitment.start_date, commitment.end_date, versions, statuses, today)
     return fold(items), streaks_of(items)
+
+
+def _summarize(commitment: Commitment, today: date):
+    """A summary as a page makes it, then its saved progress written as after a request."""
+    summary, _ = services._summary(commitment, services._statuses([commitment], today)[commitment.id], today)
+    apply_cache_writes()
+    db.session.commit()
+    return summary
 
 
 def _history(person, seed: int, days: int, schedule: ScheduleInput) -> Commitment:
@@ -56,7 +64,7 @@ def test_carrying_on_from_saved_progress_equals_a_full_replay(app, make_user, se
     rng = random.Random(seed)
     today = START + timedelta(days=30)
     while today < START + timedelta(days=330):
-        summary, _ = services._summary(commitment, services._statuses([commitment], today)[commitment.id], today)
+        summary = _summarize(commitment, today)
         full, streaks = _replayed(commitment, today)
         assert summary.score == pytest.approx(full.score, abs=1e-12), today
         assert (summary.streaks.current, summary.streaks.best) == (streaks.current, streaks.best), today
@@ -71,12 +79,12 @@ def test_a_changed_schedule_or_end_date_discards_saved_progress(app, make_user):
     person = make_user("person")
     commitment = _history(person, 4, 200, ScheduleInput(DAILY))
     today = START + timedelta(days=200)
-    services._summary(commitment, services._statuses([commitment], today)[commitment.id], today)
+    _summarize(commitment, today)
     assert commitment.progress_through == settled_through(today)
     commitment.end_date = START + timedelta(days=100)  # an end date moved back into settled days
     db.session.flush()
     old_score = commitment.progress_score
-    summary, _ = services._summary(commitment, services._statuses([commitment], today)[commitment.id], today)
+    summary = _summarize(commitment, today)
     assert summary.score == pytest.approx(_replayed(commitment, today)[0].score, abs=1e-12)
     assert commitment.progress_score != old_score  # worked out again under the new end date
 

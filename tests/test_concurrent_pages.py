@@ -1,0 +1,119 @@
+"""SECURITY.md 21: under gunicorn on SQLite, pages that read and forms that write, all at once, never fail.
+
+Reading pages begin deferred so that workers read side by side; the ones that must write (a
+session's "last seen", an access-log line, saved progress) take the write lock first. Here every
+page view writes a session touch (the touch interval is set to zero), a person and a loved one
+load their pages while the person posts small wins, from several threads, for a few seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+from tests.security.test_throttle_processes import _free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "a password for this test only"
+
+
+def _opener():
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+
+    return urllib.request.build_opener(NoRedirect(), urllib.request.HTTPCookieProcessor(CookieJar()))
+
+
+def _call(opener, url: str, data: dict | None = None) -> int:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    try:
+        with opener.open(url, data=body, timeout=30) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_readers_and_writers_at_once_under_gunicorn_on_sqlite(tmp_path):
+    """SECURITY.md 21: 4 workers, 8 threads of GETs and POSTs with a write on every request: no error."""
+    database = tmp_path / "mend.db"
+    env = {**os.environ, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}",
+           "MEND_SECRET_KEY": "k" * 48, "MEND_WTF_CSRF_ENABLED": "false", "MEND_RATELIMIT_ENABLED": "false",
+           "MEND_SESSION_TOUCH_INTERVAL": "0", "MEND_ARGON2_MEMORY_COST_KIB": "8", "MEND_ARGON2_TIME_COST": "1",
+           "MEND_ARGON2_PARALLELISM": "1"}
+    env.pop("MEND_TEST_DATABASE_URL", None)
+    flask = str(Path(sys.executable).parent / "flask")
+    subprocess.run([flask, "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([flask, "--app", "app", "demo", "--password", PASSWORD], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    with sqlite3.connect(database) as conn:
+        (connection_id,) = conn.execute(
+            "SELECT c.id FROM connections c JOIN users u ON u.id = c.loved_one_id WHERE u.display_name = 'Sam'"
+        ).fetchone()
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
+                               "--workers", "4", "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    statuses: Counter = Counter()
+    saved_posts: Counter = Counter()
+    lock = threading.Lock()
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        people = {}
+        for name in ("jordan", "sam"):
+            opener = _opener()
+            assert _call(opener, base + "/login", {"email": f"{name}@demo.mend.example",
+                                                   "password": PASSWORD}) == 302
+            people[name] = opener
+        work = [
+            ("jordan", ["/home", "/tracker/today", "/tracker/"], None),
+            ("jordan", ["/tracker/journey", "/home"], None),
+            ("jordan", ["/tracker/wins"], {"win-text": "Made dinner"}),
+            ("jordan", ["/tracker/wins"], {"win-text": "Called my sister"}),
+            ("sam", ["/home", f"/circle/{connection_id}/tracker"], None),
+            ("sam", [f"/circle/{connection_id}/milestones", "/home"], None),
+            ("sam", [f"/circle/{connection_id}/tracker"], None),
+            ("jordan", ["/circle/", "/settings/activity"], None),
+        ]
+        stop = time.monotonic() + 6
+
+        def run(name, paths, data):
+            n = 0
+            while time.monotonic() < stop:
+                code = _call(people[name], base + paths[n % len(paths)], data)
+                with lock:
+                    statuses[code] += 1
+                    if data is not None and code == 302:
+                        saved_posts[data["win-text"]] += 1
+                n += 1
+
+        threads = [threading.Thread(target=run, args=job) for job in work]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    assert set(statuses) <= {200, 302}, statuses
+    assert sum(saved_posts.values()) > 10 and statuses[200] > 50, statuses  # both kinds really ran
+    with sqlite3.connect(database) as conn:
+        wins = conn.execute("SELECT count(*) FROM small_wins WHERE text IN ('Made dinner', 'Called my sister')")
+        assert wins.fetchone()[0] == sum(saved_posts.values())  # every accepted post was saved
