@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -21,7 +19,7 @@ from collections import Counter
 from http.cookiejar import CookieJar
 from pathlib import Path
 
-from tests.security.test_throttle_processes import _free_port
+from tests.live_gunicorn import TEST_ENV, flask, gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "a password for this test only"
@@ -48,34 +46,19 @@ def _call(opener, url: str, data: dict | None = None) -> int:
 def test_readers_and_writers_at_once_under_gunicorn_on_sqlite(tmp_path):
     """SECURITY.md 21: 4 workers, 8 threads of GETs and POSTs with a write on every request: no error."""
     database = tmp_path / "mend.db"
-    env = {**os.environ, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}",
-           "MEND_SECRET_KEY": "k" * 48, "MEND_WTF_CSRF_ENABLED": "false", "MEND_RATELIMIT_ENABLED": "false",
-           "MEND_SESSION_TOUCH_INTERVAL": "0", "MEND_ARGON2_MEMORY_COST_KIB": "8", "MEND_ARGON2_TIME_COST": "1",
-           "MEND_ARGON2_PARALLELISM": "1"}
+    env = {**os.environ, **TEST_ENV, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}",
+           "MEND_SESSION_TOUCH_INTERVAL": "0"}
     env.pop("MEND_TEST_DATABASE_URL", None)
-    flask = str(Path(sys.executable).parent / "flask")
-    subprocess.run([flask, "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([flask, "--app", "app", "demo", "--password", PASSWORD], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    flask(env, "db", "upgrade")
+    flask(env, "demo", "--password", PASSWORD)
     with sqlite3.connect(database) as conn:
         (connection_id,) = conn.execute(
             "SELECT c.id FROM connections c JOIN users u ON u.id = c.loved_one_id WHERE u.display_name = 'Sam'"
         ).fetchone()
-    port = _free_port()
-    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "gunicorn.conf.py",
-                               "--workers", "4", "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
     statuses: Counter = Counter()
     saved_posts: Counter = Counter()
     lock = threading.Lock()
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn(env, workers=4) as base:
         people = {}
         for name in ("jordan", "sam"):
             opener = _opener()
@@ -109,9 +92,6 @@ def test_readers_and_writers_at_once_under_gunicorn_on_sqlite(tmp_path):
             thread.start()
         for thread in threads:
             thread.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
     assert set(statuses) <= {200, 302}, statuses
     assert sum(saved_posts.values()) > 10 and statuses[200] > 50, statuses  # both kinds really ran
     with sqlite3.connect(database) as conn:

@@ -1,10 +1,6 @@
 """SECURITY.md 3: throttling holds across processes — a database counter and a Redis-backed limiter."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -14,6 +10,7 @@ import pytest
 
 from recovery.db import db
 from tests.factories import PASSWORD
+from tests.live_gunicorn import TEST_ENV, flask, gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("MEND_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -46,12 +43,6 @@ def test_redis_limiter_is_shared_by_two_workers(make_app):
     assert codes == [422, 422, 422, 429]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _post(url: str, fields: dict) -> tuple[int, str]:
     data = urllib.parse.urlencode(fields).encode()
     request = urllib.request.Request(url, data=data, headers={"Connection": "close"})
@@ -65,27 +56,12 @@ def _post(url: str, fields: dict) -> tuple[int, str]:
 def test_login_counter_holds_under_gunicorn_with_four_workers(app, database_url, tmp_path):
     """SECURITY.md 3 and 22: under gunicorn with 4 forked workers (on the run's own database, SQLite or
     PostgreSQL), attempt N+1 is refused even with the right password."""
-    env = {**os.environ, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url,
-           "MEND_SECRET_KEY": "k" * 48, "MEND_WTF_CSRF_ENABLED": "false", "MEND_RATELIMIT_ENABLED": "false",
-           "MEND_ARGON2_MEMORY_COST_KIB": "8", "MEND_ARGON2_TIME_COST": "1", "MEND_ARGON2_PARALLELISM": "1"}
+    env = {**os.environ, **TEST_ENV, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url}
     env.pop("MEND_TEST_DATABASE_URL", None)
     db.session.commit()
     db.engine.dispose()  # the test's own connections must not hold SQLite's lock while gunicorn writes
-    bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
-    port = _free_port()
-    server = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", "4",
-                               "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    flask(env, "db", "upgrade")
+    with gunicorn(env, workers=4) as base:
         email = "worker-test@example.org"
         status, _ = _post(base + "/register", {"display_name": "W", "email": email, "password": PASSWORD,
                                                "password_again": PASSWORD, "role": "person", "timezone": "UTC"})
@@ -95,9 +71,6 @@ def test_login_counter_holds_under_gunicorn_with_four_workers(app, database_url,
             assert status == 422 and "don't match" in body.replace("&#39;", "'")
         status, body = _post(base + "/login", {"email": email, "password": PASSWORD})
         assert status == 422 and "Too many tries" in body
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def test_each_gunicorn_worker_gets_its_own_database_connections(app):
