@@ -10,7 +10,34 @@ from wtforms.validators import InputRequired, ValidationError
 from recovery.timezones import timezone_names
 
 
-class ButtonForm(FlaskForm):
+class _PlainWords:
+    """WTForms' own messages, in Mend's words (the rest pass through unchanged)."""
+
+    WORDS = {
+        "Not a valid choice.": "Please choose one of the options shown.",
+        "Invalid Choice: could not coerce.": "Please choose one of the options shown.",
+        "'%(value)s' is not a valid choice for this field.": "Please choose only from the options shown.",
+        "'%(value)s' are not valid choices for this field.": "Please choose only from the options shown.",
+        "Invalid choice(s): one or more data inputs could not be coerced.":
+            "Please choose only from the options shown.",
+    }
+
+    def gettext(self, text: str) -> str:
+        return self.WORDS.get(text, text)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class MendForm(FlaskForm):
+    """The base of every form: Flask-WTF's, speaking plainly when a choice isn't one of the options."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _PlainWords()
+
+
+class ButtonForm(MendForm):
     """An empty form for plain buttons: it carries only the CSRF token."""
 
 

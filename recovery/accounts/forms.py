@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from recovery.accounts.models import ROLES
-from recovery.forms import TimezoneField, choice_list, no_control_chars, strip_filter
+from recovery.forms import MendForm, TimezoneField, choice_list, no_control_chars, strip_filter
 
 NAME = [InputRequired("Please tell us what to call you."),
         Length(max=60, message="Please keep your name to 60 characters or fewer."), no_control_chars]
@@ -20,7 +19,7 @@ REPEAT = [InputRequired("Please type the password again."),
           EqualTo("password", "The two passwords don't match. Please type them again.")]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(MendForm):
     """Create an account."""
 
     display_name = StringField("What should we call you?", NAME, filters=[strip_filter],
@@ -35,7 +34,7 @@ class RegisterForm(FlaskForm):
     password_again = PasswordField("Type the password again", REPEAT)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(MendForm):
     """Log in."""
 
     email = EmailField("Email", [InputRequired("Please enter your email address."),
@@ -45,14 +44,14 @@ class LoginForm(FlaskForm):
                                           Length(max=1024, message="That password is too long.")])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(MendForm):
     """Change name and time zone."""
 
     display_name = StringField("Your name", NAME, filters=[strip_filter])
     timezone = TimezoneField()
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(MendForm):
     """Change the password, knowing the current one."""
 
     current_password = PasswordField("Current password", [InputRequired("Please enter your current password."),
@@ -65,7 +64,7 @@ class PasswordChangeForm(FlaskForm):
     ])
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(MendForm):
     """Change the email address after re-entering the password."""
 
     email = EmailField("New email", EMAIL, filters=[strip_filter])
@@ -73,13 +72,13 @@ class EmailChangeForm(FlaskForm):
                                                Length(max=1024)])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(MendForm):
     """Ask for a password reset link."""
 
     email = EmailField("Email", EMAIL, filters=[strip_filter])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(MendForm):
     """Choose a new password with a reset link."""
 
     password = PasswordField("New password", NEW_PASSWORD, description="At least 12 characters.")
@@ -88,14 +87,14 @@ class ResetForm(FlaskForm):
 
 
 
-class ExportForm(FlaskForm):
+class ExportForm(MendForm):
     """Confirm it's you before downloading everything."""
 
     password = PasswordField("Your password", [InputRequired("Please enter your password to confirm."),
                                                Length(max=1024)])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(MendForm):
     """Delete the account, after the password and a typed confirmation."""
 
     password = PasswordField("Your password", [InputRequired("Please enter your password to confirm."),

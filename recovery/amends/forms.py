@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS
 from recovery.amends.safety import QUESTIONS
-from recovery.forms import choice_list, no_control_chars, strip_filter
+from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
 from recovery.tracker.forms import FriendlyDateField
 
 LONG = 4000
@@ -19,7 +18,7 @@ def _long(label, description=None):
                          filters=[strip_filter], description=description)
 
 
-class EntryForm(FlaskForm):
+class EntryForm(MendForm):
     """Add or change someone on the amends list."""
 
     person_name = StringField("Who is it?", [InputRequired("Please write who this is about."),
@@ -49,7 +48,7 @@ class EntryForm(FlaskForm):
 YES_NO = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure yet")]
 
 
-class SafetyForm(FlaskForm):
+class SafetyForm(MendForm):
     """The four safety questions."""
 
     safety_harm_them = RadioField(QUESTIONS["safety_harm_them"], choices=choice_list(YES_NO), default="unsure")
@@ -65,7 +64,7 @@ class SafetyForm(FlaskForm):
             getattr(self, name).data = "yes" if value is True else ("no" if value is False else "unsure")
 
 
-class StepForm(FlaskForm):
+class StepForm(MendForm):
     """Add a step."""
 
     text = StringField("Add a step", [InputRequired("Please write the step."),
@@ -73,7 +72,7 @@ class StepForm(FlaskForm):
                                       no_control_chars], filters=[strip_filter])
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(MendForm):
     """How it went."""
 
     reflection_how = _long("How did it go?")
@@ -83,7 +82,7 @@ class ReflectionForm(FlaskForm):
     share_reflection = BooleanField("Let them see this reflection if I share my amends with them")
 
 
-class OpennessForm(FlaskForm):
+class OpennessForm(MendForm):
     """A loved one's openness to an amends conversation."""
 
     status = RadioField("Am I open to an amends conversation?", choices=choice_list(OPENNESS.items()),

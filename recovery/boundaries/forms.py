@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from recovery.boundaries.models import ACK_KINDS, CATEGORIES, EVENT_KINDS
-from recovery.forms import choice_list, strip_filter
+from recovery.forms import MendForm, choice_list, strip_filter
 from recovery.tracker.forms import FriendlyDateField
 
 
-class BoundaryForm(FlaskForm):
+class BoundaryForm(MendForm):
     """Write or revise a boundary, step by step."""
 
     category = SelectField("What is it about?", choices=choice_list(CATEGORIES.items()), default="other")
@@ -32,14 +31,14 @@ class BoundaryForm(FlaskForm):
                             description="A request, not a rule: “I'm asking you to text me if you'll be late.”")
 
 
-class AckForm(FlaskForm):
+class AckForm(MendForm):
     """Answer a boundary shared with me."""
 
     kind = RadioField("Your answer", choices=choice_list(ACK_KINDS.items()),
                       validators=[InputRequired("Please choose one of the two answers.")])
 
 
-class EventForm(FlaskForm):
+class EventForm(MendForm):
     """Note that a boundary was respected, crossed or talked about."""
 
     kind = RadioField("What happened?", choices=choice_list(EVENT_KINDS.items()),

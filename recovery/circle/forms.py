@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from recovery.circle.models import RELATIONSHIPS
-from recovery.forms import choice_list, no_control_chars, strip_filter
+from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
 
 
-class InviteForm(FlaskForm):
+class InviteForm(MendForm):
     """Make an invitation link."""
 
     relationship = RadioField(
@@ -27,7 +26,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class SharingForm(FlaskForm):
+class SharingForm(MendForm):
     """Choose which of my areas the other person may see."""
 
     areas = SelectMultipleField("Share with them", choices=[], option_widget=CheckboxInput(),

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from recovery.conversations.models import STATUSES
-from recovery.forms import choice_list, no_control_chars, strip_filter
+from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
 from recovery.tracker.forms import FriendlyDateField
 
 LONG = 4000
 
 
-class StartForm(FlaskForm):
+class StartForm(MendForm):
     """Start a plan from a script."""
 
     connection_id = SelectField("Who is the conversation with? (optional)", choices=[], validate_choice=True,
                                 default="")
 
 
-class PlanForm(FlaskForm):
+class PlanForm(MendForm):
     """The plan's title, who it's with and sharing; each step's answer is read from the request."""
 
     title = StringField("Name this plan", [InputRequired("Please give the plan a short title."),
@@ -30,7 +29,7 @@ class PlanForm(FlaskForm):
     shared = BooleanField("Let them read this plan first (only if I also share my conversations with them)")
 
 
-class StatusForm(FlaskForm):
+class StatusForm(MendForm):
     """Move a plan along."""
 
     status = RadioField("Where is this plan?", choices=choice_list(STATUSES.items()),
@@ -38,7 +37,7 @@ class StatusForm(FlaskForm):
     held_on = FriendlyDateField("When did it happen?", [Optional()], format="%Y-%m-%d")
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(MendForm):
     """After the talk."""
 
     reflection_how = TextAreaField("How did it go?", [Length(max=LONG)], filters=[strip_filter])

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm
+from recovery.forms import ButtonForm, MendForm
 from recovery.tracker import calendar_service as service
 
 bp = Blueprint("calendar", __name__)
 
 
-class TitlesForm(FlaskForm):
+class TitlesForm(MendForm):
     """Whether the feed shows real commitment titles (off by default, for lock screens)."""
 
     real_titles = BooleanField("Show the real names of my commitments")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from recovery.forms import choice_list, no_control_chars, strip_filter
+from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
 from recovery.tracker.models import CHECKIN_STATUSES, DAILY, ONCE, VERDICTS, WEEKDAYS, WEEKLY
 from recovery.tracker.score import WEEKDAY_NAMES
 
@@ -57,7 +56,7 @@ def _date(label, required=False, **kwargs):
                      render_kw={"data-date": "1"}, **kwargs)
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(MendForm):
     """Create or change a commitment."""
 
     title = StringField("What will you do?", [InputRequired("Please say what you'll do."),
@@ -90,7 +89,7 @@ class CommitmentForm(FlaskForm):
         getattr(self, field_name).errors = [*getattr(self, field_name).errors, message]
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(MendForm):
     """Say how a commitment went on a day."""
 
     day = HiddenField(validators=[InputRequired()])
@@ -100,7 +99,7 @@ class CheckInForm(FlaskForm):
                          filters=[strip_filter], description="Honest notes help you see patterns.")
 
 
-class NoteForm(FlaskForm):
+class NoteForm(MendForm):
     """Add a note to a check-in."""
 
     body = TextAreaField("Add a note", [InputRequired("Please write the note first."),
@@ -108,7 +107,7 @@ class NoteForm(FlaskForm):
                          filters=[strip_filter])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(MendForm):
     """A loved one's word on a check-in."""
 
     verdict = RadioField("Did you see this?", choices=choice_list(VERDICTS.items()),
@@ -117,7 +116,7 @@ class ConfirmForm(FlaskForm):
                                                       no_control_chars], filters=[strip_filter])
 
 
-class SetbackForm(FlaskForm):
+class SetbackForm(MendForm):
     """Log a setback."""
 
     local_date = _date("When did it happen?", required=True)
@@ -132,7 +131,7 @@ class SetbackForm(FlaskForm):
                           description="Off by default. Telling before you're asked is a strong sign of honesty.")
 
 
-class WinForm(FlaskForm):
+class WinForm(MendForm):
     """A small win."""
 
     text = StringField("Something I did right today", [InputRequired("Please write what went well."),
@@ -141,7 +140,7 @@ class WinForm(FlaskForm):
                        filters=[strip_filter])
 
 
-class RecoveryStartForm(FlaskForm):
+class RecoveryStartForm(MendForm):
     """The day recovery is counted from."""
 
     recovery_start = _date("My recovery start date", description="Optional. Used for milestones only.")

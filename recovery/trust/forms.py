@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
-from recovery.forms import choice_list, strip_filter
+from recovery.forms import MendForm, choice_list, strip_filter
 from recovery.trust.services import NOTE_MAX, SCALE
 
 SCALE_MESSAGE = "Please choose a number from 1 to 7."
@@ -59,7 +58,7 @@ class ScaleField(RadioField):
             raise StopValidation(SCALE_MESSAGE)
 
 
-class TrustCheckInForm(FlaskForm):
+class TrustCheckInForm(MendForm):
     """How much do you trust them today? Three questions and an optional note."""
 
     predictability = ScaleField()

@@ -55,7 +55,7 @@ def test_register_answers_the_same_for_a_known_email(client, make_user):
         ({"email": ""}, "enter your email"),
         ({"email": "not-an-email"}, "look like an email"),
         ({"email": "a" * 10_000 + "@example.org"}, "too long"),
-        ({"role": "admin"}, "Not a valid choice"),
+        ({"role": "admin"}, "Please choose one of the options shown"),
         ({"role": ""}, "choose one"),
         ({"timezone": "Mars/Olympus"}, "time zone from the list"),
         ({"timezone": ""}, "time zone from the list"),

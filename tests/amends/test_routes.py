@@ -58,14 +58,14 @@ def test_full_cycle(app, family, as_user):
     ({"person_name": ""}, "who this is about"),
     ({"person_name": "x" * 10_000}, "80 characters"),
     ({"what_happened": "x" * 10_000}, "4,000 characters"),
-    ({"kind": "revenge"}, "Not a valid choice"),
-    ({"willingness": "maybe"}, "Not a valid choice"),
-    ({"status": "done"}, "Not a valid choice"),
+    ({"kind": "revenge"}, "Please choose one of the options shown"),
+    ({"willingness": "maybe"}, "Please choose one of the options shown"),
+    ({"status": "done"}, "Please choose one of the options shown"),
     ({"status": "not_possible"}, "why it isn't possible"),
     ({"status": "ongoing"}, "living amends"),
     ({"planned_on": "someday"}, "Please enter a date"),
     ({"planned_on": "2999-01-01"}, "within the next two years"),
-    ({"connection_id": "12345"}, "Not a valid choice"),
+    ({"connection_id": "12345"}, "Please choose one of the options shown"),
 ])
 def test_entry_bad_input(app, family, as_user, change, message):
     """Bad entry input shows the form again with a message, keeps the typing, and saves nothing."""

@@ -67,7 +67,7 @@ def test_a_clear_boundary_gets_a_kind_word(app, pair, as_user):
     ({"my_action": ""}, "say what you will do"),
     ({"situation": "x" * 10_000}, "500 characters"),
     ({"need": "x" * 10_000}, "1,000 characters"),
-    ({"category": "feelings"}, "Not a valid choice"),
+    ({"category": "feelings"}, "Please choose one of the options shown"),
 ])
 def test_boundary_bad_input(app, pair, as_user, change, message):
     """Bad input shows the form again with a clear message, keeps the typing, and saves nothing."""

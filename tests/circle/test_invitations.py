@@ -180,7 +180,7 @@ def test_bad_tokens(client, make_user, as_user, token):
     ("data", "message"),
     [
         ({"relationship": ""}, "how you are related"),
-        ({"relationship": "boss"}, "Not a valid choice"),
+        ({"relationship": "boss"}, "Please choose one of the options shown"),
         ({"relationship": "parent", "invitee_label": "x" * 10_000}, "60 characters"),
     ],
 )

@@ -56,7 +56,7 @@ def test_create_check_in_and_see_the_score(app, family, as_user):
     ({"title": ""}, "say what you"),
     ({"title": "x" * 10_000}, "120 characters"),
     ({"why": "x" * 10_000}, "1,000 characters"),
-    ({"kind": "hourly"}, "Not a valid choice"),
+    ({"kind": "hourly"}, "Please choose one of the options shown"),
     ({"kind": "weekdays"}, "at least one day"),
     ({"kind": "weekly", "times_per_week": "9"}, "between 1 and 7"),
     ({"kind": "weekly", "times_per_week": "abc"}, "between 1 and 7"),
@@ -65,7 +65,7 @@ def test_create_check_in_and_see_the_score(app, family, as_user):
     ({"start_date": ""}, "choose a date"),
     ({"start_date": "2001-01-01"}, "last week up to a year ahead"),
     ({"end_date": "2001-01-01"}, "before the start"),
-    ({"connection_id": "99999"}, "Not a valid choice"),
+    ({"connection_id": "99999"}, "Please choose one of the options shown"),
 ])
 def test_commitment_form_bad_input(app, family, as_user, change, message):
     """Bad commitment input shows the form again with a clear message, keeps the typing, saves nothing."""
@@ -249,7 +249,7 @@ def test_confirm_bad_input(app, family, as_user):
     db.session.commit()
     client = as_user(sam)
     long_note = "I was there and saw it " + "x" * 2000
-    for data, message in (({}, "choose"), ({f"k{checkin.id}-verdict": "perhaps"}, "valid choice"),
+    for data, message in (({}, "choose"), ({f"k{checkin.id}-verdict": "perhaps"}, "options shown"),
                           ({f"k{checkin.id}-verdict": "saw", f"k{checkin.id}-note": long_note}, "500 characters")):
         r = client.post(f"/tracker/shared/{connection.id}/checkins/{checkin.id}/confirm", data=data)
         body = r.get_data(as_text=True)
