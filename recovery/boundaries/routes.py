@@ -8,8 +8,7 @@ from flask_login import current_user, login_required
 from recovery.boundaries import coach, services
 from recovery.boundaries.forms import AckForm, BoundaryForm, EventForm
 from recovery.boundaries.models import ACK_KINDS, CATEGORIES, EVENT_KINDS
-from recovery.circle.models import ACTIVE
-from recovery.circle.permissions import connection_for_member, require_view
+from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
@@ -158,11 +157,7 @@ def _log_event(item, page, back: str):
 
 def _shared(connection_id: int, boundary_id: int):
     """Load a connection I belong to, check the other member shares boundaries with me, then the boundary."""
-    connection = connection_for_member(current_user, connection_id)
-    owner = connection.other(current_user.id)
-    require_view(current_user, owner.id, "boundaries")
-    if connection.status != ACTIVE:
-        abort(404)
+    connection, owner = shared_through(current_user, connection_id, "boundaries")
     try:
         return connection, owner, services.load_shared(connection, current_user, boundary_id)
     except LookupError:

@@ -133,3 +133,16 @@ def connection_for_member(user: User, connection_id: int) -> Connection:
     if connection is None or not _party(connection, user.id):
         abort(404)
     return connection
+
+
+def shared_through(viewer: User, connection_id: int, area: str) -> tuple[Connection, User]:
+    """The door to the other member's area in one of my connections: live, shared with me now, or 404.
+
+    Returns the connection and its other member (the owner), and logs the visit for the owner.
+    """
+    connection = connection_for_member(viewer, connection_id)
+    if connection.status != ACTIVE:
+        abort(404)
+    owner = connection.other(viewer.id)
+    require_view(viewer, owner.id, area)
+    return connection, owner

@@ -10,8 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from recovery.circle import services as circle
-from recovery.circle.models import ACTIVE
-from recovery.circle.permissions import connection_for_member, require_view
+from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
 from recovery.conversations import library, services
 from recovery.conversations.forms import PlanForm, ReflectionForm, StartForm, StatusForm
@@ -196,11 +195,7 @@ def shared_conversations(viewer, owner, connection):
 @login_required
 def shared_plan(connection_id: int, plan_id: int):
     """Read a plan shared with me (like a letter to read before a talk)."""
-    connection = connection_for_member(current_user, connection_id)
-    owner = connection.other(current_user.id)
-    require_view(current_user, owner.id, "conversations")
-    if connection.status != ACTIVE:
-        abort(404)
+    connection, owner = shared_through(current_user, connection_id, "conversations")
     try:
         item = services.load_shared(connection, current_user, plan_id)
     except LookupError:

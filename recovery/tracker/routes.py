@@ -10,8 +10,7 @@ from flask_login import current_user, login_required
 from recovery.accounts.auth import person_page
 from recovery.amends import services as amends_services
 from recovery.circle import services as circle
-from recovery.circle.models import ACTIVE
-from recovery.circle.permissions import connection_for_member, require_view
+from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
@@ -376,19 +375,11 @@ def shared_milestones(viewer, owner, connection):
                            owner=owner, connection=connection, label=services.milestone_label)
 
 
-def _shared_connection(connection_id: int):
-    """Load a connection the viewer belongs to and check the tracker is shared with them now."""
-    connection = connection_for_member(current_user, connection_id)
-    owner = connection.other(current_user.id)
-    require_view(current_user, owner.id, "tracker")
-    return connection, owner
-
-
 @bp.get("/shared/<int:connection_id>/commitments/<int:commitment_id>")
 @login_required
 def shared_commitment(connection_id: int, commitment_id: int):
     """Show a loved one one shared commitment, read-only, with a way to confirm check-ins."""
-    connection, owner = _shared_connection(connection_id)
+    connection, owner = shared_through(current_user, connection_id, "tracker")
     try:
         item = services.load_shared_commitment(connection, commitment_id)
     except LookupError:
@@ -415,9 +406,7 @@ def _shared_commitment_page(connection, owner, item, bound: tuple[int, ConfirmFo
 @login_required
 def confirm(connection_id: int, checkin_id: int):
     """Say "I saw this" or "I didn't see this" about a check-in shared with me."""
-    connection, owner = _shared_connection(connection_id)
-    if connection.status != ACTIVE:
-        abort(404)
+    connection, owner = shared_through(current_user, connection_id, "tracker")
     try:
         item = services.load_shared_commitment_of_checkin(connection, checkin_id)
     except LookupError:
