@@ -17,7 +17,9 @@ The schema, field by field (every text is plain words, grade 8 or lower):
     when_not = ["…", …]            # at least one; must say to wait or get help if someone is
                                    # intoxicated, angry or in danger
     prepare = ["a question to think about first", …]       # at least two
-    if_it_goes_badly = ["…", …]    # at least one
+    if_it_goes_badly = ["…", …]    # at least one, and one of them must point to safety: leave if
+                                   # unsafe, emergency services, a crisis line (never a number:
+                                   # the page shows the lines for the user's country)
     after_care = ["…", …]          # at least one
 
     [[steps]]                      # at least three, in order
@@ -150,7 +152,10 @@ def _bad(where: str, field: str):
 ALLOWED = {"id", "title", "role", "summary", "purpose", "framework", "links_to", "when_to_use", "when_not",
            "prepare", "if_it_goes_badly", "after_care", "steps", "try", "avoid"}
 STEP_FIELDS = {"key", "title", "guide", "prompt", "example", "prefill"}
-SAFETY_WORDS = ("drunk", "high", "intoxicated", "under the influence", "angry", "danger", "unsafe", "violent")
+SAFETY_WORDS = ("drunk", "high", "intoxicated", "under the influence", "drinking or using", "angry", "danger",
+                "unsafe", "violent")
+# One line of "if it goes badly" must point to safety with one of these.
+SAFETY_POINTERS = ("emergency", "crisis line", "unsafe", "not safe", "danger")
 
 
 def parse(path: Path) -> Script:
@@ -178,6 +183,10 @@ def parse(path: Path) -> Script:
     if not any(word in " ".join(when_not).lower() for word in SAFETY_WORDS):
         raise ScriptError(f"{where}: field 'when_not' must say not to talk when someone is intoxicated, "
                           "angry or in danger")
+    if_it_goes_badly = _texts(data, "if_it_goes_badly", where, 1)
+    if not any(word in line.lower() for line in if_it_goes_badly for word in SAFETY_POINTERS):
+        raise ScriptError(f"{where}: field 'if_it_goes_badly' must point to safety: say to leave if unsafe, "
+                          "or to call emergency services or a crisis line")
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or len(raw_steps) < 3:
         raise ScriptError(f"{where}: field 'steps' must list at least 3 steps")
@@ -205,7 +214,7 @@ def parse(path: Path) -> Script:
         when_to_use=_texts(data, "when_to_use", where, 1), when_not=when_not,
         prepare=_texts(data, "prepare", where, 2), steps=tuple(steps),
         try_=_phrases(data, "try", where), avoid=_phrases(data, "avoid", where),
-        if_it_goes_badly=_texts(data, "if_it_goes_badly", where, 1),
+        if_it_goes_badly=if_it_goes_badly,
         after_care=_texts(data, "after_care", where, 1),
         framework=_text(data, "framework", where, required=False), links_to=links_to,
     )

@@ -17,10 +17,11 @@ STIGMA = [r"\baddicts?\b", r"\bjunkies?\b", r"\babusers?\b", r"\balcoholics?\b",
 
 
 def test_library_has_every_required_conversation():
-    """At least 12 scripts, six for each role, covering the topics the product brief names."""
+    """At least 14 scripts, six for the person and eight for loved ones, covering the topics the product brief names."""
     scripts = load_all()
-    assert len(scripts) >= 12
-    assert len(library.for_role("person")) >= 6 and len(library.for_role("loved_one")) >= 6
+    assert len(scripts) >= 14
+    assert len(library.for_role("person")) >= 6 and len(library.for_role("loved_one")) >= 8
+    assert {"ending-or-pausing-contact", "hearing-about-a-relapse", "saying-not-ready-yet"} <= set(scripts)
 
 
 @pytest.mark.parametrize("path", SCRIPT_FILES, ids=[p.stem for p in SCRIPT_FILES])
