@@ -30,6 +30,7 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     jordan = person("Jordan", "jordan", PERSON, "America/New_York")
     sam = person("Sam", "sam", LOVED_ONE, "America/New_York")
     pat = person("Pat", "pat", LOVED_ONE, "America/Chicago")
+    casey = person("Casey", "casey", LOVED_ONE, "America/New_York")
     db.session.flush()
 
     # Sam (Jordan's partner) was invited by Jordan; Pat (Jordan's mother) invited Jordan.
@@ -37,19 +38,47 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     with_sam = circle.accept_invitation(token, sam)
     _, token = circle.create_invitation(pat, "child", "Jordan")
     with_pat = circle.accept_invitation(token, jordan)
+    # Casey (Jordan's 15-year-old) joined by Jordan's invitation. As Jordan's child, Casey is not asked
+    # to confirm check-ins unless Casey chooses to be.
+    _, token = circle.create_invitation(jordan, "child", "Casey")
+    with_casey = circle.accept_invitation(token, casey)
 
     # Different sharing: Sam sees more than Pat does.
     circle.set_sharing(jordan, with_sam, {"tracker", "milestones", "boundaries", "amends", "conversations"})
     circle.set_sharing(jordan, with_pat, {"milestones"})
     circle.set_sharing(sam, with_sam, {"boundaries", "trust"})
     circle.set_sharing(pat, with_pat, set())
+    circle.set_sharing(jordan, with_casey, {"tracker", "milestones"})
     # One open invitation, to show how pending links look.
     circle.create_invitation(jordan, "sibling", "Riley")
     _tracker_history(jordan, sam, pat, with_sam, with_pat)
     _amends(jordan, sam, pat, with_sam, with_pat)
+    _amends_with_limits(jordan, casey, with_casey)
     _boundaries(jordan, sam, pat)
     _plans(jordan, sam, with_sam, with_pat)
-    return [jordan, sam, pat], password
+    return [jordan, sam, pat, casey], password
+
+
+def _amends_with_limits(jordan: User, casey: User, with_casey) -> None:
+    """Two amends where contact is ruled out: Casey said no, and a court order protects Jamie."""
+    from recovery.amends import services as amends
+    from recovery.amends.services import EntryInput
+    from recovery.tracker.services import today_for
+
+    today = today_for(jordan)
+    to_casey = amends.create_entry(jordan, EntryInput(
+        "Casey", with_casey.id, "my kid", "I promised to come to Casey's games and often didn't show up.",
+        "Casey stopped telling me about games at all.", "I chose drinking over being there.",
+        "living", "willing", "willing", "", None), today=today)
+    amends.add_step(to_casey, "Be on time for every school pickup that's mine")
+    amends.set_openness(casey, jordan.id, "no", "")
+    to_jamie = amends.create_entry(jordan, EntryInput(
+        "Jamie", None, "my ex-partner", "I frightened Jamie during fights when I was drinking.",
+        "Jamie had to move out and start again somewhere new.", "I chose to drink, and I let my anger out on Jamie.",
+        "indirect", "willing", "listed", "", None), today=today)
+    amends.save_safety(to_jamie, {"safety_harm_them": True, "safety_harm_others": False, "safety_no_contact": True,
+                                  "safety_for_me": False})
+    amends.add_step(to_jamie, "Give to a shelter that helps people leave unsafe homes")
 
 
 def _plans(jordan: User, sam: User, with_sam, with_pat) -> None:

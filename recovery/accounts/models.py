@@ -29,6 +29,8 @@ class User(UserMixin, IdMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(20))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # Two-letter country code for the help lines this person sees; empty means the server's country.
+    country: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optional: the day the person in recovery counts their recovery from (for milestones).

@@ -17,6 +17,8 @@ KINDS = {
     "living": "Living amends",
 }
 WILLINGNESS = {"not_yet": "Not yet", "willing": "Willing", "ready": "Ready"}
+# How willingness reads on its own, as a badge.
+WILLINGNESS_BADGES = {"not_yet": "Not willing yet", "willing": "I feel willing", "ready": "I feel ready"}
 STATUSES = {
     "listed": "Listed",
     "willing": "Willing",
@@ -25,7 +27,14 @@ STATUSES = {
     "ongoing": "Ongoing (living amends)",
     "not_possible": "Not possible",
 }
-OPENNESS = {"not_yet": "Not yet", "maybe_later": "Maybe later", "yes": "Yes"}
+OPENNESS = {
+    "yes": "Yes, I'm open to it",
+    "maybe_later": "Maybe later",
+    "not_yet": "Not yet",
+    "no": "No — please don't contact me about this",
+}
+# Answers after which Mend stops suggesting any contact about amends.
+OPENNESS_NO_CONTACT = ("not_yet", "no")
 # The safety questions, in the order they are asked.
 SAFETY_QUESTIONS = ("safety_harm_them", "safety_harm_others", "safety_no_contact", "safety_for_me")
 
@@ -98,7 +107,7 @@ class AmendsOpenness(IdMixin, db.Model):
     __tablename__ = "amends_openness"
     __table_args__ = (
         sa.UniqueConstraint("owner_id", "person_id"),
-        sa.CheckConstraint("status IN ('not_yet', 'maybe_later', 'yes')", name="status"),
+        sa.CheckConstraint("status IN ('not_yet', 'maybe_later', 'yes', 'no')", name="status"),
     )
 
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))

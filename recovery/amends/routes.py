@@ -9,7 +9,7 @@ from recovery.accounts.auth import person_page, role_required
 from recovery.accounts.models import LOVED_ONE
 from recovery.amends import services
 from recovery.amends.forms import EntryForm, OpennessForm, ReflectionForm, SafetyForm, StepForm
-from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS
+from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS, WILLINGNESS_BADGES
 from recovery.amends.safety import QUESTIONS, assess
 from recovery.circle import services as circle
 from recovery.circle.models import ENDED, Connection
@@ -20,7 +20,7 @@ from recovery.forms import ButtonForm, choice_list, form_page, inline_form, show
 
 bp = Blueprint("amends", __name__, url_prefix="/amends")
 WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
-         "questions": QUESTIONS}
+         "questions": QUESTIONS, "willingness_badges": WILLINGNESS_BADGES}
 
 
 
@@ -47,14 +47,20 @@ def _entry_input(form: EntryForm) -> services.EntryInput:
         not_possible_reason=form.not_possible_reason.data or "", planned_on=form.planned_on.data)
 
 
-def _warn_if_not_ready(entry) -> None:
-    if entry.connection_id is None:
-        return
-    connection = db.session.get(Connection, entry.connection_id)
-    warning = services.openness_warning(entry, services.openness_of(connection.loved_one_id, entry.owner_id),
-                                        connection.loved_one.display_name)
-    if warning:
-        flash(warning, "info")
+def _warn_about_contact(entry, removed: int = 0) -> None:
+    advice = services.contact_for(entry)
+    if not advice.allowed and (entry.kind == "direct" or removed):
+        flash(advice.message, "info")
+    if removed:
+        flash(f"Mend took off {removed} step{'s' if removed != 1 else ''} that meant contacting them.", "info")
+
+
+def _hide_direct(form: EntryForm, entry) -> bool:
+    """Leave "direct" out of the choices where contact is ruled out; say whether it was left out."""
+    closed = services.contact_for(entry).closed
+    if closed:
+        form.kind.choices = [c for c in form.kind.choices if c.value != "direct"]
+    return closed
 
 
 @bp.get("/")
@@ -81,12 +87,13 @@ def new():
 
     def create(f):
         entry = services.create_entry(current_user, _entry_input(f))
-        _warn_if_not_ready(entry)
+        _warn_about_contact(entry)
         return entry
 
     return form_page(form, "amends/form.html", create,
                      success="Added. Take it one step at a time — the safety questions are a good next step.",
-                     redirect_to=lambda e: url_for("amends.safety", entry_id=e.id), entry=None, words=WORDS)
+                     redirect_to=lambda e: url_for("amends.safety", entry_id=e.id), entry=None, words=WORDS,
+                     direct_closed=False)
 
 
 @bp.get("/<int:entry_id>")
@@ -97,14 +104,15 @@ def entry(entry_id: int):
 
 
 def _entry_page(item, step_form=None):
-    openness, name = None, None
+    openness = None
     if item.connection_id is not None:
         connection = db.session.get(Connection, item.connection_id)
         if connection is not None and connection.status != ENDED:
             openness = services.openness_of(connection.loved_one_id, item.owner_id)
-            name = connection.loved_one.display_name
+    contact = services.contact_for(item)
     return render_template("amends/entry.html", e=item, words=WORDS, advice=assess(services.answers_of(item)),
-                           openness=openness, warning=services.openness_warning(item, openness, name),
+                           openness=openness, contact=contact,
+                           contact_steps=services.contact_steps(item, contact),
                            step_form=step_form or StepForm(), button=ButtonForm(),
                            commitments=services.living_commitments(item))
 
@@ -121,12 +129,16 @@ def edit(entry_id: int):
     # A link to a connection that has since ended is dropped: nothing is shared through it any more.
     form.connection_id.data = value if value in {c.value for c in form.connection_id.choices} else ""
 
+    direct_closed = _hide_direct(form, item)
+    if direct_closed and request.method == "GET" and form.kind.data == "direct":
+        form.kind.data = "undecided"
+
     def update(f):
-        services.update_entry(item, current_user, _entry_input(f))
-        _warn_if_not_ready(item)
+        _warn_about_contact(item, services.update_entry(item, current_user, _entry_input(f)))
 
     return form_page(form, "amends/form.html", update, success="Saved.",
-                     redirect_to=url_for("amends.entry", entry_id=item.id), entry=item, words=WORDS)
+                     redirect_to=url_for("amends.entry", entry_id=item.id), entry=item, words=WORDS,
+                     direct_closed=direct_closed, contact=services.contact_for(item))
 
 
 @bp.route("/<int:entry_id>/safety", methods=["GET", "POST"])
@@ -137,7 +149,17 @@ def safety(entry_id: int):
     form = SafetyForm()
     if request.method == "GET":
         form.fill_from(services.answers_of(item))
-    return form_page(form, "amends/safety.html", lambda f: services.save_safety(item, f.answers()),
+    def save(f):
+        saved = services.save_safety(item, f.answers())
+        if saved.direct_closed:
+            flash("Direct amends is no longer a choice for this person, because contact would break an order "
+                  "or a clear request. Please choose indirect or living amends.", "info")
+        if saved.steps_removed:
+            flash(f"Mend took off {saved.steps_removed} step{'s' if saved.steps_removed != 1 else ''} "
+                  "that meant contacting them.", "info")
+        return saved
+
+    return form_page(form, "amends/safety.html", save,
                      success="Thank you for thinking this through.",
                      redirect_to=url_for("amends.entry", entry_id=item.id) + "#safety", entry=item,
                      questions=QUESTIONS)

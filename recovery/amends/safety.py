@@ -1,4 +1,4 @@
-"""The amends safety check: could direct contact hurt anyone? It advises; it never blocks.
+"""The amends safety check: could direct contact hurt anyone? It advises — except on a no-contact order.
 
 Four questions, each answered yes, no, or not yet:
   1. Could contacting them hurt them?
@@ -7,8 +7,9 @@ Four questions, each answered yes, no, or not yet:
   4. Would it ease my guilt more than it helps them?
 
 Any "yes" discourages direct amends, suggests indirect or living amends instead, and
-suggests talking it over with a sponsor or counsellor first. A no-contact order adds a
-plain warning that contact could break the order. Step 9 of the twelve steps carves
+suggests talking it over with a sponsor or counsellor first. A court order or a clear
+request for no contact is not advice: contact would break it, so direct amends is no
+longer offered for that entry (see amends.contact). Step 9 of the twelve steps carves
 out amends that would injure others; this check is Mend's gentle version of that.
 """
 
@@ -50,6 +51,11 @@ def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
         if answered == len(QUESTIONS):
             messages = ("Nothing here suggests direct amends would cause harm. "
                         "Going over the plan with a sponsor or counsellor is still a good idea.",)
+        elif answered:
+            unsure = len(QUESTIONS) - answered
+            messages = (f"You're not sure about {unsure} question{'s' if unsure != 1 else ''} yet. "
+                        "Until you are, treat “not sure” as a maybe: hold off on direct contact, and talk it "
+                        "over with a sponsor or counsellor. Indirect and living amends are open to you now.",)
         return SafetyAdvice(answered=answered, messages=messages)
     no_contact = "safety_no_contact" in concerns
     messages = [
@@ -59,8 +65,12 @@ def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
         "Please talk it over with a sponsor, counsellor or someone you trust before you decide.",
     ]
     if no_contact:
-        messages.insert(0, "If there is a no-contact order, contacting them could break it. "
-                           "Respecting their request is part of making amends.")
+        messages[:2] = [
+            "A court order or a clear request for no contact is not advice: contacting them would break it, "
+            "and breaking a court order can be a crime. Direct amends is not a choice for this person.",
+            "Indirect amends (like a donation, or repaying through a third party) or living amends "
+            "(changing how you act, day after day) are the ways open to you, and they can mean just as much.",
+        ]
     return SafetyAdvice(answered=answered, concerns=concerns, discourage_direct=True,
                         suggest=("indirect", "living"), talk_first=True, no_contact=no_contact,
                         messages=tuple(messages))

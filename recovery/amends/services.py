@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
+from recovery.amends.contact import CONTACT_STEP, ContactAdvice, advise, asks_for_contact
 from recovery.amends.models import (
     KINDS,
     OPENNESS,
@@ -27,11 +28,11 @@ from recovery.errors import Refused
 from recovery.timezones import local_today
 
 MAX_STEPS = 30
-# Steps offered as a starting checklist for a new plan.
+# Steps offered as a starting checklist for a new plan. The step that asks for contact
+# (contact.CONTACT_STEP) is added only once contact is known to be safe and welcome.
 SUGGESTED_STEPS = (
     "Talk it over with my sponsor or counsellor",
     "Write down what I want to say",
-    "Check that now is a good time for them",
 )
 FINISHED = ("made", "ongoing", "not_possible")
 READINESS_ORDER = {"ready": 0, "willing": 1, "not_yet": 2}
@@ -55,7 +56,7 @@ class EntryInput:
     planned_on: date | None
 
 
-def _check(owner: User, data: EntryInput, today: date) -> None:
+def _check(owner: User, data: EntryInput, today: date, entry: AmendsEntry | None = None) -> None:
     if not data.person_name.strip():
         raise Refused("Please write who this is about.", field="person_name")
     if data.kind not in KINDS:
@@ -76,6 +77,13 @@ def _check(owner: User, data: EntryInput, today: date) -> None:
             Connection.id == data.connection_id, Connection.person_id == owner.id, Connection.status != ENDED))
         if ok is None:
             raise Refused("Please choose someone from your circle, or leave it empty.", field="connection_id")
+    if data.kind == "direct":
+        if entry is not None and entry.safety_no_contact:
+            raise Refused("You said there is a court order or a clear request for no contact, so direct amends "
+                          "isn't a choice here. Please choose indirect or living amends.", field="kind")
+        if data.connection_id is not None and _openness_status(owner.id, data.connection_id) == "no":
+            raise Refused("They have asked you not to contact them about amends, so direct amends isn't a "
+                          "choice here. Please choose indirect or living amends.", field="kind")
 
 
 def _apply(entry: AmendsEntry, data: EntryInput) -> None:
@@ -104,13 +112,15 @@ def create_entry(owner: User, data: EntryInput, today: date | None = None) -> Am
     entry.steps = [AmendsStep(text=t, position=i) for i, t in enumerate(SUGGESTED_STEPS)]
     db.session.add(entry)
     db.session.flush()
+    fit_steps(entry, contact_for(entry))
     return entry
 
 
-def update_entry(entry: AmendsEntry, owner: User, data: EntryInput, today: date | None = None) -> None:
-    """Change an entry."""
-    _check(owner, data, today or local_today(owner.timezone))
+def update_entry(entry: AmendsEntry, owner: User, data: EntryInput, today: date | None = None) -> int:
+    """Change an entry; return how many steps asking for contact were taken off."""
+    _check(owner, data, today or local_today(owner.timezone), entry)
     _apply(entry, data)
+    return fit_steps(entry, contact_for(entry))
 
 
 def delete_entry(entry: AmendsEntry) -> None:
@@ -149,15 +159,91 @@ def answers_of(entry: AmendsEntry) -> dict[str, bool | None]:
     return {k: getattr(entry, k) for k in SAFETY_QUESTIONS}
 
 
-def save_safety(entry: AmendsEntry, answers: dict[str, bool | None]) -> SafetyAdvice:
-    """Store the safety answers and return the advice they lead to."""
+@dataclass(frozen=True)
+class SafetySaved:
+    """What saving the safety answers changed."""
+
+    advice: SafetyAdvice
+    direct_closed: bool = False   # the entry was direct amends, and a no-contact answer closed that
+    steps_removed: int = 0        # steps asking for contact that were taken off
+
+
+def save_safety(entry: AmendsEntry, answers: dict[str, bool | None]) -> SafetySaved:
+    """Store the safety answers; a no-contact answer closes direct amends and takes off contact steps."""
     for key in SAFETY_QUESTIONS:
         if answers.get(key) not in (True, False, None):
             raise Refused("Please answer yes, no or not sure yet.", field=key)
     for key in SAFETY_QUESTIONS:
         setattr(entry, key, answers.get(key))
+    closed = bool(entry.safety_no_contact) and entry.kind == "direct"
+    if closed:
+        # Not advice: contact would break the order or the request. The person chooses another kind.
+        entry.kind = "undecided"
+        if entry.status == "ongoing":
+            entry.status = "listed"
     entry.updated_at = utcnow()
-    return assess(answers_of(entry))
+    removed = fit_steps(entry, contact_for(entry))
+    return SafetySaved(assess(answers_of(entry)), direct_closed=closed, steps_removed=removed)
+
+
+# --- Contact: may Mend suggest it? --------------------------------------------------------------
+
+
+def _openness_status(person_id: int, connection_id: int | None) -> str | None:
+    if connection_id is None:
+        return None
+    return db.session.scalar(
+        sa.select(AmendsOpenness.status).join(Connection, sa.and_(
+            AmendsOpenness.owner_id == Connection.loved_one_id, AmendsOpenness.person_id == Connection.person_id))
+        .where(Connection.id == connection_id, Connection.person_id == person_id, Connection.status != ENDED))
+
+
+def contact_for(entry: AmendsEntry) -> ContactAdvice:
+    """Decide whether Mend may suggest contact for this entry (its safety answers and their openness)."""
+    # Named as the person named them on their own list ("Mum"), the same on every page.
+    return advise(entry, _openness_status(entry.owner_id, entry.connection_id))
+
+
+def contact_by_entry(entries: list[AmendsEntry], openness: dict[int, AmendsOpenness]) -> dict[int, ContactAdvice]:
+    """Decide contact for many entries at once, from openness answers already loaded by connection."""
+    result = {}
+    for e in entries:
+        signal = openness.get(e.connection_id) if e.connection_id is not None else None
+        result[e.id] = advise(e, signal.status if signal else None)
+    return result
+
+
+def fit_steps(entry: AmendsEntry, advice: ContactAdvice) -> int:
+    """Make the suggested steps fit the entry: no step asking for contact where contact isn't welcome or safe.
+
+    Returns how many steps were taken off. Where contact is ruled out (an order, or their "no"), every
+    step not yet done that asks to contact them goes; otherwise only Mend's own suggested contact step.
+    """
+    removed = 0
+    if not advice.allowed or entry.kind != "direct":
+        for step in list(entry.steps):
+            if step.done:
+                continue
+            suggested = step.text.strip().lower() == CONTACT_STEP.lower()
+            if suggested or (advice.closed and asks_for_contact(step.text, entry.person_name)):
+                entry.steps.remove(step)
+                removed += 1
+    elif (entry.kind == "direct" and entry.status in ("listed", "willing", "planned")
+          and assess(answers_of(entry)).complete
+          and not any(s.text.strip().lower() == CONTACT_STEP.lower() for s in entry.steps)
+          and len(entry.steps) < MAX_STEPS):
+        # Safe and welcome, as far as the person knows: checking the timing with them is a kind next step.
+        entry.steps.append(AmendsStep(text=CONTACT_STEP,
+                                      position=max((s.position for s in entry.steps), default=-1) + 1))
+    db.session.flush()
+    return removed
+
+
+def contact_steps(entry: AmendsEntry, advice: ContactAdvice) -> set[int]:
+    """Return the ids of steps not yet done that ask for contact, where contact is not suggested now."""
+    if advice.allowed:
+        return set()
+    return {s.id for s in entry.steps if not s.done and asks_for_contact(s.text, entry.person_name)}
 
 
 # --- Steps ------------------------------------------------------------------------------------
@@ -168,6 +254,9 @@ def add_step(entry: AmendsEntry, text: str) -> AmendsStep:
     text = (text or "").strip()
     if not text:
         raise Refused("Please write the step.", field="text")
+    if asks_for_contact(text, entry.person_name) and contact_for(entry).closed:
+        raise Refused("This step means contacting them, and contact is ruled out for this person. "
+                      "Try a step for indirect or living amends instead.", field="text")
     if len(entry.steps) >= MAX_STEPS:
         raise Refused(f"A plan can hold up to {MAX_STEPS} steps.", field="text")
     step = AmendsStep(text=text, position=(max((s.position for s in entry.steps), default=-1) + 1))
@@ -220,6 +309,12 @@ def set_openness(loved_one: User, person_id: int, status: str, conditions: str) 
     row.conditions = (conditions or "").strip()
     row.updated_at = utcnow()
     db.session.flush()
+    # The person's suggested steps follow the answer at once: no contact step after "no" or "not yet".
+    entries = db.session.scalars(sa.select(AmendsEntry).where(AmendsEntry.owner_id == person_id,
+                                                              AmendsEntry.connection_id == connected)
+                                 .options(selectinload(AmendsEntry.steps)))
+    for entry in entries:
+        fit_steps(entry, advise(entry, status))
     return row
 
 
@@ -227,6 +322,12 @@ def openness_of(loved_one_id: int, person_id: int) -> AmendsOpenness | None:
     """Return a loved one's openness signal for a person, if they gave one."""
     return db.session.scalar(sa.select(AmendsOpenness).where(AmendsOpenness.owner_id == loved_one_id,
                                                              AmendsOpenness.person_id == person_id))
+
+
+def openness_given(loved_one: User) -> dict[int, AmendsOpenness]:
+    """Map each person to the loved one's own answer about an amends conversation (one query)."""
+    rows = db.session.scalars(sa.select(AmendsOpenness).where(AmendsOpenness.owner_id == loved_one.id))
+    return {row.person_id: row for row in rows if row.person_id is not None}
 
 
 def openness_by_connection(person: User) -> dict[int, AmendsOpenness]:
@@ -237,17 +338,6 @@ def openness_by_connection(person: User) -> dict[int, AmendsOpenness]:
                                       AmendsOpenness.person_id == Connection.person_id))
         .where(Connection.person_id == person.id, Connection.status != ENDED))
     return {cid: row for cid, row in rows}
-
-
-def openness_warning(entry: AmendsEntry, openness: AmendsOpenness | None, name: str | None = None) -> str | None:
-    """Say so, kindly, when a direct amends is planned with someone who said "not yet"."""
-    if openness is None or openness.status != "not_yet" or entry.kind != "direct":
-        return None
-    if entry.status not in ("willing", "planned", "listed"):
-        return None
-    return (f"{name or entry.person_name} has said they're not ready for an amends conversation yet. "
-            "Respecting their pace is part of making amends. For now you could write down what you'd say, "
-            "work on living amends, and check in with your sponsor or counsellor.")
 
 
 # --- Overview ------------------------------------------------------------------------------------------
@@ -261,31 +351,46 @@ class Overview:
     counts: dict[str, int]
     next_step: str
     openness: dict[int, AmendsOpenness]
+    contact: dict[int, ContactAdvice]
 
 
 def overview(owner: User) -> Overview:
     """Load the list, counts per status, a gentle next step and loved ones' openness signals."""
     entries = own_entries(owner)
     counts = Counter(e.status for e in entries)
+    openness = openness_by_connection(owner)
+    contact = contact_by_entry(entries, openness)
     return Overview(entries=entries, counts={k: counts.get(k, 0) for k in STATUSES},
-                    next_step=suggest_next(entries), openness=openness_by_connection(owner))
+                    next_step=suggest_next(entries, contact), openness=openness, contact=contact)
 
 
-def suggest_next(entries: list[AmendsEntry]) -> str:
-    """Offer one gentle next step, from where the list stands."""
+def suggest_next(entries: list[AmendsEntry], contact: dict[int, ContactAdvice] | None = None) -> str:
+    """Offer one gentle next step, from where the list stands, never suggesting contact that isn't welcome."""
+    contact = contact or {}
     if not entries:
         return ("Start by writing down one person you'd like to make things right with. "
                 "Just a name is enough for now.")
-    if any(e.status == "planned" for e in entries):
-        planned = next(e for e in sort_by_readiness(entries) if e.status == "planned")
-        return (f"You have a plan with {planned.person_name}. "
-                "Go over the steps, and talk it through with someone you trust.")
-    open_undecided = [e for e in entries if e.kind == "undecided" and e.status not in FINISHED]
+    ordered = sort_by_readiness(entries)
+    planned = [e for e in ordered if e.status == "planned"]
+    for e in planned:
+        advice = contact.get(e.id, ContactAdvice())
+        if e.kind != "direct" or advice.allowed:
+            return (f"You have a plan with {e.person_name}. "
+                    "Go over the steps, and talk it through with someone you trust.")
+    if planned:
+        return contact.get(planned[0].id, ContactAdvice()).message
+    open_undecided = [e for e in ordered if e.kind == "undecided" and e.status not in FINISHED]
     if open_undecided:
         first = open_undecided[0]
-        return f"Think about what kind of amends fits {first.person_name}, and answer the safety questions."
+        if assess(answers_of(first)).answered < len(SAFETY_QUESTIONS):
+            return f"Think about what kind of amends fits {first.person_name}, and answer the safety questions."
+        advice = contact.get(first.id, ContactAdvice())
+        if advice.closed:
+            return (f"Think about which kind of amends fits {first.person_name}: indirect amends or living "
+                    "amends, since contact is ruled out.")
+        return f"Think about what kind of amends fits {first.person_name}. Your safety answers can help you choose."
     if any(e.willingness == "ready" and e.status in ("listed", "willing") for e in entries):
-        return "You feel ready for at least one. Add a date and the steps to turn it into a plan."
+        return "You feel ready for at least one. Add the steps, and a date if it fits, to turn it into a plan."
     if all(e.status in FINISHED for e in entries):
         return "You've worked through your list. Keep up your living amends, and add anyone else who comes to mind."
     return "Take your time. Willingness often comes slowly; reading your notes with a sponsor or counsellor can help."
@@ -303,12 +408,11 @@ def entries_about(connection: Connection) -> list[AmendsEntry]:
 
 
 def path_facts(user: User) -> dict[str, int]:
-    """Count what the dashboard path needs: the person's entries, or the loved one's openness answers."""
+    """Count what the dashboard path needs: the person's entries (a loved one's path asks nothing of amends)."""
     if user.is_person:
         return {"amends": db.session.scalar(
             sa.select(sa.func.count()).select_from(AmendsEntry).where(AmendsEntry.owner_id == user.id))}
-    return {"openness": db.session.scalar(
-        sa.select(sa.func.count()).select_from(AmendsOpenness).where(AmendsOpenness.owner_id == user.id))}
+    return {}
 
 
 def living_commitments(entry: AmendsEntry) -> list:

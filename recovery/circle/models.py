@@ -63,6 +63,9 @@ class Connection(IdMixin, db.Model):
     # What the loved one is to the person ("parent": the loved one is the person's parent).
     relationship: Mapped[str] = mapped_column(sa.String(20))
     status: Mapped[str] = mapped_column(sa.String(20), default=ACTIVE)
+    # Whether the loved one is asked to confirm check-ins ("I saw this"). Off by default for a child
+    # of the person, who can choose to turn it on: a child is never put in the role of checking on a parent.
+    loved_one_confirms: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     paused_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]

@@ -134,7 +134,7 @@ def update_sharing(connection_id: int):
     connection = connection_for_member(current_user, connection_id)
     form = _sharing_form(connection)
     if not form.validate_on_submit():
-        flash("Please choose only from the areas listed.", "error")
+        flash("Please choose only from the list.", "error")
         return redirect(url_for("circle.index"), 303)
     try:
         added, removed = services.set_sharing(current_user, connection, set(form.areas.data or []))
@@ -158,10 +158,11 @@ def update_sharing(connection_id: int):
 @bp.post("/<int:connection_id>/<action>")
 @login_required
 def change_connection(connection_id: int, action: str):
-    """Pause, resume or end a connection."""
+    """Pause, resume or end a connection, or choose whether I'm asked to confirm check-ins."""
     connection = connection_for_member(current_user, connection_id)
     actions = {"pause": services.pause_connection, "resume": services.resume_connection,
-               "end": services.end_connection}
+               "end": services.end_connection, "start-confirming": services.start_confirming,
+               "stop-confirming": services.stop_confirming}
     if action not in actions:
         abort(404)
     form = ButtonForm()
@@ -178,6 +179,9 @@ def change_connection(connection_id: int, action: str):
         "pause": f"Paused. Nothing is shared with {other} until you resume. Your choices are kept.",
         "resume": f"Resumed. {other} can see what you chose to share again.",
         "end": f"The connection with {other} has ended. Nothing is shared either way any more.",
+        "start-confirming": f"Saved. When {other} shares check-ins, you can say if you saw them.",
+        "stop-confirming": f"Saved. Mend won't ask you to confirm {other}'s check-ins. You can still look, "
+                           "if they share them.",
     }
     flash(messages[action], "success")
     return redirect(url_for("circle.index"))

@@ -108,10 +108,12 @@ def accept_invitation(token: str, user: User) -> Connection:
     )
     now = utcnow()
     if connection is None:
-        connection = Connection(person_id=person_id, loved_one_id=loved_one_id, relationship=rel)
+        connection = Connection(person_id=person_id, loved_one_id=loved_one_id, relationship=rel,
+                                loved_one_confirms=rel != "child")
         db.session.add(connection)
     else:  # reconnecting after an ended connection
         connection.relationship = rel
+        connection.loved_one_confirms = rel != "child"
         connection.status = ACTIVE
         connection.paused_by_id = None
         connection.ended_at = None
@@ -200,6 +202,25 @@ def resume_connection(user: User, connection: Connection) -> None:
     audit.record(user.id, "connection.resume", f"connection:{connection.id}")
 
 
+def set_confirming(user: User, connection: Connection, on: bool) -> None:
+    """Let the loved one choose whether they are asked to say "I saw this" about check-ins."""
+    if user.id != connection.loved_one_id:
+        raise Refused("Only the loved one in a connection chooses this.")
+    if connection.status == ENDED:
+        raise Refused("This connection has ended.")
+    connection.loved_one_confirms = on
+
+
+def start_confirming(user: User, connection: Connection) -> None:
+    """Ask me to confirm check-ins from now on."""
+    set_confirming(user, connection, True)
+
+
+def stop_confirming(user: User, connection: Connection) -> None:
+    """Stop asking me to confirm check-ins."""
+    set_confirming(user, connection, False)
+
+
 def end_connection(user: User, connection: Connection) -> None:
     """End a connection and remove all sharing in it at once, both ways."""
     if connection.status == ENDED:
@@ -226,7 +247,7 @@ def set_sharing(owner: User, connection: Connection, wanted: set[str]) -> tuple[
     allowed = {a.key for a in areas_for_role(owner.role)}
     unknown = wanted - allowed
     if unknown:
-        raise Refused("Please choose only from the areas listed.")
+        raise Refused("Please choose only from the list.")
     if connection.status == ENDED:
         raise Refused("This connection has ended, so nothing can be shared in it.")
     current = {g.area: g for g in connection.grants if g.owner_id == owner.id}

@@ -9,6 +9,9 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from recovery.amends import services as amends_services
+from recovery.amends.contact import CONTACT_SCRIPTS, ContactAdvice
+from recovery.amends.models import OPENNESS
 from recovery.circle import services as circle
 from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
@@ -32,10 +35,12 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _connection_choices(form) -> None:
+def _connection_choices(form, leave_out: frozenset[str] = frozenset()) -> None:
     choices = [("", "Not set")]
     for c in circle.connections_of(current_user):
         other = c.other(current_user.id)
+        if other.display_name in leave_out:
+            continue
         choices.append((str(c.id), f"{other.display_name} (your {c.relationship_for(current_user.id)})"))
     form.connection_id.choices = choice_list(choices)
 
@@ -71,13 +76,17 @@ def script(script_id: str):
     except LookupError:
         abort(404)
     form = StartForm()
-    _connection_choices(form)
+    # A guide for contact never offers someone who asked not to be contacted about it.
+    answers = services.contact_answers(current_user) if item.id in CONTACT_SCRIPTS else []
+    _connection_choices(form, frozenset(name for name, status in answers if status == "no"))
     amends_id, boundary_id = _int(request.values.get("amends")), _int(request.values.get("boundary"))
     try:
         entry = services.linkable_amends(current_user, amends_id)
         boundary = services.linkable_boundary(current_user, boundary_id)
     except LookupError:
         abort(404)
+    contact = amends_services.contact_for(entry) if entry is not None and item.id in CONTACT_SCRIPTS \
+        else ContactAdvice()
     if form.validate_on_submit():
         try:
             plan = services.start_plan(current_user, item.id, _int(form.connection_id.data), amends_id, boundary_id)
@@ -88,7 +97,8 @@ def script(script_id: str):
             db.session.commit()
             return redirect(url_for("conversations.edit", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
-    return render_template("conversations/script.html", s=item, form=form, entry=entry, boundary=boundary), status
+    return render_template("conversations/script.html", s=item, form=form, entry=entry, boundary=boundary,
+                           contact=contact, answers=answers, openness_words=OPENNESS), status
 
 
 def _answers_from_request(script) -> dict[str, str]:
@@ -114,7 +124,8 @@ def edit(plan_id: int):
         lambda f: services.save_plan(plan, current_user, f.title.data, answers, _int(f.connection_id.data),
                                      bool(f.shared.data)),
         success="Saved. Read it through once more before the talk.",
-        redirect_to=url_for("conversations.plan", plan_id=plan.id), plan=plan, s=item, answers=answers)
+        redirect_to=url_for("conversations.plan", plan_id=plan.id), plan=plan, s=item, answers=answers,
+        contact=services.plan_contact(plan))
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -125,7 +136,8 @@ def plan(plan_id: int):
     status_form = StatusForm(formdata=None, status=item.status, held_on=item.held_on or services.today_for(
         current_user))
     return render_template("conversations/plan.html", plan=item, s=library.get(item.script_id), statuses=STATUSES,
-                           status_form=status_form, button=ButtonForm(), owner_view=True)
+                           status_form=status_form, button=ButtonForm(), owner_view=True,
+                           contact=services.plan_contact(item))
 
 
 @bp.post("/plans/<int:plan_id>/status")

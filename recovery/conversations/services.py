@@ -9,8 +9,11 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from recovery.accounts.models import User
+from recovery.amends import services as amends
+from recovery.amends.contact import CONTACT_SCRIPTS, ContactAdvice, advise
 from recovery.amends.models import AmendsEntry
 from recovery.boundaries.models import Boundary
+from recovery.circle import services as circle
 from recovery.circle.models import ENDED, Connection
 from recovery.circle.permissions import granting_connection
 from recovery.conversations import library
@@ -91,6 +94,14 @@ def start_plan(user: User, script_id: str, connection_id: int | None = None, ame
         connection = db.session.get(Connection, entry.connection_id)
         if connection is not None and connection.status == ENDED:
             connection = None
+    if script.id in CONTACT_SCRIPTS:
+        if entry is not None and amends.contact_for(entry).closed:
+            raise Refused(amends.contact_for(entry).message, field="connection_id")
+        signal = amends.openness_of(connection.loved_one_id, user.id) \
+            if connection is not None and user.is_person else None
+        if signal is not None and signal.status == "no":
+            raise Refused(f"{connection.loved_one.display_name} has asked you not to contact them about amends, "
+                          "so Mend won't help plan this conversation with them.", field="connection_id")
     name = ""
     if connection is not None:
         name = connection.other(user.id).display_name
@@ -143,6 +154,9 @@ def set_status(plan: ConversationPlan, status: str, held_on: date | None = None,
         if today is not None and (held_on > today or held_on < today - timedelta(days=366 * 2)):
             raise Refused("Please choose today or a day in the past two years.", field="held_on")
         plan.held_on = held_on
+    if status == "ready" and plan_contact(plan).closed:
+        raise Refused("Contact is ruled out for this person now, so this plan can't be marked ready.",
+                      field="status")
     if status == "reflected" and plan.held_on is None:
         raise Refused("Write a reflection after the conversation has happened.", field="status")
     if status in ("draft", "ready"):
@@ -157,7 +171,7 @@ def save_reflection(plan: ConversationPlan, how: str, response: str, differently
     if not any(texts):
         raise Refused("Please write at least one answer.", field="reflection_how")
     if plan.held_on is None:
-        raise Refused("Mark the conversation as held first, with its date.", field="reflection_how")
+        raise Refused("First mark the plan as talked, with the day you talked.", field="reflection_how")
     plan.reflection_how, plan.reflection_response, plan.reflection_differently, plan.reflection_next = texts
     plan.status = "reflected"
     plan.updated_at = utcnow()
@@ -192,6 +206,36 @@ def load_shared(connection: Connection, viewer: User, plan_id: int) -> Conversat
     if plan is None:
         raise LookupError(plan_id)
     return plan
+
+
+def plan_contact(plan: ConversationPlan) -> ContactAdvice:
+    """Say whether a plan for contact still fits: its amends entry, or its loved one's answer, may rule it out."""
+    if plan.script_id not in CONTACT_SCRIPTS:
+        return ContactAdvice()
+    if plan.amends_id is not None:
+        entry = db.session.get(AmendsEntry, plan.amends_id)
+        if entry is not None:
+            return amends.contact_for(entry)
+    if plan.connection_id is not None:
+        connection = db.session.get(Connection, plan.connection_id)
+        if connection is not None and connection.status != ENDED and connection.person_id == plan.owner_id:
+            signal = amends.openness_of(connection.loved_one_id, plan.owner_id)
+            placeholder = AmendsEntry(person_name=connection.loved_one.display_name, status="listed")
+            return advise(placeholder, signal.status if signal else None)
+    return ContactAdvice()
+
+
+def contact_answers(user: User) -> list[tuple[str, str]]:
+    """Return (name, answer) for each loved one who said "not yet" or "no" to an amends conversation."""
+    if not user.is_person:
+        return []
+    answers = []
+    by_connection = amends.openness_by_connection(user)
+    for connection in circle.connections_of(user):
+        signal = by_connection.get(connection.id)
+        if signal is not None and signal.status in ("not_yet", "no"):
+            answers.append((connection.loved_one.display_name, signal.status))
+    return answers
 
 
 @dataclass

@@ -42,7 +42,7 @@ STEPS: list[Step] = [
     ),
     Step(
         "share", "Choose what to share",
-        "Nothing is shared until you say so. Share one area to start; you can stop any time.",
+        "Nothing is shared until you say so. Share one thing to start, like your boundaries; you can stop any time.",
         "circle.index", frozenset({PERSON, LOVED_ONE}), lambda user, facts: facts["my_grants"] > 0,
     ),
     Step(
@@ -70,11 +70,7 @@ STEPS: list[Step] = [
         "Pick a guide, fill it in with your own words, and read it over before you talk.",
         "conversations.index", frozenset({PERSON, LOVED_ONE}), lambda user, facts: facts.get("plans", 0) > 0,
     ),
-    Step(
-        "openness", "Say if you're open to an amends conversation",
-        "\"Not yet\" is a fine answer. They'll see it, and you can change it any time.",
-        "circle.index", frozenset({LOVED_ONE}), lambda user, facts: facts.get("openness", 0) > 0,
-    ),
+    # No step asks a loved one to answer about amends: whether and when to answer is theirs alone.
     Step(
         "trust", "Record how much you trust them today",
         "Three quick questions, just for you. Once a week is enough to see which way your trust is moving.",

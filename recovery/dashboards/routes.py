@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from recovery.amends.models import OPENNESS
 from recovery.circle.permissions import AREAS
 from recovery.dashboards.services import dashboard_for
 from recovery.tracker import services as tracker_services
@@ -24,5 +25,6 @@ def home():
                                                s.today_status) for s in dash.tracker.due}
         return render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
                                checkin_forms=forms, statuses=CHECKIN_STATUSES,
-                               milestone_label=tracker_services.milestone_label)
-    return render_template("dashboards/loved_one.html", dash=dash, areas=AREAS, tracker_cards=dash.tracker_cards)
+                               milestone_label=tracker_services.milestone_label, openness_words=OPENNESS)
+    return render_template("dashboards/loved_one.html", dash=dash, areas=AREAS, tracker_cards=dash.tracker_cards,
+                           openness_words=OPENNESS)

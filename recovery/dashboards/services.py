@@ -25,6 +25,8 @@ class CircleCard:
     relationship: str
     they_share: list[str]
     i_share: list[str]
+    # The loved one's answer about an amends conversation (shown to both of them), if they gave one.
+    openness: object | None = None
 
 
 @dataclass
@@ -55,6 +57,12 @@ def _in_area_order(keys: set[str]) -> list[str]:
 def dashboard_for(user: User) -> Dashboard:
     """Build the dashboard of either role."""
     connections = circle.connections_of(user)
+    if user.is_person:
+        by_connection = amends_services.openness_by_connection(user)
+        openness = {c.id: by_connection.get(c.id) for c in connections}
+    else:
+        given = amends_services.openness_given(user)
+        openness = {c.id: given.get(c.person_id) for c in connections}
     cards = [
         CircleCard(
             connection=c,
@@ -62,6 +70,7 @@ def dashboard_for(user: User) -> Dashboard:
             relationship=c.relationship_for(user.id),
             they_share=circle.areas_shared_with(user, c),
             i_share=_in_area_order(circle.shared_areas(c, user.id)) if c.status == ACTIVE else [],
+            openness=openness.get(c.id),
         )
         for c in connections
     ]

@@ -408,6 +408,9 @@ def confirm(viewer: User, connection: Connection, checkin_id: int, verdict: str,
     )
     if checkin is None or viewer.id != connection.loved_one_id:
         raise LookupError(checkin_id)
+    if not connection.loved_one_confirms:
+        raise Refused("You chose not to be asked about check-ins. You can change that in My circle.",
+                      field="verdict")
     if checkin.status not in (KEPT, PARTLY):
         raise Refused("Only kept or partly kept days can be confirmed.")
     today = today or today_for(viewer)
@@ -704,7 +707,9 @@ def commitment_detail(commitment: Commitment, today: date, recent_days: int = 30
 
 
 def waiting_for_confirmation(connection: Connection, viewer: User, today: date, limit: int = 20) -> list[CheckIn]:
-    """List recent kept or partly kept check-ins this loved one hasn't answered yet."""
+    """List recent kept or partly kept check-ins this loved one hasn't answered yet (if they chose to be asked)."""
+    if not connection.loved_one_confirms:
+        return []
     answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == viewer.id)
     return list(db.session.scalars(
         sa.select(CheckIn).join(Commitment)
@@ -895,7 +900,8 @@ def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int
         ids = {c.id for c in mine}
         result[connection.id] = SharedTracker(
             overall=overall(items), commitments=len(mine),
-            waiting=[w for w in waiting if w.commitment_id in ids and w.local_date >= today - timedelta(days=7)])
+            waiting=[w for w in waiting if w.commitment_id in ids and w.local_date >= today - timedelta(days=7)]
+            if connection.loved_one_confirms else [])
     return result
 
 

@@ -52,7 +52,13 @@ def test_export_over_http_needs_the_password(app, login):
     assert "attachment" in r.headers["Content-Disposition"]
     assert json.loads(r.get_data(as_text=True))["account"]["email"] == world.a.email
     r = client.post("/settings/export", data={"password": PASSWORD, "format": "print"})
-    assert "My Mend data" in r.get_data(as_text=True) and "Walk the dog" in r.get_data(as_text=True)
+    printed = r.get_data(as_text=True)
+    assert "My Mend data" in printed and "Walk the dog" in printed
+    # Stored values read in plain words on paper, never as their codes.
+    for code in ("</span> active", "</span> direct", "</span> listed", "</span> draft", "</span> kept",
+                 "conversations, milestones"):
+        assert code not in printed, code
+    assert "</span> Direct amends" in printed and "</span> Listed" in printed
     kinds = db.session.scalars(sa.text("SELECT kind FROM audit_events WHERE user_id = :u"), {"u": world.a.id}).all()
     assert kinds.count("export") == 2
 

@@ -142,11 +142,12 @@ def test_openness_round_trip_and_warning(app, family, as_user):
                                          "status": "planned"})
     assert r.status_code == 302
     warning = client.get(r.headers["Location"]).get_data(as_text=True)
-    assert "Sam has said they're not ready for an amends conversation yet" in warning.replace("&#39;", "'")
+    assert "My love has said they're not ready for an amends conversation yet" in warning.replace("&#39;", "'")
     entry = db.session.scalar(sa.select(AmendsEntry))
     page = client.get(f"/amends/{entry.id}").get_data(as_text=True).replace("&#39;", "'")
     assert "In writing first, please." in page and "not ready for an amends conversation yet" in page
-    assert "They said: <strong>Not yet</strong>" in client.get("/amends/").get_data(as_text=True)
+    assert "Their answer about an amends conversation: <strong>Not yet</strong>" in client.get(
+        "/amends/").get_data(as_text=True)
     # Sam changes the answer: the warning goes away.
     sam_client.post(f"/amends/openness/{person.id}", data={"status": "yes", "conditions": ""})
     page = client.get(f"/amends/{entry.id}").get_data(as_text=True).replace("&#39;", "'")

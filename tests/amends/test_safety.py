@@ -50,10 +50,12 @@ def test_advice_for_every_combination(values):
     assert advice.no_contact is (answers["safety_no_contact"] is True)
 
     if advice.no_contact:
-        assert "order" in advice.messages[0].lower()
-        assert "no-contact" in advice.messages[0].lower()
+        # Not advice: it says plainly that contact would break it, and can be a crime.
+        assert "court order" in advice.messages[0].lower()
+        assert "would break it" in advice.messages[0] and "crime" in advice.messages[0]
+        assert "not a choice" in advice.messages[0]
     else:
-        assert not any("no-contact" in m.lower() for m in advice.messages)
+        assert not any("court order" in m.lower() for m in advice.messages)
 
     if any_yes:
         assert advice.messages, "concerning answers must come with an explanation"
@@ -63,8 +65,13 @@ def test_advice_for_every_combination(values):
         assert len(advice.messages) == 1
         assert _mentions_help(advice.messages[0])
         assert "harm" in advice.messages[0].lower()
-    else:
+    elif answered == 0:
         assert advice.messages == ()
+    else:
+        # "Not sure yet" is explained: a maybe, so hold off on direct contact and talk it over.
+        assert len(advice.messages) == 1
+        assert f"not sure about {4 - answered} question" in advice.messages[0]
+        assert "hold off on direct contact" in advice.messages[0] and _mentions_help(advice.messages[0])
 
 
 def test_missing_keys_count_as_unanswered():
@@ -73,7 +80,8 @@ def test_missing_keys_count_as_unanswered():
     assert advice.answered == 0 and not advice.complete
     assert not advice.discourage_direct and advice.messages == ()
     partial = assess({"safety_for_me": False})
-    assert partial.answered == 1 and not partial.complete and partial.messages == ()
+    assert partial.answered == 1 and not partial.complete and not partial.discourage_direct
+    assert "not sure about 3 questions" in partial.messages[0]
 
 
 def _direct(**overrides) -> EntryInput:
@@ -84,15 +92,18 @@ def _direct(**overrides) -> EntryInput:
     return EntryInput(**data)
 
 
-CONCERNING = [tuple(i == n for i in range(4)) for n in range(4)] + [(True, True, True, True)]
+# Every concern except a no-contact order or request: advice, never a block.
+CONCERNING = [(True, False, False, False), (False, True, False, False), (False, False, False, True),
+              (True, True, False, True)]
+NO_CONTACT = [(False, False, True, False), (True, True, True, True), (None, None, True, None)]
 
 
 @pytest.mark.parametrize("values", CONCERNING, ids=[_label(v) for v in CONCERNING])
 def test_advice_never_blocks_a_direct_amends(app, make_user, values):
-    """After answers that discourage direct contact, a direct, planned amends can still be saved."""
+    """After answers that discourage direct contact (but no order), a direct, planned amends can still be saved."""
     person = make_user("person", name="Jordan")
     entry = services.create_entry(person, _direct(), today=TODAY)
-    advice = services.save_safety(entry, dict(zip(KEYS, values, strict=True)))
+    advice = services.save_safety(entry, dict(zip(KEYS, values, strict=True))).advice
     db.session.commit()
     assert advice.discourage_direct
 
@@ -108,3 +119,33 @@ def test_advice_never_blocks_a_direct_amends(app, make_user, values):
     assert (stored.kind, stored.status, stored.planned_on) == ("direct", "planned", TODAY + timedelta(days=14))
     assert services.answers_of(stored) == dict(zip(KEYS, values, strict=True))
     assert db.session.get(AmendsEntry, again.id).kind == "direct"
+
+
+@pytest.mark.parametrize("values", NO_CONTACT, ids=[_label(v) for v in NO_CONTACT])
+def test_a_no_contact_order_closes_direct_amends(app, make_user, values):
+    """A court order or a clear request for no contact is not advice: direct amends is closed for that entry."""
+    from recovery.errors import Refused
+
+    person = make_user("person", name="Jordan")
+    entry = services.create_entry(person, _direct(status="planned", planned_on=TODAY + timedelta(days=3)),
+                                  today=TODAY)
+    services.add_step(entry, "Call him on Sunday")
+    services.add_step(entry, "Save up the money")
+    saved = services.save_safety(entry, dict(zip(KEYS, values, strict=True)))
+    db.session.commit()
+    assert saved.direct_closed and saved.advice.no_contact
+    assert saved.steps_removed == 1  # "Call him on Sunday"; saving money needs no contact
+    stored = db.session.get(AmendsEntry, entry.id)
+    assert stored.kind == "undecided"
+    assert [s.text for s in stored.steps] == [*services.SUGGESTED_STEPS, "Save up the money"]
+    with pytest.raises(Refused) as refused:
+        services.update_entry(stored, person, _direct(), today=TODAY)
+    assert refused.value.field == "kind" and "court order" in refused.value.message
+    db.session.rollback()
+    with pytest.raises(Refused):
+        services.add_step(db.session.get(AmendsEntry, entry.id), "Visit him at work")
+    db.session.rollback()
+    # Indirect and living amends stay open.
+    services.update_entry(db.session.get(AmendsEntry, entry.id), person, _direct(kind="indirect"), today=TODAY)
+    db.session.commit()
+    assert db.session.get(AmendsEntry, entry.id).kind == "indirect"

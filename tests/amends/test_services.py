@@ -1,6 +1,5 @@
 """Amends services: entries, steps, safety answers, reflection, readiness order, openness and what a loved one sees."""
 
-import itertools
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -8,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from recovery.amends import services
-from recovery.amends.models import KINDS, OPENNESS, STATUSES, AmendsEntry, AmendsOpenness, AmendsStep
+from recovery.amends.contact import asks_for_contact
+from recovery.amends.models import KINDS, STATUSES, AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.amends.safety import assess
 from recovery.amends.services import MAX_STEPS, SUGGESTED_STEPS, EntryInput
 from recovery.circle import services as circle
@@ -81,7 +81,9 @@ def test_create_entry_stores_stripped_text_and_suggested_steps(app, person):
     assert stored.planned_on == TODAY + timedelta(days=10)
     assert [(s.text, s.position, s.done) for s in stored.steps] == [
         (text, i, False) for i, text in enumerate(SUGGESTED_STEPS)]
-    assert len(SUGGESTED_STEPS) == 3
+    assert len(SUGGESTED_STEPS) == 2
+    # No step asks for contact before anyone knows contact is safe and welcome.
+    assert not any(asks_for_contact(t) for t in SUGGESTED_STEPS)
     assert all(getattr(stored, k) is None for k in services.answers_of(stored))
     assert not stored.share_reflection and not stored.has_reflection
 
@@ -316,7 +318,7 @@ def test_save_safety_stores_answers_and_returns_advice(app, person):
     entry = make_entry(person)
     answers = {"safety_harm_them": True, "safety_harm_others": False, "safety_no_contact": None,
                "safety_for_me": False}
-    advice = services.save_safety(entry, answers)
+    advice = services.save_safety(entry, answers).advice
     db.session.commit()
     db.session.expire_all()
     stored = db.session.get(AmendsEntry, entry.id)
@@ -324,7 +326,7 @@ def test_save_safety_stores_answers_and_returns_advice(app, person):
     assert advice == assess(answers)
     assert advice.discourage_direct and advice.answered == 3 and not advice.complete
 
-    advice = services.save_safety(stored, ALL_NO)
+    advice = services.save_safety(stored, ALL_NO).advice
     assert services.answers_of(stored) == ALL_NO
     assert advice.complete and not advice.discourage_direct
 
@@ -635,38 +637,3 @@ def test_openness_by_connection_in_one_query(app, person, make_user, make_connec
     assert services.openness_by_connection(morgan)[circle.connections_of(morgan)[0].id].status == "yes"
 
 
-# --- The "not yet" warning --------------------------------------------------------------------------------
-
-WARNED_STATUSES = ("listed", "willing", "planned")
-WARNING_CASES = list(itertools.product([None, *OPENNESS], KINDS, STATUSES))
-
-
-@pytest.mark.parametrize(("signal", "kind", "status"), WARNING_CASES,
-                         ids=[f"{s}-{k}-{st}" for s, k, st in WARNING_CASES])
-def test_openness_warning_only_for_not_yet_and_a_direct_open_entry(signal, kind, status):
-    """The warning appears only when they said "not yet" to a direct amends that is still open."""
-    entry = AmendsEntry(person_name="Sam", kind=kind, status=status)
-    openness = None if signal is None else AmendsOpenness(status=signal)
-    warning = services.openness_warning(entry, openness)
-    if signal == "not_yet" and kind == "direct" and status in WARNED_STATUSES:
-        assert warning is not None
-        assert warning.startswith("Sam ")
-        assert "not ready" in warning
-        assert "sponsor" in warning or "counsellor" in warning
-    else:
-        assert warning is None
-
-
-def test_openness_warning_with_stored_rows(app, person, make_user, make_connection):
-    """A real "not yet" from Sam warns on Sam's planned direct amends, and stops once Sam says yes."""
-    sam = make_user("loved_one", name="Sam")
-    to_sam = make_connection(person, sam)
-    entry = make_entry(person, person_name="Sam", connection_id=to_sam.id, status="planned",
-                       planned_on=TODAY + timedelta(days=7))
-    services.set_openness(sam, person.id, "not_yet", "")
-    db.session.commit()
-    warning = services.openness_warning(entry, services.overview(person).openness[to_sam.id])
-    assert warning and "Sam" in warning
-    services.set_openness(sam, person.id, "yes", "")
-    db.session.commit()
-    assert services.openness_warning(entry, services.openness_of(sam.id, person.id)) is None

@@ -30,7 +30,7 @@ def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection,
                                                   "start_date": tracker.today_for(person).isoformat()})
     assert [s.done for s in dashboard_for(person).path] == [True, True, True, False, False, False, False]
     page = client.get("/home").get_data(as_text=True)
-    assert "Home for dinner" in page and "Sam" in page and "You share: Consistency tracker." in page
+    assert "Home for dinner" in page and "Sam" in page and "You share: Tracker." in page
     c = db.session.scalar(sa.select(Commitment))
     client.post(f"/tracker/commitments/{c.id}/checkin?next=/home",
                 data={f"c{c.id}-day": tracker.today_for(person).isoformat(), f"c{c.id}-status": "kept"})
@@ -119,15 +119,15 @@ def test_dashboard_query_count_does_not_grow_with_circle_size(app, make_user, ma
 
 
 def test_demo_command_creates_the_demo_circle(app):
-    """`flask demo` makes one person and two loved ones with different sharing, and can run twice."""
+    """`flask demo` makes one person and three loved ones with different sharing, and can run twice."""
     runner = app.test_cli_runner()
     for _ in range(2):
         result = runner.invoke(args=["demo"])
         assert result.exit_code == 0, result.output
     assert "jordan@demo.mend.example" in result.output and "Password" in result.output
     users = {u.display_name: u for u in db.session.scalars(sa.select(User))}
-    assert set(users) == {"Jordan", "Sam", "Pat"}
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Connection)) == 2
+    assert set(users) == {"Jordan", "Sam", "Pat", "Casey"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Connection)) == 3
     shared = {}
     for grant in db.session.scalars(sa.select(ShareGrant)):
         connection = db.session.get(Connection, grant.connection_id)

@@ -42,8 +42,31 @@ def test_demo_has_amends_across_statuses_and_an_openness_signal(app):
     assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
     statuses = list(db.session.scalars(sa.select(AmendsEntry.status)))
     assert len(statuses) >= 5 and len(set(statuses)) >= 5
-    signal = db.session.scalar(sa.select(AmendsOpenness))
-    assert signal.status == "not_yet"
+    signals = {db.session.get(User, s.owner_id).display_name: s.status
+               for s in db.session.scalars(sa.select(AmendsOpenness))}
+    assert signals == {"Pat": "not_yet", "Casey": "no"}
+
+
+def test_demo_shows_contact_ruled_out_by_an_order_and_by_a_no(app):
+    """Jamie's entry found a court order and Casey said no: neither carries direct amends or a contact step."""
+    from recovery.amends import services as amends
+    from recovery.amends.contact import asks_for_contact
+    from recovery.amends.models import AmendsEntry
+    from recovery.circle.models import Connection
+
+    assert app.test_cli_runner().invoke(args=["demo"]).exit_code == 0
+    entries = {e.person_name: e for e in db.session.scalars(sa.select(AmendsEntry))}
+    jamie, casey, mum = entries["Jamie"], entries["Casey"], entries["Mum"]
+    assert jamie.safety_no_contact is True and jamie.kind != "direct"
+    for entry in (jamie, casey, mum):
+        advice = amends.contact_for(entry)
+        assert not advice.allowed
+        assert not any(asks_for_contact(s.text, entry.person_name) for s in entry.steps if not s.done)
+    assert amends.contact_for(jamie).reason == "no_contact" and amends.contact_for(casey).reason == "declined"
+    child = db.session.scalar(sa.select(Connection).where(Connection.relationship == "child",
+                                                          Connection.loved_one_id != Connection.person_id,
+                                                          Connection.id == casey.connection_id))
+    assert child is not None and child.loved_one_confirms is False
 
 
 def test_demo_has_boundaries_from_both_roles_answered_and_not_with_events(app):

@@ -11,7 +11,7 @@ from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, Sc
 from tests.conftest import captured_statements
 
 PINNED = {
-    "overview": 4, "today": 4, "commitment": 8, "journey": 4, "home": 13,
+    "overview": 4, "today": 4, "commitment": 8, "journey": 4, "home": 14,
     "shared tracker": 13, "shared commitment": 16, "shared milestones": 11, "loved one home": 13,
 }
 
