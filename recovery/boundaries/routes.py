@@ -19,6 +19,11 @@ from recovery.timezones import local_today
 bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
 WORDS = {"categories": CATEGORIES, "acks": ACK_KINDS, "events": EVENT_KINDS, "codes": coach.CODES}
 
+# Every page that prints a boundary (its own, shared ones, dashboards) reads its words through these,
+# so a lead-in the person typed ("If …", "I will …") is never printed twice.
+bp.add_app_template_filter(services.shown, "boundary_words")
+bp.add_app_template_filter(services.one_line, "boundary_line")
+
 
 def _own(boundary_id: int):
     try:
@@ -71,8 +76,8 @@ def _write(boundary=None):
                            "Saved. It's private until you share your boundaries with someone on your circle page.")
             else:
                 changed = services.revise(boundary, form.category.data, _words(form))
-                message = ("Saved as a new version. Anyone you share it with will be asked to read it again."
-                           if changed else "Saved.")
+                message = ("Saved your new words; the old ones stay in the history. "
+                           "Anyone you share it with will be asked to read it again." if changed else "Saved.")
         except Refused as refused:
             db.session.rollback()
             show_refusal(form, refused)

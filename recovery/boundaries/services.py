@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,6 +43,73 @@ class Words:
         if not words.my_action:
             raise Refused("Please say what you will do.", field="my_action")
         return words
+
+
+# --- Showing the words -------------------------------------------------------------------------------
+# Pages print a boundary as "If / when <situation>" and "I will <my_action>". People often type
+# those words themselves ("If you drink at home", "I'll leave"), so the lead-in they typed is taken
+# off for display, never from what is stored: their own words stay whole (and prefill guides whole).
+
+_AFTER_LEAD = r"(?:\b|(?=[\s,:.…]))[\s,:.…]*"
+_SITUATION_LEAD = re.compile(r"^\s*(?:whenever|(?:if|when)(?:\s*(?:/|,?\s*or|,?\s*and\s*/?\s*or)\s*(?:if|when))?)"
+                             + _AFTER_LEAD, re.IGNORECASE)
+_ACTION_LEAD = re.compile(r"^\s*(?:I\s+will|I['’]ll|I\s+shall|I\s+am\s+going\s+to|I['’]m\s+going\s+to|I\s+would|"
+                          r"I['’]d)" + _AFTER_LEAD, re.IGNORECASE)
+_ACTION_WONT = re.compile(r"^\s*I\s+won['’]t\b\s*", re.IGNORECASE)
+_NEED_LEAD = re.compile(r"^\s*because" + _AFTER_LEAD, re.IGNORECASE)
+_REQUEST_LEAD = re.compile(r"^\s*(?:I['’]m\s+asking|I\s+am\s+asking|I\s+ask)" + _AFTER_LEAD, re.IGNORECASE)
+_SPEAKS_FOR_ITSELF = re.compile(r"^(?:I|I['’]\w+)(?:\s|$)")  # what is left starts with "I": no lead-in before it
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A boundary's words as a page prints them: each part after its lead-in ("If / when", "I will" …),
+    with the lead-in the person typed taken off. A lead-in is "" when the words can't follow it."""
+
+    situation: str
+    my_action: str
+    need: str
+    request: str
+    situation_lead: str
+    action_lead: str
+    need_lead: str
+    request_lead: str
+
+
+def _strip(pattern: re.Pattern, text: str) -> str:
+    """Take a typed lead-in off, unless nothing would be left."""
+    text = (text or "").strip()
+    return pattern.sub("", text, count=1).strip() or text
+
+
+def _action(text: str) -> str:
+    """"I'll leave" -> "leave"; "I won't pick up" -> "not pick up" (so it reads "I will not pick up")."""
+    wont = _ACTION_WONT.match(text or "")
+    if wont and text[wont.end():].strip():
+        return "not " + text[wont.end():].strip()
+    return _strip(_ACTION_LEAD, text)
+
+
+def shown(words) -> Shown:
+    """Prepare a boundary's words (a BoundaryVersion or Words) for a page, so no lead-in is ever printed twice:
+    "If you drink at home" / "I'll leave" reads "If / when you drink at home" / "I will leave"."""
+    situation = _strip(_SITUATION_LEAD, words.situation)
+    action = _action(words.my_action)
+    need = _strip(_NEED_LEAD, words.need)
+    request = _strip(_REQUEST_LEAD, words.request)
+    return Shown(situation, action, need, request,
+                 situation_lead="" if _SITUATION_LEAD.fullmatch(situation) else "If / when",
+                 action_lead="" if _SPEAKS_FOR_ITSELF.match(action) else "I will",
+                 need_lead="" if _NEED_LEAD.fullmatch(need) else "Because",
+                 request_lead="" if _SPEAKS_FOR_ITSELF.match(request) else "I'm asking")
+
+
+def one_line(words) -> str:
+    """A boundary's situation and action as one line, for a list or a history: "If / when …, I will …"."""
+    s = shown(words)
+    action = f"{s.action_lead} {s.my_action}".strip()
+    situation = f"{s.situation_lead} {s.situation.rstrip(' ,.;:')}".strip()
+    return f"{situation} — {action}"
 
 
 def create_boundary(owner: User, category: str, words: Words) -> Boundary:

@@ -26,14 +26,14 @@ class Area:
 AREAS: dict[str, Area] = {
     a.key: a
     for a in [
-        Area("tracker", "Consistency tracker", frozenset({PERSON}),
+        Area("tracker", "Tracker", frozenset({PERSON}),
              "Your commitments, check-ins and consistency score."),
         Area("amends", "Amends", frozenset({PERSON}),
              "Only the amends entries about this person are ever shown to them."),
         Area("boundaries", "Boundaries", frozenset({PERSON, LOVED_ONE}),
              "The boundaries you have written, so they can read and acknowledge them."),
-        Area("conversations", "Conversation plans", frozenset({PERSON, LOVED_ONE}),
-             "Plans you choose to share, such as a letter to read before a talk."),
+        Area("conversations", "Talks", frozenset({PERSON, LOVED_ONE}),
+             "Plans for a talk that you choose to share, such as a letter to read before you talk."),
         Area("milestones", "Milestones", frozenset({PERSON}),
              "Your recovery start date, milestones and small wins."),
         Area("trust", "Trust check-ins", frozenset({LOVED_ONE}),

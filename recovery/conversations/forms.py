@@ -26,7 +26,7 @@ class PlanForm(MendForm):
                                            Length(max=120, message="Please keep the title to 120 characters."),
                                            no_control_chars], filters=[strip_filter])
     connection_id = SelectField("Who is it with? (optional)", choices=[], validate_choice=True, default="")
-    shared = BooleanField("Let them read this plan first (only if I also share my conversations with them)")
+    shared = BooleanField("Let them read this plan first (only if I also share Talks with them)")
 
 
 class StatusForm(MendForm):

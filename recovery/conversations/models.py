@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from recovery.db import IdMixin, db, utcnow
 
-STATUSES = {"draft": "Draft", "ready": "Ready", "held": "Held", "reflected": "Reflected on"}
+# Stored keys stay as they are; people see the words: "held" is "Talked", "reflected" is "Reflection written".
+STATUSES = {"draft": "Draft", "ready": "Ready to talk", "held": "Talked", "reflected": "Reflection written"}
 
 
 class ConversationPlan(IdMixin, db.Model):

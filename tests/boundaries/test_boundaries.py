@@ -95,13 +95,15 @@ def test_revision_keeps_history_and_asks_to_acknowledge_again(app, pair, as_user
     assert b.versions[0].situation == "If you shout"  # history kept
     ack = db.session.scalar(sa.select(BoundaryAck))
     assert services.ack_state(b, ack) == "updated"
+    assert "Jordan: read an earlier wording — you've changed it since" in sam_client.get(
+        f"/boundaries/{b.id}").get_data(as_text=True).replace("&#39;", "'")
     page = jordan.get(url).get_data(as_text=True)
     assert "updated this boundary since you last read it" in page
     assert "Updated — please read again" in jordan.get(f"/circle/{connection.id}/boundaries").get_data(as_text=True)
     jordan.post(url + "/answer", data={"kind": "talk"})
     db.session.refresh(ack)
     assert (ack.version, ack.kind) == (2, "talk")
-    assert "read version 1" not in sam_client.get(f"/boundaries/{b.id}").get_data(as_text=True)
+    assert "read an earlier wording" not in sam_client.get(f"/boundaries/{b.id}").get_data(as_text=True)
     # Saving the same words again is not a new version.
     sam_client.post(f"/boundaries/{b.id}/revise", data={**GOOD, "action": "save"})
     db.session.refresh(b)

@@ -25,12 +25,12 @@ def test_share_see_unshare_then_404(app, make_user, make_connection, as_user):
     assert r.status_code == 302
     page = sam.get(url)
     assert page.status_code == 200
-    assert "Jordan's commitments" in page.get_data(as_text=True).replace("&#39;", "'")
-    assert "Consistency tracker" in sam.get("/home").get_data(as_text=True)
+    assert "Jordan's tracker" in page.get_data(as_text=True).replace("&#39;", "'")
+    assert ">Tracker</a>" in sam.get("/home").get_data(as_text=True)
 
     jordan.post(f"/circle/{connection.id}/sharing", data={})
     assert sam.get(url).status_code == 404  # on the very next request
-    assert "Consistency tracker" not in sam.get("/home").get_data(as_text=True)
+    assert ">Tracker</a>" not in sam.get("/home").get_data(as_text=True)
 
 
 def test_sharing_is_recorded_in_the_audit_log(app, make_user, make_connection, as_user):
@@ -133,7 +133,7 @@ def test_access_log_records_who_viewed_what(app, make_user, make_connection, as_
     sam.get(f"/circle/{connection.id}/milestones")
     assert row_counts()["access_log"] == 2
     page = as_user(person).get("/circle/access-log").get_data(as_text=True)
-    assert page.count("<td>Sam</td>") == 2 and "Milestones" in page and "Consistency tracker" in page
+    assert page.count("<td>Sam</td>") == 2 and "Milestones" in page and "<td>Tracker</td>" in page
     # A refused view logs nothing.
     sam.get(f"/circle/{connection.id}/amends")
     assert row_counts()["access_log"] == 2

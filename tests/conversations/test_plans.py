@@ -88,7 +88,7 @@ def test_lifecycle_draft_ready_held_reflected(app, pair, as_user):
     db.session.refresh(plan)
     assert plan.status == "ready"
     r = client.post(f"/talk/plans/{plan.id}/reflection", data={"reflection_how": "too soon"})
-    assert r.status_code == 422 and "held first" in r.get_data(as_text=True)
+    assert r.status_code == 422 and "First mark the plan as talked" in r.get_data(as_text=True)
     today = services.today_for(person)
     r = client.post(f"/talk/plans/{plan.id}/status", data={"status": "held", "held_on": today.isoformat()})
     assert r.headers["Location"].endswith(f"/talk/plans/{plan.id}/reflection")
