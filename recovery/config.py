@@ -69,7 +69,9 @@ class Defaults:
     # "smtp" sends through MAIL_SERVER; "outbox" keeps messages in memory (tests).
     MAIL_BACKEND = "smtp"
 
-    # Help shown on every page. See recovery/helplines.py for the countries offered.
+    # Help lines for visitors who aren't logged in and for people who haven't chosen a country:
+    # a two-letter code. Mend has lines for US, CA, GB, IE, AU and NZ; any other code (or ZZ)
+    # shows a world-wide finder and plain advice. See recovery/helplines.py.
     HELP_COUNTRY = "US"
     # Where the quick-exit button goes: a neutral page on another site.
     QUICK_EXIT_URL = "https://www.weather.gov/"
@@ -78,3 +80,16 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024
     TEMPLATES_AUTO_RELOAD = False
+
+
+def check_help_country(value: object) -> str:
+    """Return HELP_COUNTRY as an upper-case two-letter code, or stop start-up with a clear message."""
+    code = str(value or "").strip().upper()
+    if code == "UK":
+        code = "GB"  # the ISO code; people often write UK
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise RuntimeError(
+            f"HELP_COUNTRY must be a two-letter country code such as US, CA, GB, IE, AU or NZ "
+            f"(or ZZ for a world-wide help-line finder), not {value!r}."
+        )
+    return code

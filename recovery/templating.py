@@ -7,7 +7,8 @@ from datetime import datetime
 from flask import Flask, current_app
 from flask_login import current_user
 
-from recovery.helplines import FINDER, emergency_number, helplines
+from recovery.config import check_help_country
+from recovery.helplines import FINDER, local_help
 from recovery.timezones import to_local
 
 
@@ -24,12 +25,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.config["HELP_COUNTRY"] = check_help_country(app.config["HELP_COUNTRY"])
 
     @app.context_processor
     def globals_():
+        here = local_help()  # the user's own country, else the server's
         return {
-            "helplines": helplines(),
+            "local_help": here,
+            "helplines": here.crisis,
             "help_finder": FINDER,
-            "emergency_number": emergency_number(),
+            "emergency_number": here.emergency_number,
             "quick_exit_url": app.config["QUICK_EXIT_URL"],
         }

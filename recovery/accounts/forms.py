@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import EmailField, PasswordField, RadioField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
+from recovery import helplines
 from recovery.accounts.models import ROLES
 from recovery.forms import MendForm, TimezoneField, choice_list, no_control_chars, strip_filter
 
@@ -19,6 +20,29 @@ REPEAT = [InputRequired("Please type the password again."),
           EqualTo("password", "The two passwords don't match. Please type them again.")]
 
 
+COUNTRY_MESSAGE = "Please choose a country from the list, or “Somewhere else”."
+
+
+def _country_code(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class CountryField(SelectField):
+    """The country whose help lines Mend shows: one of the listed ones, or "Somewhere else" (ZZ).
+
+    A form posted without the field keeps the stored value ("" means the server's country).
+    """
+
+    def __init__(self, label="Country", **kwargs):
+        kwargs.setdefault("description", "Mend shows help lines for this country on every page.")
+        super().__init__(label, choices=choice_list(helplines.COUNTRY_CHOICES), validate_choice=False,
+                         filters=[_country_code], default="", **kwargs)
+
+    def pre_validate(self, form):
+        if self.data not in ("", *helplines.OFFERED):
+            raise ValidationError(COUNTRY_MESSAGE)
+
+
 class RegisterForm(MendForm):
     """Create an account."""
 
@@ -29,6 +53,8 @@ class RegisterForm(MendForm):
     role = RadioField("I am…", choices=choice_list(ROLES.items()),
                       validators=[InputRequired("Please choose one.")])
     timezone = TimezoneField(description="So 'today' in Mend matches your day.")
+    country = CountryField("Where do you live?",
+                           description="So the help lines Mend shows are ones you can call. You can change it later.")
     password = PasswordField("Password", NEW_PASSWORD,
                              description="At least 12 characters. A short sentence you'll remember works well.")
     password_again = PasswordField("Type the password again", REPEAT)
@@ -45,10 +71,11 @@ class LoginForm(MendForm):
 
 
 class ProfileForm(MendForm):
-    """Change name and time zone."""
+    """Change name, time zone and country."""
 
     display_name = StringField("Your name", NAME, filters=[strip_filter])
     timezone = TimezoneField()
+    country = CountryField()
 
 
 class PasswordChangeForm(MendForm):

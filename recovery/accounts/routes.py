@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from recovery import audit, mail
+from recovery import audit, helplines, mail
 from recovery.accounts import data, services
 from recovery.accounts.auth import current_session_id, log_in, log_out
 from recovery.accounts.forms import (
@@ -49,6 +49,8 @@ def register():
     form = RegisterForm()
     if request.method == "GET":
         form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
+        # A first guess; in the browser, mend.js guesses again from the browser's own time zone.
+        form.country.data = helplines.suggested_country(form.timezone.data)
         role = request.args.get("role")
         if role in ("person", "loved_one"):
             form.role.data = role
@@ -56,10 +58,10 @@ def register():
     if form.validate_on_submit():
         try:
             created = services.register(form.display_name.data, form.email.data, form.password.data,
-                                        form.role.data, form.timezone.data)
+                                        form.role.data, form.timezone.data, form.country.data)
         except Refused as refused:
             show_refusal(form, refused)
-            return _invalid("accounts/register.html", form=form, next_url=next_url)
+            return _invalid_registration(form, next_url)
         if created is None:
             mail.send_mail(services.normalize_email(form.email.data),
                            "Someone tried to sign up to Mend with your email",
@@ -72,8 +74,17 @@ def register():
               "If this email already had an account, use that account's password.", "success")
         return redirect(url_for("accounts.login", next=next_url))
     if request.method == "POST":
-        return _invalid("accounts/register.html", form=form, next_url=next_url)
-    return render_template("accounts/register.html", form=form, next_url=next_url)
+        return _invalid_registration(form, next_url)
+    return render_template("accounts/register.html", form=form, next_url=next_url, suggest_country=True,
+                           zone_countries_json=json.dumps(helplines.zone_countries()))
+
+
+def _invalid_registration(form: RegisterForm, next_url: str | None):
+    """Show the sign-up form again; a country left out is guessed from the chosen time zone."""
+    if not form.country.data:
+        form.country.data = helplines.suggested_country(form.timezone.data)
+    return _invalid("accounts/register.html", form=form, next_url=next_url,
+                    zone_countries_json=json.dumps(helplines.zone_countries()))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -103,23 +114,45 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End this session for good: the old cookie will not work again."""
+    """End this session for good: the old cookie will not work again.
+
+    With `quick=1` ("Quick exit and log out") the browser then leaves for the neutral quick-exit page.
+    """
     form = ButtonForm()
+    quick = request.form.get("quick") == "1"
     if form.validate_on_submit() and current_user.is_authenticated:
         audit.record(current_user.id, "logout")
         log_out()
         db.session.commit()
-        flash("You're logged out. Take care.", "success")
+        if not quick:
+            flash("You're logged out. Take care.", "success")
+    if quick:
+        return _leave_for(current_app.config["QUICK_EXIT_URL"])
     return redirect(url_for("pages.index"))
+
+
+def _leave_for(url: str) -> Response:
+    """Send the browser on to another site after a form post.
+
+    The CSP's form-action 'self' stops a form post from being redirected to another site, so
+    this answers with a blank page that moves on by itself (Refresh), with a plain link as well.
+    """
+    response = Response(render_template("pages/leave.html", url=url))
+    response.headers["Refresh"] = f"0; url={url}"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    """Change name and time zone."""
+    """Change name, time zone and the country of my help lines."""
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":  # show the country in use: "" follows the server, anything unknown is "somewhere else"
+        form.country.data = helplines.normalize(form.country.data) if form.country.data else helplines.server_country()
     return form_page(
-        ProfileForm(obj=current_user), "accounts/settings.html",
-        lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data),
+        form, "accounts/settings.html",
+        lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data, f.country.data),
         success="Saved.", redirect_to=url_for("accounts.settings"),
     )
 
@@ -245,6 +278,21 @@ def reset(token: str):
     return render_template("accounts/reset.html", form=form)
 
 
+def _export_words() -> dict[str, str]:
+    """Plain words for the stored values a printed export shows (statuses, kinds, what is shared)."""
+    from recovery.amends.models import KINDS
+    from recovery.amends.models import STATUSES as AMENDS_STATUSES
+    from recovery.circle.permissions import AREAS
+    from recovery.conversations.models import STATUSES as PLAN_STATUSES
+    from recovery.tracker.models import CHECKIN_STATUSES
+
+    words = {"active": "Active", "paused": "Paused", "ended": "Ended"}
+    for labels in (AMENDS_STATUSES, KINDS, PLAN_STATUSES, CHECKIN_STATUSES):
+        words.update(labels)
+    words.update({key: area.label for key, area in AREAS.items()})
+    return words
+
+
 @bp.route("/settings/export", methods=["GET", "POST"])
 @login_required
 def export():
@@ -260,7 +308,7 @@ def export():
         data.record_export(current_user)
         db.session.commit()
         if request.form.get("format") == "print":
-            return render_template("accounts/export_print.html", d=content)
+            return render_template("accounts/export_print.html", d=content, words=_export_words())
         body = json.dumps(content, ensure_ascii=False, indent=2)
         return Response(body, mimetype="application/json", headers={
             "Content-Disposition": 'attachment; filename="mend-my-data.json"'})

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from recovery import audit
+from recovery import audit, helplines
 from recovery.accounts.models import (
     ROLES,
     AuditEvent,
@@ -48,15 +48,27 @@ def find_user_by_email(email: str) -> User | None:
 # --- Registration -------------------------------------------------------------
 
 
-def register(display_name: str, email: str, password: str, role: str, timezone: str) -> User | None:
+COUNTRY_REFUSED = "Please choose a country from the list, or “Somewhere else”."
+
+
+def _check_country(country: str) -> None:
+    """Refuse a country Mend doesn't offer; "" (the server's country) is allowed."""
+    if country != "" and not helplines.is_offered(country):
+        raise Refused(COUNTRY_REFUSED, field="country")
+
+
+def register(display_name: str, email: str, password: str, role: str, timezone: str,
+             country: str = "") -> User | None:
     """Create an account; return None, doing the same work, when the email is already used.
 
+    `country` chooses the help lines the person sees ("" follows the server's HELP_COUNTRY).
     The caller answers the same way in both cases (SECURITY.md 4).
     """
     if role not in ROLES:
         raise Refused("Please choose one of the two roles.", field="role")
     if not is_valid_timezone(timezone):
         raise Refused("Please choose a time zone from the list.", field="timezone")
+    _check_country(country)
     problem = password_problem(password, email=email, name=display_name)
     if problem:
         raise Refused(problem, field="password")
@@ -69,6 +81,7 @@ def register(display_name: str, email: str, password: str, role: str, timezone: 
         password_hash=password_hash,
         role=role,
         timezone=timezone,
+        country=country,
     )
     db.session.add(user)
     db.session.flush()
@@ -272,10 +285,13 @@ def recent_events(user: User, limit: int = 100) -> list[AuditEvent]:
 # --- Profile and password --------------------------------------------------------
 
 
-def update_profile(user: User, display_name: str, timezone: str) -> None:
-    """Change the user's name and time zone."""
+def update_profile(user: User, display_name: str, timezone: str, country: str | None = None) -> None:
+    """Change the user's name, time zone and (when given) the country of their help lines."""
     if not is_valid_timezone(timezone):
         raise Refused("Please choose a time zone from the list.", field="timezone")
+    if country is not None:
+        _check_country(country)
+        user.country = country
     user.display_name = display_name.strip()
     user.timezone = timezone
 

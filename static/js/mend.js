@@ -2,17 +2,52 @@
 (function () {
   "use strict";
 
-  // Quick exit: leave at once, replacing this page in history so "Back" doesn't return here.
-  function quickExit(event) {
+  // Quick exit: hide the page at once, then leave, replacing this page in history so "Back"
+  // doesn't return here. Without JavaScript the link still leaves (it just stays in history).
+  function exitUrl() {
     var link = document.querySelector("[data-quick-exit]");
-    if (!link) return;
-    if (event) event.preventDefault();
+    return link ? link.href : null;
+  }
+  function hidePage() {
+    document.title = "";
     document.body.hidden = true;
-    window.location.replace(link.href);
+    // Take the words off the page too, so a screenshot or a slow exit shows nothing.
+    while (document.body.firstChild) document.body.removeChild(document.body.firstChild);
+  }
+  function quickExit(event, url) {
+    url = url || exitUrl();
+    if (!url) return;
+    if (event) event.preventDefault();
+    hidePage();
+    window.location.replace(url);
   }
   document.addEventListener("click", function (event) {
-    var target = event.target.closest && event.target.closest("[data-quick-exit]");
-    if (target) quickExit(event);
+    var target = event.target.closest && event.target.closest("a[data-quick-exit]");
+    if (target) quickExit(event, target.href);
+  });
+  // "Quick exit and log out": end the session in the background, then leave the same way.
+  // keepalive lets the request finish after the page has gone.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-quick-logout]") || !window.fetch || !window.FormData) return;
+    event.preventDefault();
+    var url = form.getAttribute("data-exit-to") || exitUrl();
+    var body = new FormData(form);
+    body.append("quick", "1");  // the button's own name and value, which FormData leaves out
+    var left = false;
+    var leave = function () {
+      if (left) return;
+      left = true;
+      window.location.replace(url);
+    };
+    hidePage();
+    try {
+      fetch(form.action, { method: "POST", body: body, credentials: "same-origin", keepalive: true,
+                           redirect: "manual" }).then(leave, leave);
+    } catch (e) {
+      leave();
+    }
+    window.setTimeout(leave, 1500);
   });
   // Pressing Esc three times within 1.5 seconds also exits.
   var escTimes = [];
@@ -26,11 +61,32 @@
 
   // Offer the browser's own time zone when the form still shows the default.
   var tzSelect = document.querySelector("select[data-browser-timezone]");
+  var browserZone = null;
   if (tzSelect && window.Intl && Intl.DateTimeFormat) {
-    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var tz = browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var hasOption = tz && Array.prototype.some.call(tzSelect.options, function (o) { return o.value === tz; });
     if (hasOption && (tzSelect.value === "UTC" || !tzSelect.value) && !tzSelect.closest(".has-error")) {
       tzSelect.value = tz;
+    }
+  }
+
+  // Suggest the country of the browser's time zone (first view only, until the person picks one).
+  var countrySelect = document.querySelector("select[data-zone-countries]");
+  if (countrySelect) {
+    var zones = {};
+    try { zones = JSON.parse(countrySelect.getAttribute("data-zone-countries")) || {}; } catch (e) { zones = {}; }
+    var chosenByHand = !countrySelect.hasAttribute("data-suggest") || !!countrySelect.closest(".has-error");
+    var suggest = function (zone) {
+      if (chosenByHand || !zone || zone.indexOf("/") < 0 || zone.indexOf("Etc/") === 0) return;
+      var code = zones[zone] || "ZZ";
+      if (Array.prototype.some.call(countrySelect.options, function (o) { return o.value === code; })) {
+        countrySelect.value = code;
+      }
+    };
+    countrySelect.addEventListener("change", function () { chosenByHand = true; });
+    if (tzSelect) {
+      suggest(browserZone || tzSelect.value);
+      tzSelect.addEventListener("change", function () { suggest(tzSelect.value); });
     }
   }
 

@@ -88,7 +88,7 @@ def test_error_states_and_messages_are_axe_clean(new_context):
     check(sam, "boundary coach")
 
     pat = log_in_demo(new_context(), "pat")
-    pat.get_by_role("button", name="Log out").click()
+    pat.get_by_role("button", name="Log out", exact=True).click()
     assert pat.locator(".flashes").is_visible()
     check(pat, "flash after logging out")
     assert not problems, "axe found serious or critical problems:\n" + "\n".join(problems)

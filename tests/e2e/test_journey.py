@@ -95,7 +95,7 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     # --- Robin shares four areas with Casey. -----------------------------------------------------------
     go_by_menu(robin, "My circle")
     card = connection_card(robin, "Casey")
-    for area in ("Consistency tracker", "Amends", "Boundaries", "Conversation plans"):
+    for area in ("Tracker", "Amends", "Boundaries", "Talks"):
         card.get_by_label(area).check()
     card.get_by_role("button", name="Save what I share").click()
     expect_flash(robin, "Casey")
@@ -117,7 +117,7 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     commitment_url = robin.url
 
     # --- Casey says "I saw this" and records a trust check-in. -------------------------------------------
-    open_shared_area(casey, "Robin", "Consistency tracker")
+    open_shared_area(casey, "Robin", "Tracker")
     row = casey.locator(".confirm-row").filter(has_text=COMMITMENT)
     row.get_by_label("A word for them (optional)").fill("Lovely to hear from you.")
     row.get_by_role("button", name="I saw this").click()
@@ -175,7 +175,10 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     boundary_url = robin.url
 
     open_shared_area(casey, "Robin", "Boundaries")
-    boundary_card = casey.locator(".boundary-list > li").filter(has_text=BOUNDARY_SITUATION)
+    # Robin typed the "If" and "I will" that the page prints: Casey reads each once.
+    boundary_card = casey.locator(".boundary-list > li").filter(
+        has_text="If / when someone offers me a drink at a family party")
+    expect(boundary_card).to_contain_text("I will say no thanks, and leave early if I need to.")
     boundary_card.get_by_role("link", name="Read and answer").click()
     casey.get_by_role("button", name="I understand and will respect this").click()
     expect(casey.get_by_text("You said: I understand and will respect this")).to_be_visible()
@@ -201,11 +204,11 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     robin.get_by_role("button", name="Save my plan").click()
     expect_flash(robin, "Read it through once more")
     expect(robin.get_by_role("heading", name="Saying sorry to Casey")).to_be_visible()
-    robin.get_by_label("Ready", exact=True).check()
+    robin.get_by_label("Ready to talk", exact=True).check()
     robin.get_by_role("button", name="Save stage").click()
     expect_flash(robin, "Saved.")
 
-    open_shared_area(casey, "Robin", "Conversation plans")
+    open_shared_area(casey, "Robin", "Talks")
     casey.get_by_role("link", name="Saying sorry to Casey").click()
     expect(casey.get_by_text("Casey, have you got ten minutes tonight?")).to_be_visible()
 

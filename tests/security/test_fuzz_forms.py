@@ -67,11 +67,13 @@ def _forms(w):
     event = {"event-kind": choice("respected", "crossed"), "event-local_date": DATE, "event-note": TEXT}
     return [
         ("anon", "/register", {"display_name": TEXT, "email": TEXT, "password": TEXT, "password_again": TEXT,
-                               "role": choice("person", "loved_one"), "timezone": choice("UTC", "Europe/Paris")}),
+                               "role": choice("person", "loved_one"), "timezone": choice("UTC", "Europe/Paris"),
+                               "country": choice("US", "GB", "ZZ")}),
         ("anon", "/login", {"email": TEXT, "password": TEXT}),
         ("anon", "/reset", {"email": TEXT}),
         ("anon", f"/reset/{w.tokens['reset']}", {"password": TEXT, "password_again": TEXT}),
-        ("a", "/settings", {"display_name": TEXT, "timezone": choice("UTC", "Asia/Tokyo")}),
+        ("a", "/settings", {"display_name": TEXT, "timezone": choice("UTC", "Asia/Tokyo"),
+                            "country": choice("AU", "NZ", "ZZ")}),
         ("a", "/settings/password", {"current_password": TEXT, "new_password": TEXT, "new_password_again": TEXT}),
         ("a", "/settings/email", {"email": TEXT, "password": TEXT}),
         ("a", "/settings/export", {"password": TEXT, "format": choice("json", "print")}),
