@@ -3,7 +3,8 @@
 A boundary says what *I* will do ("If/when …, I will …") and the need behind it. It is not a way
 to control the other person, a threat, or a punishment. In the CRAFT approach a loved one makes
 sober time good, steps back from the good things during use, and lets natural consequences
-happen. The coach looks for wording that drifts from that, says what it noticed and why it
+happen — only when no one is in danger (never with a risk of overdose, violence, driving, or
+children left unsafe). The coach looks for wording that drifts from that, says what it noticed and why it
 matters, and offers one rewrite built from the user's own situation. It is rule-based, so every
 note can be explained, and it is a helper: its notes are shown, never enforced.
 

@@ -3,7 +3,7 @@ move from draft to ready to held to reflected, and share with the linked person 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -244,11 +244,19 @@ class Library:
 
     scripts: list[Script]
     plans: list[ConversationPlan]
+    # Plans for contact that is now ruled out (a court order, or their "no"): shown as set aside.
+    set_aside: set[int] = field(default_factory=set)
+    # The user is a child of someone in their circle: the page points to help written for young people.
+    young: bool = False
 
 
 def overview(user: User) -> Library:
-    """Load the scripts for the user's role and their plans."""
-    return Library(scripts=library.for_role(user.role), plans=own_plans(user))
+    """Load the scripts for the user's role, their plans, which plans are set aside, and help for young people."""
+    plans = own_plans(user)
+    set_aside = {p.id for p in plans if p.script_id in CONTACT_SCRIPTS and plan_contact(p).closed}
+    young = user.is_loved_one and any(c.loved_one_id == user.id and c.relationship == "child"
+                                      for c in circle.connections_of(user))
+    return Library(scripts=library.for_role(user.role), plans=plans, set_aside=set_aside, young=young)
 
 
 def today_for(user: User) -> date:

@@ -355,3 +355,18 @@ def test_another_familys_answer_changes_nothing_here(app, family, make_user, mak
     assert robin.post(f"/amends/openness/{jordan.id}", data={"status": "no"}).status_code == 404
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AmendsOpenness)) == 1
     assert CONTACT_STEP in text(as_user(jordan).get(f"/amends/{entry.id}"))
+
+
+def test_talks_marks_a_plan_set_aside_and_speaks_to_a_child(app, family, as_user):
+    """The Talks page flags a plan whose contact is ruled out, and points a child to help for young people."""
+    jordan, pat, casey, with_pat, _ = family
+    entry = services.create_entry(jordan, entry_input(connection_id=with_pat.id), today=TODAY)
+    talks.start_plan(jordan, "making-an-amends", amends_id=entry.id)
+    db.session.commit()
+    client = as_user(jordan)
+    assert "Set aside" not in text(client.get("/talk/"))
+    services.set_openness(pat, jordan.id, "no", "")
+    db.session.commit()
+    assert "Set aside: contact is ruled out" in text(client.get("/talk/"))
+    assert "If you're young" in text(as_user(casey).get("/talk/"))
+    assert "If you're young" not in text(as_user(pat).get("/talk/"))
