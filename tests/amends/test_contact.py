@@ -370,3 +370,15 @@ def test_talks_marks_a_plan_set_aside_and_speaks_to_a_child(app, family, as_user
     assert "Set aside: contact is ruled out" in text(client.get("/talk/"))
     assert "If you're young" in text(as_user(casey).get("/talk/"))
     assert "If you're young" not in text(as_user(pat).get("/talk/"))
+
+
+def test_another_family_cannot_change_whether_a_child_is_asked(app, family, make_user, make_connection, as_user):
+    """A loved one from another family gets 404 on Casey's connection, and nothing changes."""
+    _, _, _, _, with_casey = family
+    stranger = make_user("loved_one", name="Robin")
+    make_connection(make_user("person", name="Morgan"), stranger, relationship="child")
+    client = as_user(stranger)
+    for action in ("start-confirming", "stop-confirming"):
+        assert client.post(f"/circle/{with_casey.id}/{action}").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(type(with_casey), with_casey.id).loved_one_confirms is False

@@ -122,7 +122,7 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     row.get_by_label("A word for them (optional)").fill("Lovely to hear from you.")
     row.get_by_role("button", name="I saw this").click()
     expect_flash(casey, "Robin will see your answer")
-    go_by_menu(casey, "Trust")
+    go_by_menu(casey, "Trust check-ins")
     casey.get_by_role("link", name="Check in about Robin").click()
     for facet, answer in (("Predictability", "4"), ("Dependability", "5"), ("Faith", "6")):
         casey.get_by_role("group", name=re.compile(facet)).get_by_label(answer, exact=True).check()
