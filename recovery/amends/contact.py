@@ -8,6 +8,7 @@ for an entry (a step, a plan, a "next step", a guide):
   * the loved one answered "No — please don't contact me about this". Also not advice: direct
     amends is not offered;
   * the loved one answered "Not yet": nothing is suggested until they change their answer;
+  * the connection is paused: their answer is hidden, and nothing about contact is offered;
   * the safety check found another risk, or the entry is marked "not possible".
 
 The last two still leave every choice to the person (the safety check advises, never blocks);
@@ -30,6 +31,7 @@ _VERBS = (r"call|phone|ring|text|visit|meet(?: with| up with)?|see|talk to|talk 
 _OBJECTS = r"them|her|him"
 
 NO_CONTACT, DECLINED, NOT_YET, RISK, NOT_POSSIBLE = "no_contact", "declined", "not_yet", "risk", "not_possible"
+PAUSED = "paused"
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class ContactAdvice:
     @property
     def closed(self) -> bool:
         """Contact is ruled out by an order or by their own "no": direct amends is not offered."""
-        return self.reason in (NO_CONTACT, DECLINED)
+        return self.reason in (NO_CONTACT, DECLINED, PAUSED)
 
 
 def advise(entry, openness_status: str | None, name: str | None = None) -> ContactAdvice:
@@ -59,6 +61,11 @@ def advise(entry, openness_status: str | None, name: str | None = None) -> Conta
             "Contacting them would break it, and breaking a court order can be a crime. "
             "Mend won't suggest any contact. Indirect amends and living amends are the ways open to you, "
             "and they can mean just as much."))
+    if openness_status == "paused":
+        # Pausing hides their answer; whatever it was, a pause is no time to suggest contact.
+        return ContactAdvice(PAUSED, (
+            f"Your connection with {who} is paused, so Mend won't suggest any contact for now. "
+            "Indirect and living amends are open to you."))
     if openness_status == "no":
         return ContactAdvice(DECLINED, (
             f"{who} has asked you not to contact them about amends. Mend won't suggest any contact. "

@@ -12,7 +12,7 @@ from recovery.amends.forms import EntryForm, OpennessForm, ReflectionForm, Safet
 from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS, WILLINGNESS_BADGES
 from recovery.amends.safety import QUESTIONS, assess
 from recovery.circle import services as circle
-from recovery.circle.models import ENDED, Connection
+from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
@@ -107,7 +107,8 @@ def _entry_page(item, step_form=None):
     openness = None
     if item.connection_id is not None:
         connection = db.session.get(Connection, item.connection_id)
-        if connection is not None and connection.status != ENDED:
+        # Pausing hides the loved one's answer as well as what they share.
+        if connection is not None and connection.status == ACTIVE:
             openness = services.openness_of(connection.loved_one_id, item.owner_id)
     contact = services.contact_for(item)
     return render_template("amends/entry.html", e=item, words=WORDS, advice=assess(services.answers_of(item)),

@@ -22,7 +22,7 @@ from recovery.amends.models import (
     AmendsStep,
 )
 from recovery.amends.safety import SafetyAdvice, assess
-from recovery.circle.models import ENDED, Connection
+from recovery.circle.models import ACTIVE, ENDED, PAUSED, Connection
 from recovery.db import db, utcnow
 from recovery.errors import Refused
 from recovery.timezones import local_today
@@ -81,7 +81,7 @@ def _check(owner: User, data: EntryInput, today: date, entry: AmendsEntry | None
         if entry is not None and entry.safety_no_contact:
             raise Refused("You said there is a court order or a clear request for no contact, so direct amends "
                           "isn't a choice here. Please choose indirect or living amends.", field="kind")
-        if data.connection_id is not None and _openness_status(owner.id, data.connection_id) == "no":
+        if data.connection_id is not None and contact_answer(owner.id, data.connection_id) == "no":
             raise Refused("They have asked you not to contact them about amends, so direct amends isn't a "
                           "choice here. Please choose indirect or living amends.", field="kind")
 
@@ -189,27 +189,35 @@ def save_safety(entry: AmendsEntry, answers: dict[str, bool | None]) -> SafetySa
 # --- Contact: may Mend suggest it? --------------------------------------------------------------
 
 
-def _openness_status(person_id: int, connection_id: int | None) -> str | None:
+def contact_answer(person_id: int, connection_id: int | None) -> str | None:
+    """Their answer, for deciding contact: PAUSED while the connection is paused (the answer stays hidden)."""
     if connection_id is None:
         return None
-    return db.session.scalar(
-        sa.select(AmendsOpenness.status).join(Connection, sa.and_(
-            AmendsOpenness.owner_id == Connection.loved_one_id, AmendsOpenness.person_id == Connection.person_id))
-        .where(Connection.id == connection_id, Connection.person_id == person_id, Connection.status != ENDED))
+    row = db.session.execute(
+        sa.select(Connection.status, AmendsOpenness.status)
+        .outerjoin(AmendsOpenness, sa.and_(AmendsOpenness.owner_id == Connection.loved_one_id,
+                                           AmendsOpenness.person_id == Connection.person_id))
+        .where(Connection.id == connection_id, Connection.person_id == person_id, Connection.status != ENDED)).first()
+    if row is None:
+        return None
+    connection_status, answer = row
+    return PAUSED if connection_status == PAUSED else answer
 
 
 def contact_for(entry: AmendsEntry) -> ContactAdvice:
     """Decide whether Mend may suggest contact for this entry (its safety answers and their openness)."""
     # Named as the person named them on their own list ("Mum"), the same on every page.
-    return advise(entry, _openness_status(entry.owner_id, entry.connection_id))
+    return advise(entry, contact_answer(entry.owner_id, entry.connection_id))
 
 
-def contact_by_entry(entries: list[AmendsEntry], openness: dict[int, AmendsOpenness]) -> dict[int, ContactAdvice]:
+def contact_by_entry(entries: list[AmendsEntry], openness: dict[int, AmendsOpenness],
+                     paused: set[int] = frozenset()) -> dict[int, ContactAdvice]:
     """Decide contact for many entries at once, from openness answers already loaded by connection."""
     result = {}
     for e in entries:
         signal = openness.get(e.connection_id) if e.connection_id is not None else None
-        result[e.id] = advise(e, signal.status if signal else None)
+        status = PAUSED if e.connection_id in paused else (signal.status if signal else None)
+        result[e.id] = advise(e, status)
     return result
 
 
@@ -314,7 +322,7 @@ def set_openness(loved_one: User, person_id: int, status: str, conditions: str) 
                                                               AmendsEntry.connection_id == connected)
                                  .options(selectinload(AmendsEntry.steps)))
     for entry in entries:
-        fit_steps(entry, advise(entry, status))
+        fit_steps(entry, advise(entry, contact_answer(person_id, connected)))
     return row
 
 
@@ -331,13 +339,22 @@ def openness_given(loved_one: User) -> dict[int, AmendsOpenness]:
 
 
 def openness_by_connection(person: User) -> dict[int, AmendsOpenness]:
-    """Map each of the person's live connections to its loved one's openness signal (one query)."""
+    """Map each of the person's active connections to its loved one's openness answer (one query).
+
+    A paused connection shows nothing: pausing hides the loved one's answer too.
+    """
     rows = db.session.execute(
         sa.select(Connection.id, AmendsOpenness)
         .join(AmendsOpenness, sa.and_(AmendsOpenness.owner_id == Connection.loved_one_id,
                                       AmendsOpenness.person_id == Connection.person_id))
-        .where(Connection.person_id == person.id, Connection.status != ENDED))
+        .where(Connection.person_id == person.id, Connection.status == ACTIVE))
     return {cid: row for cid, row in rows}
+
+
+def paused_connections(person: User) -> set[int]:
+    """Return the ids of the person's paused connections (no contact is suggested through them)."""
+    return set(db.session.scalars(sa.select(Connection.id).where(Connection.person_id == person.id,
+                                                                 Connection.status == PAUSED)))
 
 
 # --- Overview ------------------------------------------------------------------------------------------
@@ -359,7 +376,7 @@ def overview(owner: User) -> Overview:
     entries = own_entries(owner)
     counts = Counter(e.status for e in entries)
     openness = openness_by_connection(owner)
-    contact = contact_by_entry(entries, openness)
+    contact = contact_by_entry(entries, openness, paused_connections(owner) if entries else set())
     return Overview(entries=entries, counts={k: counts.get(k, 0) for k in STATUSES},
                     next_step=suggest_next(entries, contact), openness=openness, contact=contact)
 

@@ -97,11 +97,14 @@ def start_plan(user: User, script_id: str, connection_id: int | None = None, ame
     if script.id in CONTACT_SCRIPTS:
         if entry is not None and amends.contact_for(entry).closed:
             raise Refused(amends.contact_for(entry).message, field="connection_id")
-        signal = amends.openness_of(connection.loved_one_id, user.id) \
-            if connection is not None and user.is_person else None
-        if signal is not None and signal.status == "no":
+        answer = amends.contact_answer(user.id, connection.id) if connection is not None and user.is_person \
+            else None
+        if answer == "no":
             raise Refused(f"{connection.loved_one.display_name} has asked you not to contact them about amends, "
                           "so Mend won't help plan this conversation with them.", field="connection_id")
+        if answer == "paused":
+            raise Refused(f"Your connection with {connection.loved_one.display_name} is paused, so Mend won't "
+                          "help plan an amends conversation with them for now.", field="connection_id")
     name = ""
     if connection is not None:
         name = connection.other(user.id).display_name
@@ -219,9 +222,8 @@ def plan_contact(plan: ConversationPlan) -> ContactAdvice:
     if plan.connection_id is not None:
         connection = db.session.get(Connection, plan.connection_id)
         if connection is not None and connection.status != ENDED and connection.person_id == plan.owner_id:
-            signal = amends.openness_of(connection.loved_one_id, plan.owner_id)
             placeholder = AmendsEntry(person_name=connection.loved_one.display_name, status="listed")
-            return advise(placeholder, signal.status if signal else None)
+            return advise(placeholder, amends.contact_answer(plan.owner_id, connection.id))
     return ContactAdvice()
 
 

@@ -66,6 +66,7 @@ def test_a_step_that_asks_for_contact_is_recognised(phrase, contact):
     (ORDER, "yes", "planned", "no_contact", True),
     (ALL_NO, "no", "planned", "declined", True),
     (ALL_NO, "not_yet", "planned", "not_yet", False),
+    (ALL_NO, "paused", "planned", "paused", True),
     ({**ALL_NO, "safety_harm_them": True}, None, "planned", "risk", False),
     ({**ALL_NO, "safety_for_me": True}, "yes", "listed", "risk", False),
     (ALL_NO, None, "not_possible", "not_possible", False),
@@ -382,3 +383,26 @@ def test_another_family_cannot_change_whether_a_child_is_asked(app, family, make
         assert client.post(f"/circle/{with_casey.id}/{action}").status_code == 404
     db.session.expire_all()
     assert db.session.get(type(with_casey), with_casey.id).loved_one_confirms is False
+
+
+def test_pausing_hides_their_answer_and_still_suggests_no_contact(app, family, as_user):
+    """SECURITY (issue 14 item 8): a paused connection hides the loved one's answer, and offers no contact."""
+    from recovery.circle import services as circle
+
+    jordan, pat, _, with_pat, _ = family
+    entry = services.create_entry(jordan, entry_input(connection_id=with_pat.id), today=TODAY)
+    services.save_safety(entry, ALL_NO)
+    services.set_openness(pat, jordan.id, "no", "Please, not this year.")
+    db.session.commit()
+    client = as_user(jordan)
+    assert "Please, not this year." in text(client.get(f"/amends/{entry.id}"))
+    circle.pause_connection(pat, with_pat)
+    db.session.commit()
+    for page in (f"/amends/{entry.id}", "/amends/", "/home", "/talk/scripts/making-an-amends"):
+        body = text(client.get(page))
+        assert "Please, not this year." not in body and "don't contact me" not in body, page
+    advice = services.contact_for(db.session.get(AmendsEntry, entry.id))
+    assert advice.reason == "paused" and advice.closed
+    assert "is paused" in text(client.get(f"/amends/{entry.id}"))
+    with pytest.raises(Refused):
+        talks.start_plan(jordan, "making-an-amends", connection_id=with_pat.id)
