@@ -2,6 +2,7 @@
 
 import os
 import urllib.error
+import uuid
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -26,21 +27,36 @@ def _redis_or_skip():
         if os.environ.get("MEND_REQUIRE_REDIS"):
             raise
         pytest.skip("no Redis server here (CI sets MEND_REQUIRE_REDIS and runs this against one)")
-    client.flushdb()
     return client
 
 
 def test_redis_limiter_is_shared_by_two_workers(make_app):
-    """SECURITY.md 3: with Redis storage, two app processes' hits on one address count together."""
-    _redis_or_skip()
-    config = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_AUTH": "3 per minute"}
-    worker_a, worker_b = make_app(**config), make_app(**config)
-    codes = []
-    for app in (worker_a, worker_b, worker_a, worker_b):
-        with app.app_context():
-            codes.append(app.test_client().post("/login", data={"email": "x@example.org",
-                                                                "password": "y" * 12}).status_code)
-    assert codes == [422, 422, 422, 429]
+    """SECURITY.md 3: with Redis storage, two app processes' hits on one address count together.
+
+    The test's keys carry their own prefix, and only they are deleted afterwards: a Redis shared with
+    anything else (another test run, a real deployment) is never emptied.
+    """
+    client = _redis_or_skip()
+    prefix = f"mend-test-{uuid.uuid4().hex}"
+    config = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_AUTH": "3 per minute",
+              "RATELIMIT_KEY_PREFIX": prefix}
+    other = "someone-elses-key-" + uuid.uuid4().hex
+    client.set(other, "kept")
+    try:
+        worker_a, worker_b = make_app(**config), make_app(**config)
+        codes = []
+        for app in (worker_a, worker_b, worker_a, worker_b):
+            with app.app_context():
+                codes.append(app.test_client().post("/login", data={"email": "x@example.org",
+                                                                    "password": "y" * 12}).status_code)
+        assert codes == [422, 422, 422, 429]
+        ours = [k for k in client.scan_iter(match=f"*{prefix}/*")]
+        assert ours, "the limiter's keys carry the test's prefix"
+    finally:
+        for key in client.scan_iter(match=f"*{prefix}/*"):
+            client.delete(key)
+    assert client.get(other) == b"kept"  # nobody else's key was touched
+    client.delete(other)
 
 
 def _post(url: str, fields: dict) -> tuple[int, str]:
