@@ -2,9 +2,9 @@
 
 import os
 import urllib.error
-import uuid
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
