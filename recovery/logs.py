@@ -1,4 +1,9 @@
-"""Keep secrets out of access logs: invitation, reset and calendar links carry tokens in their path."""
+"""Logging in one place: Mend's own lines (audit events) reach the host's log, and access lines are safe.
+
+Access lines never carry a secret (invitation, reset and calendar links hold tokens in their path)
+and can't be forged: a URL or header with a line break or other control character is written
+escaped ("\\x0d\\x0a"), so it can never start a fake line of its own.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,15 @@ import re
 TOKEN_PATH = re.compile(r"(/circle/join|/reset|(?<!/settings)/calendar)/[A-Za-z0-9_\-%.~]+")
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
 def redact(text: str) -> str:
-    """Replace the token in invitation, reset and calendar feed paths with a placeholder."""
-    return TOKEN_PATH.sub(lambda m: f"{m.group(1)}/[token]", text)
+    """Replace the token in invitation, reset and calendar feed paths, and escape control characters."""
+    text = TOKEN_PATH.sub(lambda m: f"{m.group(1)}/[token]", text)
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"\\u{ord(m.group()):04x}", text)
 
 
 class RedactTokens(logging.Filter):
@@ -28,8 +39,20 @@ class RedactTokens(logging.Filter):
 
 
 def install() -> None:
-    """Attach the filter to the development server's and gunicorn's access loggers."""
+    """Attach the filter to the access loggers, and give Mend's own logger a handler where none would write it.
+
+    Under gunicorn nothing configures the root logger, so `mend.audit` lines (INFO) were silently
+    dropped; they now go to standard error beside gunicorn's own lines. Where something else already
+    handles the root logger (a test run, a host's own logging setup), Mend adds nothing.
+    """
     for name in ("werkzeug", "gunicorn.access"):
         logger = logging.getLogger(name)
         if not any(isinstance(f, RedactTokens) for f in logger.filters):
             logger.addFilter(RedactTokens())
+    mend = logging.getLogger("mend")
+    mend.setLevel(logging.INFO)
+    if not mend.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler.addFilter(RedactTokens())
+        mend.addHandler(handler)

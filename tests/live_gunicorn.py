@@ -30,12 +30,16 @@ def flask(env: dict, *args: str) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 4) -> Iterator[str]:
-    """Serve the app with gunicorn.conf.py and `workers` workers; yield its base URL once it answers."""
+def gunicorn(env: dict, workers: int = 4, output: Path | None = None) -> Iterator[str]:
+    """Serve the app with gunicorn.conf.py and `workers` workers; yield its base URL once it answers.
+
+    With `output`, everything gunicorn and the app write (access and error logs) goes to that file.
+    """
     port = free_port()
+    sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
                                "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=sink, stderr=subprocess.STDOUT if output is not None else subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -48,3 +52,5 @@ def gunicorn(env: dict, workers: int = 4) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=15)
+        if output is not None:
+            sink.close()
