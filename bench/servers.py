@@ -99,6 +99,9 @@ def mend_env(database: Database, workdir: Path, port: int | None = None) -> dict
         "MEND_INSTANCE_PATH": str(instance),
         "MEND_PRODUCTION": "true",
         "MEND_SECRET_KEY": _secret_key(workdir),
+        # Production mode needs the public address; the benchmark only ever calls it on loopback.
+        "MEND_BASE_URL": "http://127.0.0.1",
+        "MEND_TRUSTED_HOSTS": "127.0.0.1,localhost",
         # Plain http on loopback: a Secure cookie would never be sent back.
         "MEND_SESSION_COOKIE_SECURE": "false",
         # The load generator logs in once per account; the limiter would otherwise be measured too.

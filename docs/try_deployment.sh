@@ -28,6 +28,8 @@ export MEND_SECRET_KEY
 export DATABASE_URL="postgresql://postgres@127.0.0.1:5432/$DB"
 export MEND_RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/3"
 export MEND_PROXY_FIX_HOPS=1
+# Links in emails and the calendar come from here, never from the request's Host.
+export MEND_BASE_URL="https://localhost:8443"
 redis-cli -n 3 flushdb >/dev/null
 
 # 2. Database and migrations.

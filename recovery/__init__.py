@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from recovery.config import KNOWN_BAD_SECRET_KEYS, Defaults
+from recovery.config import Defaults, weak_secret_key
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -43,10 +43,11 @@ def _secret_key(app: Flask) -> str:
     """Return the configured secret key, or make one in instance/ for local use."""
     key = app.config.get("SECRET_KEY")
     if app.config["PRODUCTION"]:
-        if not key or key.strip().lower() in KNOWN_BAD_SECRET_KEYS or len(key) < 32:
+        if weak_secret_key(key):
             raise RuntimeError(
-                "Mend is in production mode but has no strong secret key. Set MEND_SECRET_KEY to a long "
-                "random value, e.g. the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+                "Mend is in production mode but has no strong secret key (at least 32 characters, random, "
+                "not a repeated pattern). Set MEND_SECRET_KEY to a long random value, e.g. the output of: "
+                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
             )
         return key
     if key:
@@ -71,6 +72,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _load_config(app, test_config)
     app.config["SECRET_KEY"] = _secret_key(app)
+    # BASE_URL for links that leave the page; in production also the trusted Host names.
+    from recovery import urls
+
+    urls.configure(app)
     if app.config["SESSION_COOKIE_SECURE"] is None:
         app.config["SESSION_COOKIE_SECURE"] = bool(app.config["PRODUCTION"])
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_ABSOLUTE_TIMEOUT"]
@@ -139,6 +144,9 @@ def _register_blueprints(app: Flask) -> None:
 
     blueprints = (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp, amends_bp,
                   boundaries_bp, conversations_bp)
+    from recovery import converters
+
+    converters.init_app(app)  # `<int:...>` is a record id in range (404 otherwise); before any rule is added
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -23,6 +23,8 @@ KINDS = {
     "login.ok": "Logged in",
     "login.failed": "A login with the wrong password",
     "login.locked": "Logins paused after too many wrong passwords",
+    "reauth.failed": "A wrong password when confirming a download or a change",
+    "reauth.locked": "Confirming paused after too many wrong passwords",
     "logout": "Logged out",
     "password.change": "Password changed",
     "password.reset": "Password reset by email link",

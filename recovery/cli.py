@@ -19,9 +19,9 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("reset-link")
     @click.argument("email")
-    @click.option("--base-url", default="http://127.0.0.1:5000", show_default=True,
-                  help="The address people use to reach this Mend server.")
-    def reset_link(email: str, base_url: str) -> None:
+    @click.option("--base-url", default=None,
+                  help="The address people use to reach this Mend server (default: MEND_BASE_URL).")
+    def reset_link(email: str, base_url: str | None) -> None:
         """Print a one-time password reset link for EMAIL (for servers that can't send email)."""
         from recovery.accounts import services
 
@@ -30,8 +30,13 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("No account uses that email address.")
         token = services.create_reset_token(user)
         db.session.commit()
-        with current_app.test_request_context():
-            link = base_url.rstrip("/") + url_for("accounts.reset", token=token)
+        if base_url:
+            with current_app.test_request_context():
+                link = base_url.rstrip("/") + url_for("accounts.reset", token=token)
+        else:
+            from recovery.urls import external_url
+
+            link = external_url("accounts.reset", token=token)
         hours = current_app.config["RESET_TOKEN_LIFETIME"].total_seconds() / 3600
         click.echo(f"Give this link to {user.display_name} privately. It works once, for {hours:g} hour(s):")
         click.echo(link)
@@ -59,31 +64,43 @@ def init_app(app: Flask) -> None:
         SQLite: the online backup API gives a consistent copy even while workers write.
         PostgreSQL: runs `pg_dump --format=custom`; restore with `pg_restore`.
         """
-        if destination.exists():
-            raise click.ClickException(f"{destination} exists already; choose a new file name.")
-        url = db.engine.url
-        if url.get_backend_name() == "sqlite":
-            with db.engine.connect() as conn:
-                source = conn.connection.dbapi_connection
-                target = sqlite3.connect(destination)
-                try:
-                    source.backup(target)
-                finally:
-                    target.close()
-        elif url.get_backend_name() == "postgresql":
-            pg_dump = shutil.which("pg_dump")
-            if pg_dump is None:
-                raise click.ClickException("pg_dump was not found; install the PostgreSQL client tools.")
-            env = {**os.environ, "PGPASSWORD": url.password or ""}
-            args = [pg_dump, "--format=custom", "--no-owner", f"--file={destination}"]
-            args += [f"--host={url.host}"] if url.host else []
-            args += [f"--port={url.port}"] if url.port else []
-            args += [f"--username={url.username}"] if url.username else []
-            args += [url.database or ""]
-            done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # nosec B603
-            if done.returncode != 0:
-                raise click.ClickException(f"pg_dump failed: {done.stderr.strip()}")
-        else:
-            raise click.ClickException(f"No backup method for {url.get_backend_name()} databases.")
-        destination.chmod(0o600)  # as private as the database itself
+        try:
+            # Made private from its first byte (never chmod afterwards: a window where others could read it),
+            # and never over an existing file (O_EXCL, which also follows no symlink there).
+            os.close(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            raise click.ClickException(f"{destination} exists already; choose a new file name.") from None
+        try:
+            _backup_into(destination)
+        except BaseException:
+            destination.unlink(missing_ok=True)  # no half-written or empty backup left behind
+            raise
         click.echo(f"Backed up to {destination}. Keep it as privately as the database.")
+
+
+def _backup_into(destination: Path) -> None:
+    """Write the database into the (empty, 0600) file at destination."""
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        with db.engine.connect() as conn:
+            source = conn.connection.dbapi_connection
+            target = sqlite3.connect(destination)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+    elif url.get_backend_name() == "postgresql":
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
+            raise click.ClickException("pg_dump was not found; install the PostgreSQL client tools.")
+        env = {**os.environ, "PGPASSWORD": url.password or ""}
+        args = [pg_dump, "--format=custom", "--no-owner", f"--file={destination}"]
+        args += [f"--host={url.host}"] if url.host else []
+        args += [f"--port={url.port}"] if url.port else []
+        args += [f"--username={url.username}"] if url.username else []
+        args += [url.database or ""]
+        done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)  # nosec B603
+        if done.returncode != 0:
+            raise click.ClickException(f"pg_dump failed: {done.stderr.strip()}")
+    else:
+        raise click.ClickException(f"No backup method for {url.get_backend_name()} databases.")

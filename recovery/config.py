@@ -2,10 +2,32 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from datetime import timedelta
 
 # Secret keys that must never run in production.
 KNOWN_BAD_SECRET_KEYS = frozenset({"", "dev", "change-me", "changeme", "secret", "test", "development"})
+SECRET_KEY_MIN_LENGTH = 32
+# A random key has many different characters; forty 'a's, or "abab…", do not. The estimate counts
+# bits by each character's frequency in the key itself. Both floors sit well below what even the
+# shortest random key accepted (32 hex digits, token_hex(16)): typically 14 characters and ~115 bits,
+# and no lower than 9 and ~91 in 200,000 draws.
+SECRET_KEY_MIN_DISTINCT = 8
+SECRET_KEY_MIN_BITS = 80
+
+
+def estimated_bits(key: str) -> float:
+    """Estimate a key's entropy in bits from its own character frequencies (an upper bound for patterns)."""
+    counts = Counter(key)
+    return -sum(n * math.log2(n / len(key)) for n in counts.values())
+
+
+def weak_secret_key(key: str | None) -> bool:
+    """Tell whether a secret key is missing, a known default, short, or built from too few characters."""
+    if not key or key.strip().lower() in KNOWN_BAD_SECRET_KEYS or len(key) < SECRET_KEY_MIN_LENGTH:
+        return True
+    return len(set(key)) < SECRET_KEY_MIN_DISTINCT or estimated_bits(key) < SECRET_KEY_MIN_BITS
 
 
 class Defaults:
@@ -26,6 +48,14 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE: bool | None = None  # None: follow PRODUCTION
     PREFERRED_URL_SCHEME = "http"
+    # The public address people open Mend at (MEND_BASE_URL), e.g. "https://mend.example.org".
+    # Links that leave the page (reset emails, invitations, calendars) are built from it and never
+    # from the request's Host (SECURITY.md 24); see recovery/urls.py. Required in production;
+    # elsewhere it defaults to http://SERVER_NAME, or to http://127.0.0.1:5000.
+    BASE_URL: str | None = None
+    # Host names the app answers to (MEND_TRUSTED_HOSTS, comma-separated; ".example.org" allows its
+    # subdomains); any other Host gets 400. In production it defaults to BASE_URL's host.
+    TRUSTED_HOSTS: list[str] | None = None
     # Behind a reverse proxy: how many proxies to trust for X-Forwarded-*. 0 trusts none.
     PROXY_FIX_HOPS = 0
 

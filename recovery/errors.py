@@ -14,6 +14,10 @@ from recovery.db import db
 class Refused(Exception):
     """A rule said no; the message is safe and kind enough to show the user."""
 
+    # A refusal that must keep what the request wrote before it (a counted wrong password): the
+    # request commits instead of rolling back. The check comes before any change, so only the count stays.
+    keep_changes = False
+
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message

@@ -95,7 +95,10 @@ def form_page(form, template: str, action, *, success, redirect_to, **context):
         try:
             result = action(form)
         except Refused as refused:
-            db.session.rollback()
+            if refused.keep_changes:
+                db.session.commit()  # a counted wrong password (SECURITY.md 30); nothing else was changed
+            else:
+                db.session.rollback()
             show_refusal(form, refused)
             return render_template(template, form=form, **context), 422
         db.session.commit()

@@ -50,3 +50,18 @@ def send_mail(to: str, subject: str, body: str) -> bool:
         # The message holds a token: log only that sending failed.
         current_app.logger.warning("Could not send email (%s)", type(exc).__name__)
         return False
+
+
+EMAIL_CHANGED_SUBJECT = "Your email address was changed"
+EMAIL_CHANGED_BODY = (
+    "The email address of your account was changed, so messages will no longer come to this address.\n\n"
+    "If you didn't make this change, please contact the person who runs this server."
+)
+
+
+def send_email_changed_notice(old_address: str) -> bool:
+    """Tell an account's old address that its email address was changed — that fact and nothing else.
+
+    No name, no new address, no link: whoever reads the old mailbox (or a lock screen) learns only this.
+    """
+    return send_mail(old_address, EMAIL_CHANGED_SUBJECT, EMAIL_CHANGED_BODY)

@@ -6,7 +6,6 @@ import hashlib
 import secrets
 
 from flask import Flask, Response, abort, request
-from flask_login import current_user
 
 
 def new_token() -> str:
@@ -45,12 +44,11 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if request.endpoint != "static" and (current_user.is_authenticated or response.status_code >= 300):
-        # Pages behind login must never sit in a shared device's cache.
+    if request.endpoint != "static":
+        # No page may sit in a shared device's cache: pages behind login, and public forms too
+        # (the login form shows the email just typed in; SECURITY.md 16).
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
-    elif request.endpoint != "static":
-        headers.setdefault("Cache-Control", "no-cache")
     return response
 
 

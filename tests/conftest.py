@@ -67,6 +67,8 @@ def _make_app(url: str, instance: Path, **overrides):
         "ARGON2_MEMORY_COST_KIB": 8,
         "ARGON2_PARALLELISM": 1,
         "SERVER_NAME": "mend.test",
+        # Where links in emails, invitations and calendars point (recovery/urls.py).
+        "BASE_URL": "http://mend.test",
     }
     config.update(overrides)
     os.environ["MEND_INSTANCE_PATH"] = str(instance)

@@ -54,7 +54,8 @@ def test_production_refuses_a_default_or_weak_key(tmp_path, monkeypatch, key):
 def test_production_turns_on_secure_cookies(tmp_path, monkeypatch):
     """SECURITY.md 7: production mode makes cookies Secure unless told otherwise."""
     monkeypatch.setenv("MEND_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"PRODUCTION": True, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"PRODUCTION": True, "SECRET_KEY": "production-key-9f2c4e7a1b3d5f608e1c",
+                      "SQLALCHEMY_DATABASE_URI": "sqlite://", "BASE_URL": "https://mend.example.org"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from recovery import audit
 from recovery.accounts import services as accounts
-from recovery.accounts.models import AuditEvent, User, UserSession
+from recovery.accounts.models import AuditEvent, LoginThrottle, User, UserSession
 from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.boundaries.models import Boundary, BoundaryAck, BoundaryEvent, BoundaryVersion
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
@@ -119,5 +119,10 @@ def delete_account(user: User, password: str, confirm: str) -> None:
     if (confirm or "").strip().lower() != "delete":
         raise Refused("Please type DELETE to confirm.", field="confirm")
     audit.record_in_log_only(user.id, "delete")
+    # Words the user wrote on someone else's record go too: a note on another person's boundary would
+    # otherwise stay behind with its author emptied. So does the login counter keyed by their email.
+    db.session.execute(sa.delete(BoundaryEvent).where(BoundaryEvent.author_id == user.id))
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key.in_(
+        (accounts.throttle_key(user.email), accounts.throttle_key(f"reauth:{user.id}")))))
     db.session.execute(sa.delete(User).where(User.id == user.id))
     db.session.expire_all()

@@ -27,8 +27,17 @@ from recovery.errors import Refused
 from recovery.extensions import limiter
 from recovery.forms import ButtonForm, form_page, show_refusal
 from recovery.security import safe_next
+from recovery.urls import external_url
 
 bp = Blueprint("accounts", __name__)
+
+CALENDAR_CHANGED = (" Your calendar link has changed too, so the old one no longer works: to keep your "
+                    "commitments in your calendar, make a new link under Settings, Calendar.")
+
+
+def _calendar_note(changed: bool) -> str:
+    """The words telling someone their calendar link was changed, or nothing."""
+    return CALENDAR_CHANGED if changed else ""
 
 
 def auth_limit() -> str:
@@ -38,6 +47,25 @@ def auth_limit() -> str:
 def _invalid(template: str, **context):
     """Show a form again with its errors (422: the request was understood but not accepted)."""
     return render_template(template, **context), 422
+
+
+def _refused(template: str, form, refused: Refused, **context):
+    """Show a form again after a service said no.
+
+    A wrong re-entered password is counted and audited (SECURITY.md 30): the password check comes
+    before any change, so committing keeps only that count. Any other refusal rolls back.
+    """
+    if isinstance(refused, services.ReauthRefused):
+        db.session.commit()
+        field = form.password if refused.field == "current_password" and "password" in form else None
+        if field is not None:
+            field.errors = [*field.errors, refused.message]
+        else:
+            show_refusal(form, refused)
+    else:
+        db.session.rollback()
+        show_refusal(form, refused)
+    return _invalid(template, form=form, **context)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -69,9 +97,9 @@ def register():
                            "If it was you, you already have an account: log in, or reset your password.\n"
                            "If it wasn't you, you don't need to do anything.")
         db.session.commit()
-        session["prefill_email"] = services.normalize_email(form.email.data)
         flash("Thank you. Your account is ready: log in to start. "
               "If this email already had an account, use that account's password.", "success")
+        # The email is not carried over to the login form: it would have to sit in the cookie.
         return redirect(url_for("accounts.login", next=next_url))
     if request.method == "POST":
         return _invalid_registration(form, next_url)
@@ -95,8 +123,6 @@ def login():
     if current_user.is_authenticated:
         return redirect(next_url or url_for("dashboards.home"))
     form = LoginForm()
-    if request.method == "GET" and session.get("prefill_email"):
-        form.email.data = session.pop("prefill_email")
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
@@ -165,23 +191,33 @@ def change_password():
         PasswordChangeForm(), "accounts/password.html",
         lambda f: services.change_password(current_user, f.current_password.data, f.new_password.data,
                                            keep_session_id=current_session_id()),
-        success="Your password is changed. Any other devices are now logged out.",
+        success=lambda calendar_changed: ("Your password is changed. Any other devices are now logged out."
+                                          + _calendar_note(calendar_changed)),
         redirect_to=url_for("accounts.settings"),
     )
 
 
 @bp.route("/settings/email", methods=["GET", "POST"])
 @login_required
+@limiter.limit(auth_limit, methods=["POST"])
 def change_email():
-    """Change the email address after re-entering the password."""
+    """Change the email address after re-entering the password; other devices are logged out."""
     form = EmailChangeForm()
     if request.method == "GET":
         form.email.data = current_user.email
-    return form_page(
-        form, "accounts/email.html",
-        lambda f: services.change_email(current_user, f.password.data, f.email.data),
-        success="Your email address is changed.", redirect_to=url_for("accounts.settings"),
-    )
+    if form.validate_on_submit():
+        try:
+            changed = services.change_email(current_user, form.password.data, form.email.data,
+                                            keep_session_id=current_session_id())
+        except Refused as refused:
+            return _refused("accounts/email.html", form, refused)
+        db.session.commit()
+        flash("Your email address is changed. Any other devices are now logged out." if changed
+              else "That is already your email address.", "success")
+        return redirect(url_for("accounts.settings"))
+    if request.method == "POST":
+        return _invalid("accounts/email.html", form=form)
+    return render_template("accounts/email.html", form=form)
 
 
 @bp.get("/settings/sessions")
@@ -215,13 +251,13 @@ def revoke_session(session_id: int):
 @bp.post("/settings/sessions/revoke-others")
 @login_required
 def revoke_other_sessions():
-    """Log out every device but this one."""
+    """Log out every device but this one, and change the calendar link."""
     form = ButtonForm()
     if form.validate_on_submit():
-        count = services.end_other_sessions(current_user, current_session_id())
-        audit.record(current_user.id, "session.revoke", f"others:{count}")
+        count, calendar_changed = services.log_out_other_devices(current_user, current_session_id())
         db.session.commit()
-        flash("Every other device is logged out." if count else "No other devices were logged in.", "success")
+        message = "Every other device is logged out." if count else "No other devices were logged in."
+        flash(message + _calendar_note(calendar_changed), "success")
     return redirect(url_for("accounts.sessions"))
 
 
@@ -241,7 +277,7 @@ def reset_request():
         user = services.find_user_by_email(form.email.data)
         if user is not None and mail.mail_enabled():
             token = services.create_reset_token(user)
-            link = url_for("accounts.reset", token=token, _external=True)
+            link = external_url("accounts.reset", token=token)  # never from the request's Host
             mail.send_mail(user.email, "Reset your Mend password",
                            f"Hello {user.display_name},\n\nUse this link to choose a new password. "
                            f"It works once, for one hour:\n\n{link}\n\n"
@@ -262,7 +298,7 @@ def reset(token: str):
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            user = services.reset_password(token, form.password.data)
+            user, calendar_changed = services.reset_password(token, form.password.data)
         except Refused as refused:
             db.session.rollback()
             form.password.errors = [*form.password.errors, refused.message] if refused.field else []
@@ -270,8 +306,7 @@ def reset(token: str):
                 form.form_errors.append(refused.message)
             return _invalid("accounts/reset.html", form=form)
         db.session.commit()
-        session["prefill_email"] = user.email
-        flash("Your password is changed. Please log in with it.", "success")
+        flash("Your password is changed. Please log in with it." + _calendar_note(calendar_changed), "success")
         return redirect(url_for("accounts.login"))
     if request.method == "POST":
         return _invalid("accounts/reset.html", form=form)
@@ -295,6 +330,7 @@ def _export_words() -> dict[str, str]:
 
 @bp.route("/settings/export", methods=["GET", "POST"])
 @login_required
+@limiter.limit(auth_limit, methods=["POST"])
 def export():
     """Download everything I wrote as JSON, or see it as a printable page, after re-entering my password."""
     form = ExportForm()
@@ -302,8 +338,7 @@ def export():
         try:
             services.check_password(current_user, form.password.data)
         except Refused as refused:
-            show_refusal(form, refused)
-            return _invalid("accounts/export.html", form=form)
+            return _refused("accounts/export.html", form, refused)
         content = data.export(current_user)
         data.record_export(current_user)
         db.session.commit()
@@ -319,6 +354,7 @@ def export():
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
 @login_required
+@limiter.limit(auth_limit, methods=["POST"])
 def delete_account():
     """Delete my account and everything I wrote, after my password and a typed confirmation."""
     form = DeleteForm()
@@ -326,9 +362,7 @@ def delete_account():
         try:
             data.delete_account(current_user, form.password.data, form.confirm.data)
         except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-            return _invalid("accounts/delete.html", form=form)
+            return _refused("accounts/delete.html", form, refused)
         db.session.commit()
         logout_user()
         session.clear()

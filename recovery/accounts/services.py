@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from recovery import audit, helplines
+from recovery import audit, helplines, mail
 from recovery.accounts.models import (
     ROLES,
     AuditEvent,
@@ -30,6 +30,7 @@ from recovery.db import db, insert_unless_present, prepare_to_write, utcnow
 from recovery.errors import Refused
 from recovery.security import hash_token, new_token
 from recovery.timezones import is_valid_timezone
+from recovery.tracker import calendar_service
 
 SESSION_PURPOSE = "session"
 RESET_PURPOSE = "password-reset"
@@ -94,6 +95,11 @@ def register(display_name: str, email: str, password: str, role: str, timezone: 
 
 def _throttle_key(email: str) -> str:
     return hashlib.sha256(normalize_email(email).encode()).hexdigest()
+
+
+def throttle_key(email: str) -> str:
+    """Return the key of an email address's login counter (deleting an account removes its row)."""
+    return _throttle_key(email)
 
 
 def _throttle_row(email: str, lock: bool = False) -> LoginThrottle | None:
@@ -296,18 +302,70 @@ def update_profile(user: User, display_name: str, timezone: str, country: str | 
     user.timezone = timezone
 
 
+REAUTH_WRONG = "That isn't your current password."
+
+
+def reauth_locked_message() -> str:
+    """The words shown while re-entering the password is paused."""
+    minutes = max(1, round(current_app.config["LOGIN_LOCKOUT"].total_seconds() / 60))
+    return (f"Too many wrong passwords. For your safety, this is paused for {minutes} minutes: "
+            "please wait, then try again. If you've forgotten your password, log out and reset it.")
+
+
+class ReauthRefused(Refused):
+    """A re-entered password was wrong, or re-entering is paused: the caller commits to keep the count."""
+
+    keep_changes = True
+
+
+def _reauth_key(user: User) -> str:
+    # The login counter's own table and policy, under a key no email address can have.
+    return f"reauth:{user.id}"
+
+
 def check_password(user: User, password: str) -> None:
-    """Raise Refused unless the password is the user's current one (re-authentication)."""
+    """Raise ReauthRefused unless the password is the user's current one, counting failures like login.
+
+    Re-authentication (export, deletion, email and password change; SECURITY.md 30) shares the
+    login throttle's table and limits under a key of its own, so after LOGIN_MAX_FAILURES wrong
+    passwords even the right one is refused for LOGIN_LOCKOUT. Failures are audited. Call it before
+    any change: on ReauthRefused the caller commits (keeping the count) instead of rolling back.
+    """
+    now = utcnow()
+    key = _reauth_key(user)
+    if is_locked(key, now):
+        burn_verify_time(password)
+        raise ReauthRefused(reauth_locked_message(), field="current_password")
     if not verify_password(user.password_hash, password):
-        raise Refused("That isn't your current password.", field="current_password")
+        locked = record_failed_login(key, now)
+        audit.record(user.id, "reauth.locked" if locked else "reauth.failed")
+        raise ReauthRefused(reauth_locked_message() if locked else REAUTH_WRONG, field="current_password")
+    clear_failed_logins(key)
 
 
-def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> None:
-    """Set a new password after checking the current one, and end the user's other sessions."""
+def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> bool:
+    """Set a new password after checking the current one, end the other sessions and change the calendar link.
+
+    Return whether a calendar link was changed (the user is told).
+    """
     check_password(user, current)
     set_password(user, new)
     end_other_sessions(user, keep_session_id)
     audit.record(user.id, "password.change")
+    return rotate_calendar_link(user)
+
+
+def log_out_other_devices(user: User, keep_session_id: int | None) -> tuple[int, bool]:
+    """End every session but this one and change the calendar link; return (sessions ended, link changed)."""
+    count = end_other_sessions(user, keep_session_id)
+    audit.record(user.id, "session.revoke", f"others:{count}")
+    return count, rotate_calendar_link(user)
+
+
+def rotate_calendar_link(user: User) -> bool:
+    """Give the user's calendar feed a new secret address, if they have one (SECURITY.md 29)."""
+    # Whoever had the account (or one of its devices) may have copied the calendar link too.
+    return calendar_service.rotate_feed(user)
 
 
 def set_password(user: User, new: str) -> None:
@@ -317,21 +375,43 @@ def set_password(user: User, new: str) -> None:
         raise Refused(problem, field="new_password")
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    void_reset_tokens(user)
 
 
-def change_email(user: User, password: str, new_email: str) -> None:
-    """Move the account to a new email address after re-entering the password."""
+def change_email(user: User, password: str, new_email: str, keep_session_id: int | None = None) -> bool:
+    """Move the account to a new email address after re-entering the password; return whether it changed.
+
+    Every other session ends, and the old address is told that the address changed, nothing more.
+    """
     check_password(user, password)
     new_email = normalize_email(new_email)
     if new_email == user.email:
-        return
+        return False
     if find_user_by_email(new_email) is not None:
         raise Refused("That email can't be used. Please choose another.", field="email")
+    old_email = user.email
     user.email = new_email
+    void_reset_tokens(user)
+    end_other_sessions(user, keep_session_id)
     audit.record(user.id, "email.change")
+    mail.send_email_changed_notice(old_email)
+    return True
 
 
 # --- Password reset (SECURITY.md 4 and 5) -----------------------------------------
+
+
+def void_reset_tokens(user: User) -> None:
+    """Make every outstanding reset link of a user stop working (SECURITY.md 29).
+
+    Called on any password change, email change and completed reset: a link mailed before
+    (perhaps to an old address, or asked for by someone else) must not undo what just changed.
+    """
+    db.session.execute(
+        sa.update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 def create_reset_token(user: User) -> str:
@@ -349,6 +429,9 @@ def create_reset_token(user: User) -> str:
     return token
 
 
+RESET_USED = "This reset link has expired or was already used. Please ask for a new one."
+
+
 def find_reset(token: str, now: datetime | None = None) -> PasswordReset | None:
     """Return the unused, unexpired reset row for a token, or None."""
     if not token or len(token) > 200:
@@ -362,22 +445,24 @@ def find_reset(token: str, now: datetime | None = None) -> PasswordReset | None:
     return row
 
 
-def reset_password(token: str, new: str) -> User:
-    """Use a reset token to set a new password; ends every session of the account."""
-    row = find_reset(token)
-    if row is None:
-        raise Refused("This reset link has expired or was already used. Please ask for a new one.")
-    user = db.session.get(User, row.user_id)
-    set_password(user, new)
+def reset_password(token: str, new: str) -> tuple[User, bool]:
+    """Use a reset token to set a new password; end every session and change the calendar link.
+
+    Return the user and whether a calendar link was changed (the user is told).
+    """
     now = utcnow()
-    row.used_at = now
-    # Any other outstanding links die with this one.
-    db.session.execute(
+    row = find_reset(token, now)
+    # Claim the link in one statement (SECURITY.md 25): of several requests with one link at once, only
+    # the first changes the row; on PostgreSQL the others wait for it, then find it used.
+    claimed = row is not None and db.session.execute(
         sa.update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    )
+        .where(PasswordReset.id == row.id, PasswordReset.used_at.is_(None), PasswordReset.expires_at > now)
+        .values(used_at=now).execution_options(synchronize_session=False)).rowcount == 1
+    if not claimed:
+        raise Refused(RESET_USED)
+    user = db.session.get(User, row.user_id)
+    set_password(user, new)  # every other outstanding link dies with it (a bad password rolls the claim back)
     end_other_sessions(user, None)
     clear_failed_logins(user.email)
     audit.record(user.id, "password.reset")
-    return user
+    return user, rotate_calendar_link(user)

@@ -14,6 +14,7 @@ from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
 from recovery.forms import ButtonForm, choice_list
+from recovery.urls import external_url
 
 bp = Blueprint("circle", __name__, url_prefix="/circle")
 
@@ -60,7 +61,7 @@ def invite():
             form.relationship.errors = [refused.message]
             return render_template("circle/invite.html", form=form), 422
         db.session.commit()
-        link = url_for("circle.invitation", token=token, _external=True)
+        link = external_url("circle.invitation", token=token)  # from BASE_URL, never the request's Host
         # The link is shown once, now; only its hash is stored.
         return render_template("circle/invite_made.html", link=link, invitation=invitation,
                                relationships=RELATIONSHIPS)

@@ -66,7 +66,7 @@ def invitation_problem(invitation: Invitation | None, user: User | None, now: da
     if invitation is None:
         return "This invitation link isn't valid. Please ask for a new one."
     if invitation.status != "pending":
-        return "This invitation link was already used or cancelled. Please ask for a new one."
+        return ALREADY_ANSWERED
     if invitation.expires_at <= now:
         return "This invitation link has expired (links last 7 days). Please ask for a new one."
     if user is None:
@@ -90,27 +90,60 @@ def _pair(a: User, b: User) -> tuple[int, int]:
     return (a.id, b.id) if a.role == PERSON else (b.id, a.id)
 
 
+ALREADY_ANSWERED = "This invitation link was already used or cancelled. Please ask for a new one."
+
+
+def _answer(invitation_id: int, status: str, *conditions) -> bool:
+    """Move a pending invitation to `status` in one statement; False when another answer got there first.
+
+    Several requests can read a link as pending at once (people press the button twice, or share the
+    link). The UPDATE's WHERE decides: PostgreSQL makes a second UPDATE of the row wait, then re-checks
+    it against the committed answer; on SQLite, writers are already serialised by BEGIN IMMEDIATE. So a
+    link is answered once, and callers refuse the losers as they refuse a used link.
+    """
+    result = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.status == "pending", *conditions)
+        .values(status=status, responded_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1
+
+
 def accept_invitation(token: str, user: User) -> Connection:
     """Join the inviter's circle; a connection that had ended is started afresh, with nothing shared."""
     invitation = find_invitation(token)
     problem = invitation_problem(invitation, user)
     if problem:
         raise Refused(problem)
+    now = utcnow()
+    if not _answer(invitation.id, "accepted", Invitation.expires_at > now):
+        raise Refused(ALREADY_ANSWERED)
     inviter = invitation.inviter
     person_id, loved_one_id = _pair(inviter, user)
+    already = Refused(f"You are already connected with {inviter.display_name}.")
     # Store what the loved one is to the person; the inviter named what the invitee is to them.
     if inviter.id == person_id:
         rel = invitation.relationship
     else:
         rel = inverse_relationship(invitation.relationship)
+    # Locked and read afresh: another of the pair's links may have been accepted meanwhile.
     connection = db.session.scalar(
-        sa.select(Connection).where(Connection.person_id == person_id, Connection.loved_one_id == loved_one_id)
+        sa.select(Connection)
+        .where(Connection.person_id == person_id, Connection.loved_one_id == loved_one_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
-    now = utcnow()
     if connection is None:
         connection = Connection(person_id=person_id, loved_one_id=loved_one_id, relationship=rel,
                                 loved_one_confirms=rel != "child")
-        db.session.add(connection)
+        try:
+            with db.session.begin_nested():
+                db.session.add(connection)
+        except sa.exc.IntegrityError:  # the pair's other link won the race to connect them
+            raise already from None
+    elif connection.status != ENDED:
+        raise already
     else:  # reconnecting after an ended connection
         connection.relationship = rel
         connection.loved_one_confirms = rel != "child"
@@ -118,8 +151,6 @@ def accept_invitation(token: str, user: User) -> Connection:
         connection.paused_by_id = None
         connection.ended_at = None
         connection.created_at = now
-    invitation.status = "accepted"
-    invitation.responded_at = now
     db.session.flush()
     audit.record(user.id, "connection.create", f"connection:{connection.id}")
     audit.record(inviter.id, "connection.create", f"connection:{connection.id}")
@@ -129,10 +160,10 @@ def accept_invitation(token: str, user: User) -> Connection:
 def decline_invitation(token: str, user: User) -> None:
     """Say no to an invitation; the link stops working."""
     invitation = find_invitation(token)
-    if invitation is None or invitation.status != "pending" or invitation.inviter_id == user.id:
+    if invitation is None or invitation.inviter_id == user.id:
         raise Refused("This invitation link isn't valid any more.")
-    invitation.status = "declined"
-    invitation.responded_at = utcnow()
+    if not _answer(invitation.id, "declined", Invitation.expires_at > utcnow()):
+        raise Refused(ALREADY_ANSWERED)
 
 
 def cancel_invitation(inviter: User, invitation_id: int) -> None:
@@ -142,10 +173,8 @@ def cancel_invitation(inviter: User, invitation_id: int) -> None:
     )
     if invitation is None:
         raise LookupError(invitation_id)
-    if invitation.status != "pending":
+    if not _answer(invitation.id, "cancelled"):
         raise Refused("That invitation was already answered or cancelled.")
-    invitation.status = "cancelled"
-    invitation.responded_at = utcnow()
     audit.record(inviter.id, "invite.cancel")
 
 

@@ -18,6 +18,7 @@ from recovery.circle.shared import shared_view
 from recovery.conversations import library, services
 from recovery.conversations.forms import PlanForm, ReflectionForm, StartForm, StatusForm
 from recovery.conversations.models import STATUSES
+from recovery.converters import parse_id
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.forms import ButtonForm, choice_list, form_page, show_refusal
@@ -32,7 +33,7 @@ def right_now_cards() -> dict:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return parse_id(value)  # None for "²", "-1" or a number past any id: the page then links nothing
 
 
 def _connection_choices(form, leave_out: frozenset[str] = frozenset()) -> None:

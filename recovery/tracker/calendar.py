@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from wtforms import BooleanField
 
@@ -11,6 +11,7 @@ from recovery.errors import Refused
 from recovery.extensions import limiter
 from recovery.forms import ButtonForm, MendForm
 from recovery.tracker import calendar_service as service
+from recovery.urls import external_url
 
 bp = Blueprint("calendar", __name__)
 
@@ -49,7 +50,7 @@ def settings():
     token = service.create_feed(current_user, plain_titles=not form.real_titles.data)
     db.session.commit()
     # Shown once, now; only its hash is stored.
-    return _page(link=url_for("calendar.feed", token=token, _external=True))
+    return _page(link=external_url("calendar.feed", token=token))
 
 
 @bp.post("/settings/calendar/titles")
@@ -89,13 +90,6 @@ def revoke():
     return redirect(url_for("calendar.settings"))
 
 
-def _tracker_url() -> str | None:
-    """Link events to Mend only when the server's own name is configured, never from the Host header."""
-    if not current_app.config.get("SERVER_NAME"):
-        return None
-    return url_for("tracker.today", _external=True)
-
-
 @bp.get("/calendar/<token>.ics")
 @limiter.limit("60 per minute")
 def feed(token: str):
@@ -103,7 +97,8 @@ def feed(token: str):
     found = service.find_feed(token)
     if found is None:
         abort(404)
-    body = service.feed_ics(found, url=_tracker_url())
+    # The events link back to Mend at its configured address, never one taken from the Host header.
+    body = service.feed_ics(found, url=external_url("tracker.today"))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "no-store"

@@ -74,6 +74,23 @@ def revoke_feed(user: User) -> bool:
     return True
 
 
+def rotate_feed(user: User) -> bool:
+    """Give the user's feed a new address nobody holds yet, so the old link stops working; tell if there was one.
+
+    Used after a password change, a reset or "log out other devices": whoever may have had the
+    account may have copied the link. The new token is not shown (Mend shows a link only once, when
+    it is made); the owner makes a new link on the calendar page, keeping their titles choice.
+    """
+    feed = feed_of(user)
+    if feed is None:
+        return False
+    feed.token_hash = hash_token(new_token(), PURPOSE)
+    feed.created_at = utcnow()
+    audit.record(user.id, "calendar.create", "rotated")
+    db.session.flush()
+    return True
+
+
 def find_feed(token: str) -> CalendarFeed | None:
     """Return the feed a calendar token opens, or None (tokens of other purposes open nothing)."""
     if not token or not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:

@@ -109,5 +109,37 @@ def test_deletion_needs_the_password_and_the_word(app, login):
                  {"password": PASSWORD}, {}):
         r = client.post("/settings/delete", data=body)
         assert r.status_code == 422
-    assert row_counts() == before
+    after = row_counts()
+    # The wrong password is counted and audited (SECURITY.md 30); nothing else changes.
+    assert after.pop("login_throttles") == before.pop("login_throttles") + 1
+    assert after.pop("audit_events") == before.pop("audit_events") + 1
+    assert after == before
     assert "can't be undone" in client.get("/settings/delete").get_data(as_text=True).replace("&#39;", "'")
+
+
+def _text_columns():
+    """Every (table, column) that holds text: strings, long text and JSON."""
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, (sa.String, sa.Text, sa.JSON)):
+                yield table, column
+
+
+def test_deletion_removes_the_words_i_wrote_anywhere_and_my_login_counter(app, login):
+    """SECURITY.md 27: B's note on A's boundary goes with B's account; no text column holds it; nor B's counter."""
+    from recovery.accounts import services as accounts
+    from recovery.accounts.models import LoginThrottle
+
+    world = build_world(app, login)
+    b_email = world.b.email
+    world.clients["d"].post("/logout")
+    anonymous = app.test_client()
+    anonymous.post("/login", data={"email": b_email, "password": "not the right password"})
+    assert db.session.get(LoginThrottle, accounts.throttle_key(b_email)) is not None
+    r = world.clients["b"].post("/settings/delete", data={"password": PASSWORD, "confirm": "DELETE"})
+    assert r.status_code == 302
+    for table, column in _text_columns():
+        hits = db.session.scalar(sa.select(sa.func.count()).select_from(table)
+                                 .where(sa.cast(column, sa.Text).contains("boundary-secret-note")))
+        assert hits == 0, f"{table.name}.{column.name} still holds words the deleted account wrote"
+    assert db.session.get(LoginThrottle, accounts.throttle_key(b_email)) is None

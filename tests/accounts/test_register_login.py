@@ -28,7 +28,7 @@ def test_register_creates_account_then_login(client):
     assert user.role == "person" and user.timezone == "Europe/Paris" and user.display_name == "Robin"
     assert user.password_hash.startswith("$argon2id$")
     login_page = client.get("/login").get_data(as_text=True)
-    assert "robin@example.org" in login_page  # email kept for the login form
+    assert "robin@example.org" not in login_page  # the email is not kept in the cookie for the login form
     r = client.post("/login", data={"email": "ROBIN@example.org ", "password": PASSWORD})
     assert r.status_code == 302 and r.headers["Location"].endswith("/home")
     assert "Hello, Robin" in client.get("/home").get_data(as_text=True)

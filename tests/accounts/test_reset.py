@@ -2,15 +2,17 @@
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from recovery.accounts import services
-from recovery.accounts.models import PasswordReset
+from recovery.accounts.models import PasswordReset, User
 from recovery.circle import services as circle
 from recovery.db import db, utcnow
 from recovery.mail import outbox
 from tests.conftest import row_counts
 from tests.factories import PASSWORD
+from tests.forms import form_data
 
 NEW = "a completely new passphrase"
 
@@ -115,3 +117,80 @@ def test_reset_link_cli(app, make_user):
     result = runner.invoke(args=["reset-link", "nobody@example.org"])
     assert result.exit_code != 0 and "No account" in result.output
     assert PASSWORD not in result.output
+
+
+def _page(web, path: str) -> str:
+    resp = web.get(path)
+    assert resp.status_code == 200, path
+    return resp.get_data(as_text=True)
+
+
+def _request_link(web, email: str) -> str:
+    """Ask for a reset link through the real form; return the path of the link that was mailed."""
+    assert web.post("/reset", data=form_data(_page(web, "/reset"), email=email)).status_code == 200
+    return _link_from_mail().split("mend.test", 1)[1]
+
+
+def _change_password(web) -> None:
+    data = form_data(_page(web, "/settings/password"), current_password=PASSWORD, new_password=NEW,
+                     new_password_again=NEW)
+    assert web.post("/settings/password", data=data).status_code == 302
+
+
+def _change_email(web) -> None:
+    data = form_data(_page(web, "/settings/email"), email="moved@example.org", password=PASSWORD)
+    assert web.post("/settings/email", data=data).status_code == 302
+
+
+def _complete_another_reset(web, email: str) -> None:
+    path = _request_link(web, email)
+    data = form_data(_page(web, path), password=NEW, password_again=NEW)
+    assert web.post(path, data=data).status_code == 302
+
+
+@pytest.mark.parametrize("change", ["password change", "email change", "another reset"])
+def test_a_change_voids_every_outstanding_reset_link(app, make_user, as_user, change):
+    """SECURITY.md 29: after a password change, an email change or a completed reset, an older link is refused."""
+    user = make_user()
+    email = user.email
+    web = as_user(user)
+    old = _request_link(app.test_client(), email)
+    assert app.test_client().get(old).status_code == 200  # live until the change
+    if change == "password change":
+        _change_password(web)
+    elif change == "email change":
+        _change_email(web)
+    else:
+        _complete_another_reset(app.test_client(), email)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(PasswordReset)
+                             .where(PasswordReset.used_at.is_(None))) == 0
+    # The same answer as a link that never existed, and the old link changes nothing.
+    stranger = app.test_client()
+    invalid = stranger.get("/reset/no-such-token")
+    refused = stranger.get(old)
+    assert refused.status_code == invalid.status_code == 404
+    assert refused.get_data(as_text=True) == invalid.get_data(as_text=True)
+    before = db.session.scalar(sa.select(User.password_hash).where(User.id == user.id))
+    again = "yet another new passphrase"
+    assert stranger.post(old, data={"password": again, "password_again": again}).status_code == 404
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(User.password_hash).where(User.id == user.id)) == before
+
+
+def test_an_unchanged_email_keeps_the_reset_link(app, make_user, as_user):
+    """Saving the email form with the same address changes nothing, so a pending link still works."""
+    user = make_user()
+    web = as_user(user)
+    old = _request_link(app.test_client(), user.email)
+    data = form_data(_page(web, "/settings/email"), password=PASSWORD)
+    assert web.post("/settings/email", data=data).status_code == 302
+    assert app.test_client().get(old).status_code == 200
+
+
+def test_reset_link_cli_uses_the_configured_base_url(app, make_user):
+    """SECURITY.md 24: without --base-url, `flask reset-link` prints a link under BASE_URL."""
+    user = make_user()
+    result = app.test_cli_runner().invoke(args=["reset-link", user.email])
+    assert result.exit_code == 0, result.output
+    assert app.config["BASE_URL"].rstrip("/") + "/reset/" in result.output

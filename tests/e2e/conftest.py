@@ -114,6 +114,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler.make())
+    # Links that leave the page (invitations, calendar) come from BASE_URL, known once the port is.
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, name="mend-e2e-server", daemon=True)
     thread.start()
     try:

@@ -104,7 +104,7 @@ def _login_response(app, user):
     [
         ({}, False),
         ({"SESSION_COOKIE_SECURE": True}, True),
-        ({"PRODUCTION": True, "SECRET_KEY": "x" * 40}, True),
+        ({"PRODUCTION": True, "SECRET_KEY": "production-key-9f2c4e7a1b3d5f608e1c"}, True),
     ],
     ids=["local-http", "secure-configured", "production"],
 )
@@ -128,7 +128,7 @@ def test_production_refuses_a_weak_secret_key(make_app, key):
 
 def test_production_accepts_a_long_secret_key_and_turns_debug_off(make_app):
     """SECURITY.md 17: a long secret key starts production, with debug forced off."""
-    app = make_app(PRODUCTION=True, SECRET_KEY="k" * 32, DEBUG=True)
+    app = make_app(PRODUCTION=True, SECRET_KEY="production-key-9f2c4e7a1b3d5f608e1c", DEBUG=True)
     assert app.debug is False
     assert app.config["SESSION_COOKIE_SECURE"] is True
 

@@ -30,14 +30,14 @@ def _get(url: str) -> int:
 
 
 def test_control_characters_are_escaped_in_log_lines():
-    """A line break, tab or other control character is written escaped, so it can't start a new line."""
+    """SECURITY.md 32: a line break, tab or other control character is written escaped, never as a new line."""
     assert redact("/x\r\nFAKE 200") == "/x\\x0d\\x0aFAKE 200"
     assert redact("a\x1b[31mred\u2028b") == "a\\x1b[31mred\\u2028b"
     assert redact("/circle/join/abcDEF123") == "/circle/join/[token]"
 
 
 def test_under_gunicorn_audit_lines_appear_and_urls_cannot_forge_lines(app, database_url, tmp_path):
-    """Register and log in under gunicorn: the audit lines are in its output; a %0d%0a path stays on one line."""
+    """SECURITY.md 32: under gunicorn the audit lines are in its output; a %0d%0a path stays on one line."""
     env = {**os.environ, **TEST_ENV, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url}
     env.pop("MEND_TEST_DATABASE_URL", None)
     db.session.commit()

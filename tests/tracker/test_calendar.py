@@ -21,10 +21,12 @@ from recovery.logs import redact
 from recovery.security import hash_token
 from recovery.tracker import calendar_service as service
 from recovery.tracker.models import DAILY, ONCE, PAUSED, WEEKDAYS, WEEKLY, CalendarFeed, Commitment, ScheduleVersion
-from tests.conftest import row_counts
+from tests.conftest import PASSWORD, row_counts
+from tests.forms import form_data
 
 MONDAY = date(2024, 1, 1)
 NOW = datetime(2024, 1, 1, 12, tzinfo=UTC)
+NEW_PASSWORD = "a completely new passphrase"
 LINK = re.compile(r"http://mend\.test/calendar/([A-Za-z0-9_\-]+)\.ics")
 
 
@@ -292,9 +294,9 @@ def test_feed_answers_a_calendar_with_the_right_headers(make_user, as_user, clie
     assert str(event["URL"]).startswith("http://mend.test/")
 
 
-def test_feed_has_no_url_without_a_server_name(make_app, make_user):
-    """Without SERVER_NAME the events carry no link, rather than one built from the Host header."""
-    app = make_app(SERVER_NAME=None)
+def test_feed_url_comes_from_base_url_not_the_host_header(make_app, make_user):
+    """SECURITY.md 24: without SERVER_NAME the events still link to BASE_URL, never to the Host header."""
+    app = make_app(SERVER_NAME=None, BASE_URL="https://mend.example.org")
     with app.app_context():
         user = make_user()
         make_commitment(user)
@@ -302,7 +304,7 @@ def test_feed_has_no_url_without_a_server_name(make_app, make_user):
         db.session.commit()
         resp = app.test_client().get(f"/calendar/{token}.ics", headers={"Host": "evil.example"})
         [event] = parse(resp).walk("VEVENT")
-        assert "URL" not in event
+        assert str(event["URL"]).startswith("https://mend.example.org/")
         assert b"evil.example" not in resp.data
 
 
@@ -335,6 +337,66 @@ def test_a_new_link_kills_the_old_one(make_user, as_user, client):
     assert client.get(f"/calendar/{old}.ics").status_code == 404
     assert client.get(f"/calendar/{new}.ics").status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 1
+
+
+def _page(web, path: str) -> str:
+    resp = web.get(path)
+    assert resp.status_code == 200, path
+    return resp.get_data(as_text=True)
+
+
+def _change_password(web) -> str:
+    data = form_data(_page(web, "/settings/password"), current_password=PASSWORD, new_password=NEW_PASSWORD,
+                     new_password_again=NEW_PASSWORD)
+    resp = web.post("/settings/password", data=data, follow_redirects=True)
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
+
+
+def _reset_password(web, user) -> str:
+    token = accounts.create_reset_token(user)
+    data = form_data(_page(web, f"/reset/{token}"), password=NEW_PASSWORD, password_again=NEW_PASSWORD)
+    resp = web.post(f"/reset/{token}", data=data, follow_redirects=True)
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
+
+
+def _log_out_other_devices(web) -> str:
+    data = form_data(_page(web, "/settings/sessions"), action="/settings/sessions/revoke-others")
+    resp = web.post("/settings/sessions/revoke-others", data=data, follow_redirects=True)
+    assert resp.status_code == 200
+    return resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("action", ["password change", "reset", "log out other devices"])
+def test_account_recovery_changes_the_calendar_link(make_user, as_user, app, action):
+    """SECURITY.md 29: a password change, a completed reset or "log out other devices" kills the old feed URL."""
+    user = make_user()
+    web = as_user(user)
+    as_user(user)  # another device, so "Log out everywhere else" is offered
+    token = make_link(web)
+    assert app.test_client().get(f"/calendar/{token}.ics").status_code == 200
+    if action == "password change":
+        page = _change_password(web)
+    elif action == "reset":
+        page = _reset_password(app.test_client(), user)
+    else:
+        page = _log_out_other_devices(web)
+    assert app.test_client().get(f"/calendar/{token}.ics").status_code == 404
+    assert "calendar link has changed" in page  # the user is told
+    # The feed keeps its titles choice; a new link made on the calendar page works.
+    feed = db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    assert feed is not None and feed.plain_titles
+
+
+def test_account_recovery_without_a_calendar_link_says_nothing_of_one(make_user, as_user):
+    """Someone with no calendar link is not told about one, and none is made."""
+    user = make_user()
+    web = as_user(user)
+    as_user(user)
+    page = _log_out_other_devices(web)
+    assert "calendar link" not in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 0
 
 
 def test_titles_choice_changes_the_feed_and_keeps_the_link(make_user, as_user, client):

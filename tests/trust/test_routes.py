@@ -247,14 +247,14 @@ def test_form_says_when_checkins_are_shared(app, make_user, make_connection, as_
 
 
 def test_nav_has_trust_for_loved_ones_only(app, family, as_user):
-    """Loved ones get a Trust link after My circle, marked current on trust pages; people in recovery don't."""
+    """Loved ones get a "Trust check-ins" link after My circle, marked current there; people in recovery don't."""
     jordan, sam, _ = family
     page = as_user(sam).get(f"/trust/{jordan.id}").get_data(as_text=True)
     nav = re.search(r'<nav aria-label="Main">.*?</nav>', page, re.S).group(0)
-    assert '<a href="/trust/" aria-current="page">Trust</a>' in nav
-    assert nav.index("My circle") < nav.index(">Trust<")
+    assert '<a href="/trust/" aria-current="page">Trust check-ins</a>' in nav
+    assert nav.index("My circle") < nav.index(">Trust check-ins<")
     home = as_user(sam).get("/home").get_data(as_text=True)
-    assert '<a href="/trust/">Trust</a>' in home
+    assert '<a href="/trust/">Trust check-ins</a>' in home
     assert 'href="/trust/"' not in as_user(jordan).get("/home").get_data(as_text=True)
 
 
