@@ -14,13 +14,20 @@ import re
 TOKEN_PATH = re.compile(r"(/circle/join|/reset|(?<!/settings)/calendar)/[A-Za-z0-9_\-%.~]+")
 
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, but for the colour codes (ESC [ … m) the development server puts around its lines:
+# they can't start a new line, and escaping them would only make a developer's terminal hard to read.
+CONTROL = re.compile(r"\x1b(?!\[[0-9;]*m)|[\x00-\x1a\x1c-\x1f\x7f-\x9f\u2028\u2029]")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+def redact_tokens(text: str) -> str:
+    """Replace the token in invitation, reset and calendar feed paths with a placeholder."""
+    return TOKEN_PATH.sub(lambda m: f"{m.group(1)}/[token]", text)
+
+
 def redact(text: str) -> str:
-    """Replace the token in invitation, reset and calendar feed paths, and escape control characters."""
-    text = TOKEN_PATH.sub(lambda m: f"{m.group(1)}/[token]", text)
+    """Redact tokens and escape control characters: for values that came from a request."""
+    text = redact_tokens(text)
     return CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
                        else f"\\u{ord(m.group()):04x}", text)
 
@@ -29,8 +36,10 @@ class RedactTokens(logging.Filter):
     """A logging filter that redacts tokens from a record's message and arguments."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        # The message is Mend's or the server's own (a format, a banner): only tokens are taken out.
+        # The arguments carry what a request sent (its path), so control characters are escaped there.
         if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
+            record.msg = redact_tokens(record.msg)
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         elif isinstance(record.args, dict):

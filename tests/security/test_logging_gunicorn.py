@@ -32,7 +32,8 @@ def _get(url: str) -> int:
 def test_control_characters_are_escaped_in_log_lines():
     """SECURITY.md 32: a line break, tab or other control character is written escaped, never as a new line."""
     assert redact("/x\r\nFAKE 200") == "/x\\x0d\\x0aFAKE 200"
-    assert redact("a\x1b[31mred\u2028b") == "a\\x1b[31mred\\u2028b"
+    assert redact("a\x1b]0;title\x07b\u2028c") == "a\\x1b]0;title\\x07b\\u2028c"
+    assert redact("\x1b[33mGET /x\x1b[0m") == "\x1b[33mGET /x\x1b[0m"  # the dev server's colours stay
     assert redact("/circle/join/abcDEF123") == "/circle/join/[token]"
 
 
