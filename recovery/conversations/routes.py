@@ -9,9 +9,6 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from recovery.amends import services as amends_services
-from recovery.amends.contact import CONTACT_SCRIPTS, ContactAdvice
-from recovery.amends.models import OPENNESS
 from recovery.circle import services as circle
 from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
@@ -36,11 +33,11 @@ def _int(value: str | None) -> int | None:
     return parse_id(value)  # None for "²", "-1" or a number past any id: the page then links nothing
 
 
-def _connection_choices(form, leave_out: frozenset[str] = frozenset()) -> None:
+def _connection_choices(form, leave_out: frozenset[int] = frozenset()) -> None:
     choices = [("", "Not set")]
     for c in circle.connections_of(current_user):
         other = c.other(current_user.id)
-        if other.display_name in leave_out:
+        if c.id in leave_out:
             continue
         choices.append((str(c.id), f"{other.display_name} (your {c.relationship_for(current_user.id)})"))
     form.connection_id.choices = choice_list(choices)
@@ -77,17 +74,15 @@ def script(script_id: str):
     except LookupError:
         abort(404)
     form = StartForm()
-    # A guide for contact never offers someone who asked not to be contacted about it.
-    answers = services.contact_answers(current_user) if item.id in CONTACT_SCRIPTS else []
-    _connection_choices(form, frozenset(name for name, status in answers if status == "no"))
     amends_id, boundary_id = _int(request.values.get("amends")), _int(request.values.get("boundary"))
     try:
         entry = services.linkable_amends(current_user, amends_id)
         boundary = services.linkable_boundary(current_user, boundary_id)
     except LookupError:
         abort(404)
-    contact = amends_services.contact_for(entry) if entry is not None and item.id in CONTACT_SCRIPTS \
-        else ContactAdvice()
+    answers, contact = services.guide_contact(item, current_user, entry)
+    # A guide for contact never offers someone who asked not to be contacted about it.
+    _connection_choices(form, frozenset(a.connection_id for a in answers if a.status == "no"))
     if form.validate_on_submit():
         try:
             plan = services.start_plan(current_user, item.id, _int(form.connection_id.data), amends_id, boundary_id)
@@ -99,7 +94,7 @@ def script(script_id: str):
             return redirect(url_for("conversations.edit", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
     return render_template("conversations/script.html", s=item, form=form, entry=entry, boundary=boundary,
-                           contact=contact, answers=answers, openness_words=OPENNESS), status
+                           contact=contact, answers=answers), status
 
 
 def _answers_from_request(script) -> dict[str, str]:

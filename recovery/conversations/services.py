@@ -227,17 +227,30 @@ def plan_contact(plan: ConversationPlan) -> ContactAdvice:
     return ContactAdvice()
 
 
-def contact_answers(user: User) -> list[tuple[str, str]]:
-    """Return (name, answer) for each loved one who said "not yet" or "no" to an amends conversation."""
+@dataclass(frozen=True)
+class ContactAnswer:
+    """A loved one's "not yet" or "no" to an amends conversation, as a guide for contact shows it."""
+
+    connection_id: int
+    name: str
+    status: str
+
+
+def contact_answers(user: User) -> list[ContactAnswer]:
+    """Return each loved one who said "not yet" or "no" to an amends conversation (two queries)."""
     if not user.is_person:
         return []
-    answers = []
     by_connection = amends.openness_by_connection(user)
-    for connection in circle.connections_of(user):
-        signal = by_connection.get(connection.id)
-        if signal is not None and signal.status in ("not_yet", "no"):
-            answers.append((connection.loved_one.display_name, signal.status))
-    return answers
+    return [ContactAnswer(c.id, c.loved_one.display_name, by_connection[c.id].status)
+            for c in circle.connections_of(user)
+            if c.id in by_connection and by_connection[c.id].status in ("not_yet", "no")]
+
+
+def guide_contact(script: Script, user: User, entry: AmendsEntry | None) -> tuple[list[ContactAnswer], ContactAdvice]:
+    """For a guide about contact: loved ones' answers, and whether contact fits the linked entry."""
+    if script.id not in CONTACT_SCRIPTS:
+        return [], ContactAdvice()
+    return contact_answers(user), amends.contact_for(entry) if entry is not None else ContactAdvice()
 
 
 @dataclass
