@@ -7,29 +7,21 @@ database is used, so this runs on SQLite by default and on PostgreSQL when the s
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-
 import pytest
 import sqlalchemy as sa
 
-from recovery import create_app
 from recovery.accounts import services
 from recovery.accounts.models import AuditEvent, PasswordReset
 from recovery.db import db
 from recovery.errors import Refused
+from tests.processes import at_once, dispose, worker_app
 
 PROCESSES = 6
 
 
 def _use(url: str, instance: str, path: str, password: str, barrier, results) -> None:
-    """Open the reset page in a fresh app, wait for the others, then post a new password; report the answer."""
-    os.environ["MEND_INSTANCE_PATH"] = instance
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "outbox",
-        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1, "SERVER_NAME": "mend.test",
-    })
+    """Open a fresh app, wait for the others, then post a new password with the link; report the answer."""
+    app = worker_app(url, instance)
     client = app.test_client()
     try:
         barrier.wait(timeout=60)
@@ -38,26 +30,15 @@ def _use(url: str, instance: str, path: str, password: str, barrier, results) ->
     except Exception as error:  # noqa: BLE001 - any failure in a worker is reported, not lost
         results.put(("error", repr(error)))
     finally:
-        with app.app_context():
-            db.engine.dispose()
+        dispose(app)
 
 
 def test_concurrent_uses_of_one_reset_link_change_the_password_once(app, database_url, tmp_path, make_user):
     """SECURITY.md 25: six simultaneous resets with one link: one change, five refusals, no errors."""
     user = make_user()
     token = services.create_reset_token(user)
-    db.session.commit()
-    db.engine.dispose()
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(PROCESSES), ctx.Queue()
-    workers = [ctx.Process(target=_use, args=(database_url, str(tmp_path / f"w{n}"), f"/reset/{token}",
-                                              f"a new passphrase number {n}", barrier, results))
-               for n in range(PROCESSES)]
-    for worker in workers:
-        worker.start()
-    answers = [results.get(timeout=120) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=30)
+    answers = at_once(_use, [(database_url, str(tmp_path / f"w{n}"), f"/reset/{token}", f"a new passphrase number {n}")
+                             for n in range(PROCESSES)])
     codes = sorted(code for code, _ in answers)
     assert codes.count(302) == 1 and all(code in (302, 404, 422) for code in codes), answers
     db.session.expire_all()

@@ -8,17 +8,14 @@ MEND_TEST_DATABASE_URL points there.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-
 import pytest
 import sqlalchemy as sa
 
-from recovery import create_app
 from recovery.circle import services
 from recovery.circle.models import Connection, Invitation
 from recovery.db import db
 from tests.factories import PASSWORD
+from tests.processes import at_once, dispose, worker_app
 
 PROCESSES = 6
 USED = "This invitation link was already used or cancelled"
@@ -26,12 +23,7 @@ USED = "This invitation link was already used or cancelled"
 
 def _accept(url: str, instance: str, email: str, path: str, barrier, results) -> None:
     """Sign in as `email` in a fresh app, wait for the others, then accept the link; report the answer."""
-    os.environ["MEND_INSTANCE_PATH"] = instance
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
-        "TESTING": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "outbox",
-        "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1, "SERVER_NAME": "mend.test",
-    })
+    app = worker_app(url, instance)
     client = app.test_client()
     try:
         signed_in = client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
@@ -44,24 +36,12 @@ def _accept(url: str, instance: str, email: str, path: str, barrier, results) ->
     except Exception as error:  # noqa: BLE001 - any failure in a worker is reported, not lost
         results.put(("error", repr(error)))
     finally:
-        with app.app_context():
-            db.engine.dispose()
+        dispose(app)
 
 
 def _race(database_url: str, tmp_path, emails: list[str], paths: list[str]) -> list[tuple]:
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(len(emails)), ctx.Queue()
-    db.session.commit()  # the test's own transaction must not hold SQLite's write lock
-    db.engine.dispose()
-    workers = [ctx.Process(target=_accept, args=(database_url, str(tmp_path / f"w{n}"), email, path, barrier,
-                                                 results))
-               for n, (email, path) in enumerate(zip(emails, paths, strict=True))]
-    for worker in workers:
-        worker.start()
-    answers = [results.get(timeout=120) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=30)
-    return answers
+    return at_once(_accept, [(database_url, str(tmp_path / f"w{n}"), email, path)
+                             for n, (email, path) in enumerate(zip(emails, paths, strict=True))])
 
 
 @pytest.mark.parametrize("same_user", [False, True], ids=["six-loved-ones", "one-loved-one-six-tabs"])
