@@ -234,3 +234,9 @@ def test_each_help_page_reads_at_grade_8_or_below(client, path):
         words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)).strip()
         grade = textstat.flesch_kincaid_grade(words)
         assert grade <= 8, f"{path}: grade {grade}: {words[:60]}"
+
+
+def test_the_country_note_reads_as_two_sentences(app, make_user, as_user):
+    """Signed in, the note under the lines says which country they are for, then where to change it."""
+    page = as_user(make_user()).get("/help/treatment").get_data(as_text=True)
+    assert "These lines are for the United States. <a" in page
