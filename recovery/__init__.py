@@ -110,6 +110,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     security.init_app(app)
     cli.init_app(app)
+    # Outermost, around ProxyFix too: whatever escapes Flask still gets a kind page with the headers.
+    app.wsgi_app = errors.LastResort(app.wsgi_app, app)
     return app
 
 
@@ -117,7 +119,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so the metadata is complete for Alembic and for the app.
     from recovery import models  # noqa: F401
     from recovery.accounts import auth
-    from recovery.db import configure_sqlite, save_cache_writes
+    from recovery.db import configure_sqlite, end_request_session, save_cache_writes
     from recovery.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -128,6 +130,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     auth.init_app(app)
     app.after_request(save_cache_writes)
+    # Registered after Flask-SQLAlchemy's, so it runs first: a failed rollback never escapes teardown.
+    app.teardown_appcontext(end_request_session)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+log = logging.getLogger(__name__)
 
 # Stable constraint names, so Alembic migrations match the models on every database.
 NAMING_CONVENTION = {
@@ -130,8 +134,13 @@ def configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    path = engine.url.database if engine.url.database not in (None, "", ":memory:") else None
+
     @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection, record):
+        # SQLite quietly opens a file it may not write read-only, and the connection stays that way.
+        if path is not None:
+            record.info["opened_read_only"] = not os.access(path, os.W_OK)
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -145,6 +154,75 @@ def configure_sqlite(engine: sa.engine.Engine, busy_timeout_ms: int) -> None:
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
 
+    @sa.event.listens_for(engine, "checkout")
+    def _reopen_once_writable(_dbapi_connection, record, _proxy):
+        # Once the file may be written again, a connection opened read-only is replaced (the pool
+        # retries with a new one), so writes work again without restarting the workers.
+        if record.info.get("opened_read_only") and os.access(path, os.W_OK):
+            raise sa.exc.DisconnectionError("the database file is writable again")
+
+    @sa.event.listens_for(engine, "handle_error")
+    def _discard_broken(context):
+        # A write refused as read-only, a full disk, an I/O error: calling it a disconnect makes
+        # SQLAlchemy throw this connection and the pool's older ones away, so the next request opens
+        # fresh ones instead of failing until the worker restarts. Reconnecting to SQLite is cheap.
+        if sqlite_connection_is_broken(context.original_exception):
+            context.is_disconnect = True
+            _release_write_lock(context)
+
+
+def _release_write_lock(context) -> None:
+    """End the failed transaction now: a closed SQLite connection whose failed statement is still
+    referenced (by the traceback) lingers open, keeping the write lock and making every other
+    worker wait out its busy timeout."""
+    try:
+        if context.connection is not None and not context.connection.invalidated:
+            context.connection.connection.dbapi_connection.rollback()
+    except Exception as exc:  # noqa: BLE001 (best effort; the connection is being thrown away anyway)
+        log.warning("Could not roll back a broken SQLite connection (%s)", type(exc).__name__)
+
+
+# SQLite result codes after which a connection is not worth keeping (the extended codes share these prefixes).
+BROKEN_SQLITE_CODES = ("SQLITE_READONLY", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_CORRUPT",
+                       "SQLITE_NOTADB")
+
+
+def sqlite_connection_is_broken(error: BaseException | None) -> bool:
+    """Tell whether a driver error means the SQLite connection should be thrown away (not a busy lock)."""
+    name = getattr(error, "sqlite_errorname", None)
+    return isinstance(name, str) and name.startswith(BROKEN_SQLITE_CODES)
+
+
+def discard_failed_transaction() -> None:
+    """Roll the request's transaction back; if even that fails, throw its connection away.
+
+    A rollback on a connection the server has closed (PostgreSQL restarted, an administrator ended
+    it) raises in turn. In an error handler or at teardown that must not turn a kind error page
+    into the server's bare one, so the session is closed with its connections invalidated instead.
+    """
+    try:
+        db.session.rollback()
+    except Exception as exc:  # noqa: BLE001 (any failure here means: drop the connection)
+        log.warning("Rollback failed (%s); discarding the database connection", type(exc).__name__)
+        try:
+            db.session.invalidate()
+        except Exception as again:  # noqa: BLE001
+            log.warning("Discarding the database connection failed too (%s)", type(again).__name__)
+
+
+def end_request_session(_exc: BaseException | None = None) -> None:
+    """At the end of every app context: close the session without letting a failed rollback escape."""
+    discard_failed_transaction()
+    try:
+        db.session.remove()
+    except Exception as exc:  # noqa: BLE001 (the request is over; a broken connection must not become an error page)
+        log.warning("Closing the database session failed (%s); discarding it", type(exc).__name__)
+        try:
+            db.session.invalidate()
+            db.session.remove()
+        except Exception as again:  # noqa: BLE001
+            log.warning("Discarding the database session failed too (%s)", type(again).__name__)
+
 
 def save_cache_writes(response):
     """After a request: save what services worked out as a cache (a commitment's settled progress).
@@ -155,8 +233,14 @@ def save_cache_writes(response):
     """
     if db.session.info.get("cache_writes") and response.status_code < 400:
         prepare_to_write()
-        apply_cache_writes()
-        db.session.commit()
+        try:
+            apply_cache_writes()
+            db.session.commit()
+        except sa.exc.OperationalError as exc:
+            # The page itself is fine; a cache that could not be saved (a read-only or full disk, a
+            # lost connection) is worked out again next time, so the page is shown anyway.
+            log.warning("Could not save cached progress (%s); it will be worked out again", type(exc).__name__)
+            discard_failed_transaction()
         done_writing()
     return response
 

@@ -33,22 +33,40 @@ CSP = "; ".join(
 )
 
 
+# Sent with every response, and by the last-resort error page too (recovery/errors.py), so both agree.
+BASE_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+}
+HSTS = "max-age=63072000; includeSubDomains"
+# No page may sit in a shared device's cache (SECURITY.md 16).
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def security_headers(*, secure: bool, page: bool = True) -> dict[str, str]:
+    """Return the headers a response carries: always the base set, HSTS over https, no-store on pages."""
+    headers = dict(BASE_HEADERS)
+    if secure:
+        headers["Strict-Transport-Security"] = HSTS
+    if page:
+        headers.update(NO_STORE)
+    return headers
+
+
 def set_security_headers(response: Response) -> Response:
     """Add the headers every Mend response carries (SECURITY.md 16)."""
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if request.endpoint != "static":
-        # No page may sit in a shared device's cache: pages behind login, and public forms too
-        # (the login form shows the email just typed in; SECURITY.md 16).
-        headers["Cache-Control"] = "no-store"
-        headers["Pragma"] = "no-cache"
+    # Pages behind login, and public forms too (the login form shows the email just typed in), are
+    # never cached; static files may be.
+    page = request.endpoint != "static"
+    for name, value in security_headers(secure=request.is_secure, page=page).items():
+        if name in NO_STORE:
+            response.headers[name] = value
+        else:
+            response.headers.setdefault(name, value)
     return response
 
 
