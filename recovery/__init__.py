@@ -132,6 +132,9 @@ def _init_extensions(app: Flask) -> None:
     app.after_request(save_cache_writes)
     # Registered after Flask-SQLAlchemy's, so it runs first: a failed rollback never escapes teardown.
     app.teardown_appcontext(end_request_session)
+    from recovery import mail
+
+    mail.init_app(app)  # mail leaves only after the request's commit, from a background sender
 
 
 def _register_blueprints(app: Flask) -> None:

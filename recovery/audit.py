@@ -65,6 +65,8 @@ def record_in_log_only(user_id: int, kind: str) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _log_committed(session) -> None:
+    if session.in_nested_transaction():
+        return  # only a savepoint was released: the outer transaction may still roll back
     for kind, user_id, detail in session.info.pop(_PENDING, ()):
         log.info("audit %s account=%s%s", kind, user_id, f" detail={detail}" if detail else "")
 

@@ -88,7 +88,8 @@ class Defaults:
     RESET_TOKEN_LIFETIME = timedelta(hours=1)
 
     # Email. With no MAIL_SERVER, no email is sent and operators use the CLI
-    # (`flask --app app reset-link EMAIL`).
+    # (`flask --app app reset-link EMAIL`). Requests only queue mail; it is sent after the
+    # request commits, by a background sender in each worker (recovery/mail.py).
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
     MAIL_USE_TLS = True

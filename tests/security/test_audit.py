@@ -59,3 +59,19 @@ def test_a_refused_deletion_is_neither_done_nor_logged(app, make_user, as_user, 
     assert web.post("/settings/delete", data={"password": PASSWORD, "confirm": "DELETE"}).status_code == 302
     assert [line for line in _audit_lines(all_logs) if line.startswith("audit delete")] == [
         f"audit delete account={person_id}"]
+
+
+def test_an_event_inside_a_released_savepoint_is_logged_only_when_the_request_commits(app, make_user, all_logs):
+    """SECURITY.md 18: releasing a savepoint is not a commit; a later rollback leaves no audit line."""
+    from recovery import audit
+
+    person = make_user("person")
+    audit.record(person.id, "calendar.create")
+    with db.session.begin_nested():
+        audit.record(person.id, "calendar.revoke")
+    assert not [line for line in _audit_lines(all_logs) if line.startswith("audit calendar")]
+    db.session.rollback()
+    assert not [line for line in _audit_lines(all_logs) if line.startswith("audit calendar")]
+    audit.record(person.id, "calendar.create")
+    db.session.commit()
+    assert _audit_lines(all_logs)[-1:] == [f"audit calendar.create account={person.id}"]
