@@ -72,10 +72,18 @@ class Defaults:
     ARGON2_MEMORY_COST_KIB = 65_536
     ARGON2_PARALLELISM = 4
 
-    # Login throttling (SECURITY.md 3): per-account counter in the database...
+    # Login throttling (SECURITY.md 3), counted in the database (policy: recovery/accounts/services.py).
+    # One email from one client address (an IPv6 /64) is paused after LOGIN_MAX_FAILURES tries in
+    # LOGIN_FAILURE_WINDOW; the email from everywhere after LOGIN_ACCOUNT_MAX_FAILURES. Both pauses
+    # last LOGIN_LOCKOUT. During the account-wide pause, the right password still works from a known
+    # device: a browser that logged into the account before (a cookie, kept LOGIN_DEVICE_LIFETIME).
+    # Re-entering the password (export, deletion...) uses LOGIN_MAX_FAILURES per account.
     LOGIN_MAX_FAILURES = 5
+    LOGIN_ACCOUNT_MAX_FAILURES = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_LOCKOUT = timedelta(minutes=15)
+    LOGIN_DEVICE_COOKIE_NAME = "mend_device"
+    LOGIN_DEVICE_LIFETIME = timedelta(days=180)
     # ... plus Flask-Limiter per address. "memory://" suits one process;
     # use "redis://host:6379" when running several workers or hosts.
     RATELIMIT_STORAGE_URI = "memory://"

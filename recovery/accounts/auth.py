@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, Response, abort, current_app, g, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from recovery.accounts import services
@@ -44,6 +44,28 @@ def log_in(user: User) -> None:
     session[SESSION_KEY] = token
     session.permanent = True
     login_user(user)
+
+
+def known_device_token() -> str | None:
+    """Return the token of this browser's known-device cookie, if it sent one."""
+    return request.cookies.get(current_app.config["LOGIN_DEVICE_COOKIE_NAME"])
+
+
+def keep_known_device(response: Response, token: str) -> None:
+    """Keep the browser's known-device token in a long-lived cookie, sent only to the login page."""
+    cfg = current_app.config
+    response.set_cookie(
+        cfg["LOGIN_DEVICE_COOKIE_NAME"], token,
+        max_age=int(cfg["LOGIN_DEVICE_LIFETIME"].total_seconds()),
+        path=url_for("accounts.login"),  # no other page needs it
+        secure=bool(cfg["SESSION_COOKIE_SECURE"]), httponly=True, samesite="Lax",
+    )
+
+
+def forget_known_device(response: Response) -> None:
+    """Remove the known-device cookie, so nothing on this browser shows it was used for Mend."""
+    response.delete_cookie(current_app.config["LOGIN_DEVICE_COOKIE_NAME"], path=url_for("accounts.login"),
+                           secure=bool(current_app.config["SESSION_COOKIE_SECURE"]), httponly=True, samesite="Lax")
 
 
 def log_out() -> None:

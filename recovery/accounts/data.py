@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from recovery import audit
 from recovery.accounts import services as accounts
-from recovery.accounts.models import AuditEvent, LoginThrottle, User, UserSession
+from recovery.accounts.models import AuditEvent, KnownDevice, User, UserSession
 from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.boundaries.models import Boundary, BoundaryAck, BoundaryEvent, BoundaryVersion
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
@@ -72,6 +72,7 @@ def export(user: User) -> dict:
         "exported_at": _value(datetime.now().astimezone()),
         "account": _rows(User, User.id == uid)[0],
         "sessions": _rows(UserSession, UserSession.user_id == uid),
+        "known_devices": _rows(KnownDevice, KnownDevice.user_id == uid),
         "security_events": _rows(AuditEvent, AuditEvent.user_id == uid),
         "connections": connections,
         "sharing": _rows(ShareGrant, ShareGrant.owner_id == uid),
@@ -120,9 +121,9 @@ def delete_account(user: User, password: str, confirm: str) -> None:
         raise Refused("Please type DELETE to confirm.", field="confirm")
     audit.record_in_log_only(user.id, "delete")
     # Words the user wrote on someone else's record go too: a note on another person's boundary would
-    # otherwise stay behind with its author emptied. So does the login counter keyed by their email.
+    # otherwise stay behind with its author emptied. So do the login counters keyed by their email, from
+    # every address (known devices go with the users row: the database cascades).
     db.session.execute(sa.delete(BoundaryEvent).where(BoundaryEvent.author_id == user.id))
-    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key.in_(
-        (accounts.throttle_key(user.email), accounts.throttle_key(f"reauth:{user.id}")))))
+    accounts.forget_login_counts(user)
     db.session.execute(sa.delete(User).where(User.id == user.id))
     db.session.expire_all()

@@ -1,4 +1,4 @@
-"""Tables for accounts: users, their sessions, reset tokens, login throttling and audit events."""
+"""Tables for accounts: users, their sessions, reset tokens, login throttling, known devices and audit events."""
 
 from __future__ import annotations
 
@@ -83,18 +83,37 @@ class PasswordReset(IdMixin, db.Model):
 
 
 class LoginThrottle(db.Model):
-    """Failed logins per email address, shared by every worker and host through the database.
+    """Login attempts counted per email address, and per email address and client address.
 
-    Keyed by a hash of the address, known or not, so a locked-out answer
-    never reveals whether an account exists.
+    Shared by every worker and host through the database (the policy is in accounts/services.py).
+    Keyed by hashes, for known and unknown emails alike, so a locked-out answer never reveals
+    whether an account exists; `account_key` (the hash of the email) ties every row of an email
+    together, so deleting the account or resetting its password finds them all.
     """
 
     __tablename__ = "login_throttles"
 
     key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    account_key: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     failures: Mapped[int] = mapped_column(default=0)
     window_started_at: Mapped[datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[datetime | None]
+
+
+class KnownDevice(IdMixin, db.Model):
+    """A browser that has logged into an account before; its cookie holds a random token, only the hash is here.
+
+    While the account itself is paused after many failed logins, the right password still works from
+    a known device (see accounts/services.py).
+    """
+
+    __tablename__ = "known_devices"
+    __table_args__ = (sa.UniqueConstraint("user_id", "token_hash"),)
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(IdMixin, db.Model):

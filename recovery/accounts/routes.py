@@ -9,7 +9,14 @@ from flask_login import current_user, login_required, logout_user
 
 from recovery import audit, helplines, mail
 from recovery.accounts import data, services
-from recovery.accounts.auth import current_session_id, log_in, log_out
+from recovery.accounts.auth import (
+    current_session_id,
+    forget_known_device,
+    keep_known_device,
+    known_device_token,
+    log_in,
+    log_out,
+)
 from recovery.accounts.forms import (
     DeleteForm,
     EmailChangeForm,
@@ -125,15 +132,19 @@ def login():
         return redirect(next_url or url_for("dashboards.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        attempt = services.begin_login(form.email.data, request.remote_addr, known_device_token())
+        db.session.commit()  # the try is counted before the slow password check, which then holds no lock
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user, device_token = services.finish_login(attempt, form.password.data)
         except Refused as refused:
-            db.session.commit()  # keep the failure count
+            db.session.commit()  # keep the audit event
             form.form_errors.append(refused.message)
             return _invalid("accounts/login.html", form=form, next_url=next_url)
         log_in(user)
         db.session.commit()
-        return redirect(next_url or url_for("dashboards.home"))
+        response = redirect(next_url or url_for("dashboards.home"))
+        keep_known_device(response, device_token)
+        return response
     if request.method == "POST":
         return _invalid("accounts/login.html", form=form, next_url=next_url)
     return render_template("accounts/login.html", form=form, next_url=next_url)
@@ -154,7 +165,10 @@ def logout():
         if not quick:
             flash("You're logged out. Take care.", "success")
     if quick:
-        return _leave_for(current_app.config["QUICK_EXIT_URL"])
+        # Leave no trace on a shared browser: the known-device cookie goes too (the next login is from a "new" device).
+        response = _leave_for(current_app.config["QUICK_EXIT_URL"])
+        forget_known_device(response)
+        return response
     return redirect(url_for("pages.index"))
 
 

@@ -1,8 +1,34 @@
-"""Account rules: registration, login and throttling, sessions, password changes and resets."""
+"""Account rules: registration, login and throttling, sessions, password changes and resets.
+
+Login throttling policy (SECURITY.md 3 and 4; settings in recovery/config.py):
+
+* Every login try is counted before its password is checked, in one atomic statement per counter, and
+  the count is committed before the slow password check (which then holds no database lock). Of any
+  number of tries at once, no more than the limit reach a password check — on SQLite and PostgreSQL.
+* Per email and client address: after LOGIN_MAX_FAILURES (5) tries within LOGIN_FAILURE_WINDOW
+  (15 minutes), that email is paused for LOGIN_LOCKOUT (15 minutes) from that address only. The
+  address is the one the app sees (behind a proxy: set PROXY_FIX_HOPS); an IPv6 address counts as
+  its /64. Someone failing from their own address locks out no one else.
+* Per email from everywhere: after LOGIN_ACCOUNT_MAX_FAILURES (20) tries within the window, the email
+  is paused from every address and browser — except a known device: a browser that logged into the
+  account before (a random token in an HttpOnly cookie, only its hash stored; kept for
+  LOGIN_DEVICE_LIFETIME). There the right password still works, so someone who can make many failures
+  from many addresses can slow an account down but not shut its owner out. The per-address pause still
+  applies to a known device.
+* A right password does not count: it forgets the tries from its own address and takes back its own
+  try from the account count (others' failures stay). A completed password reset forgets every count.
+* Unknown emails are counted and paused exactly like known ones, with the same answer and the same work,
+  so a pause never reveals whether an account exists. Failed checks of a real account are audited
+  (login.failed, and login.locked for the try that starts a pause), with no content; tries refused
+  while paused are not (they check nothing).
+* Re-entering the password (export, deletion, email and password change) has its own counter per
+  account (LOGIN_MAX_FAILURES, then LOGIN_LOCKOUT), counted the same way.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +40,7 @@ from recovery import audit, helplines, mail
 from recovery.accounts.models import (
     ROLES,
     AuditEvent,
+    KnownDevice,
     LoginThrottle,
     PasswordReset,
     User,
@@ -90,59 +117,150 @@ def register(display_name: str, email: str, password: str, role: str, timezone: 
     return user
 
 
-# --- Login throttling (SECURITY.md 3) -------------------------------------------
+# --- Login throttling (SECURITY.md 3; the policy is in this module's docstring) -----------
+
+PAIR_PURPOSE = "login-pair"
+DEVICE_PURPOSE = "known-device"
 
 
-def _throttle_key(email: str) -> str:
-    return hashlib.sha256(normalize_email(email).encode()).hexdigest()
+def throttle_key(name: str) -> str:
+    """Return the key of an email address's account-wide login counter (or of another name's, like "reauth:7")."""
+    return hashlib.sha256(normalize_email(name).encode()).hexdigest()
 
 
-def throttle_key(email: str) -> str:
-    """Return the key of an email address's login counter (deleting an account removes its row)."""
-    return _throttle_key(email)
+def client_network(address: str | None) -> str:
+    """Return what a client address is counted as: the IPv4 address itself, or the IPv6 /64 it lies in."""
+    # One IPv6 home or server is usually given a whole /64: counting single addresses would let it
+    # change address for every try.
+    try:
+        ip = ipaddress.ip_address((address or "").strip())
+    except ValueError:
+        return "unknown"
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
-def _throttle_row(email: str, lock: bool = False) -> LoginThrottle | None:
-    stmt = sa.select(LoginThrottle).where(LoginThrottle.key == _throttle_key(email))
-    if lock:
-        stmt = stmt.with_for_update()
-    return db.session.scalar(stmt)
+def pair_key(email: str, address: str | None) -> str:
+    """Return the key of the login counter of one email address tried from one client address."""
+    return hashlib.sha256(f"{PAIR_PURPOSE}:{normalize_email(email)}:{client_network(address)}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What counting one try under a key decided."""
+
+    allowed: bool  # the try may check a password
+    starts_pause: bool  # it was the last try allowed: the key is paused from now on
+
+
+def _count_try(key: str, account_key: str | None, limit: int, now: datetime) -> Counted:
+    """Count one try under a key in a single statement, unless the key is paused; the limit-th try starts a pause.
+
+    The try is counted before its password is checked, and the check and the count are one UPDATE
+    (the row is locked by it until the transaction ends; SQLite's BEGIN IMMEDIATE holds the whole
+    database): of many tries at once, no more than `limit` are allowed, on every database.
+    """
+    cfg = current_app.config
+    throttle = LoginThrottle
+    insert_unless_present(throttle, ["key"], key=key, account_key=account_key, failures=0, window_started_at=now)
+    stale = throttle.window_started_at <= now - cfg["LOGIN_FAILURE_WINDOW"]
+    count = sa.case((stale, 1), else_=throttle.failures + 1)
+    full = count >= limit
+    instant = throttle.locked_until.type
+    pause = db.session.execute(
+        sa.update(throttle)
+        .where(throttle.key == key, sa.or_(throttle.locked_until.is_(None), throttle.locked_until <= now))
+        .values(failures=sa.case((full, 0), else_=count),
+                window_started_at=sa.case((sa.or_(full, stale), sa.literal(now, instant)),
+                                          else_=throttle.window_started_at),
+                locked_until=sa.case((full, sa.literal(now + cfg["LOGIN_LOCKOUT"], instant)), else_=sa.null()))
+        .returning(throttle.locked_until)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if pause is None:
+        return Counted(allowed=False, starts_pause=False)
+    return Counted(allowed=True, starts_pause=pause.locked_until is not None)
+
+
+def _take_back_try(key: str, now: datetime) -> None:
+    """Uncount one try under a key after the right password, unless the key is paused."""
+    throttle = LoginThrottle
+    db.session.execute(
+        sa.update(throttle)
+        .where(throttle.key == key, throttle.failures > 0,
+               sa.or_(throttle.locked_until.is_(None), throttle.locked_until <= now))
+        .values(failures=throttle.failures - 1)
+        .execution_options(synchronize_session=False))
 
 
 def is_locked(email: str, now: datetime | None = None) -> bool:
-    """Tell whether logins to this email address are paused after repeated failures."""
+    """Tell whether logins to this email address are paused from every address."""
     now = now or utcnow()
-    row = _throttle_row(email)
-    return bool(row and row.locked_until and row.locked_until > now)
+    locked_until = db.session.scalar(sa.select(LoginThrottle.locked_until)
+                                     .where(LoginThrottle.key == throttle_key(email)))
+    return bool(locked_until and locked_until > now)
 
 
-def record_failed_login(email: str, now: datetime | None = None) -> bool:
-    """Count a failed login for this address; return True when it is now locked.
-
-    Safe under concurrent workers: the row is created with an upsert and then
-    locked (FOR UPDATE on PostgreSQL; BEGIN IMMEDIATE already holds SQLite's lock).
-    """
-    now = now or utcnow()
-    cfg = current_app.config
-    key = _throttle_key(email)
-    insert_unless_present(LoginThrottle, ["key"], key=key, failures=0, window_started_at=now)
-    row = _throttle_row(email, lock=True)
-    db.session.refresh(row)
-    if now - row.window_started_at > cfg["LOGIN_FAILURE_WINDOW"]:
-        row.failures = 0
-        row.window_started_at = now
-    row.failures += 1
-    if row.failures >= cfg["LOGIN_MAX_FAILURES"]:
-        row.locked_until = now + cfg["LOGIN_LOCKOUT"]
-        row.failures = 0
-        row.window_started_at = now
-    db.session.flush()
-    return bool(row.locked_until and row.locked_until > now)
+def record_failed_login(name: str, now: datetime | None = None) -> bool:
+    """Count one failed try under a name's own counter (LOGIN_MAX_FAILURES); return whether it is paused."""
+    key = throttle_key(name)
+    counted = _count_try(key, key, current_app.config["LOGIN_MAX_FAILURES"], now or utcnow())
+    return not counted.allowed or counted.starts_pause
 
 
 def clear_failed_logins(email: str) -> None:
-    """Forget failed logins for this address after a successful one."""
-    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == _throttle_key(email)))
+    """Forget every login count and pause of an email address, from every client address."""
+    key = throttle_key(email)
+    db.session.execute(sa.delete(LoginThrottle).where(sa.or_(LoginThrottle.key == key,
+                                                             LoginThrottle.account_key == key)))
+
+
+def forget_login_counts(user: User) -> None:
+    """Delete every login and re-authentication counter of an account (when it is deleted)."""
+    clear_failed_logins(user.email)
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == throttle_key(_reauth_key(user))))
+
+
+def _device_known(user_id: int | None, device_token: str | None) -> bool:
+    """Tell whether a browser's known-device token belongs to this account (one query, known email or not)."""
+    if not device_token or not isinstance(device_token, str) or len(device_token) > 200:
+        return False
+    owners = db.session.scalars(sa.select(KnownDevice.user_id)
+                                .where(KnownDevice.token_hash == hash_token(device_token, DEVICE_PURPOSE)))
+    return user_id is not None and user_id in set(owners)
+
+
+def remember_device(user: User, device_token: str | None, now: datetime | None = None) -> str:
+    """Mark this browser as a known device of the user and return the token for its cookie.
+
+    A token the browser already holds for this account is kept; otherwise a fresh one is made (a token
+    planted in the browser by someone else is never adopted), and other accounts that knew the old token
+    move to the new one, so a shared computer stays known to each of them. Devices unused for
+    LOGIN_DEVICE_LIFETIME are forgotten.
+    """
+    now = now or utcnow()
+    old_hash = (hash_token(device_token, DEVICE_PURPOSE)
+                if device_token and isinstance(device_token, str) and len(device_token) <= 200 else None)
+    if old_hash is not None:
+        touched = db.session.execute(
+            sa.update(KnownDevice).where(KnownDevice.user_id == user.id, KnownDevice.token_hash == old_hash)
+            .values(last_used_at=now).execution_options(synchronize_session=False)).rowcount
+        if touched:
+            return device_token
+    token = new_token()
+    new_hash = hash_token(token, DEVICE_PURPOSE)
+    if old_hash is not None:
+        db.session.execute(sa.update(KnownDevice).where(KnownDevice.token_hash == old_hash)
+                           .values(token_hash=new_hash).execution_options(synchronize_session=False))
+    db.session.execute(sa.delete(KnownDevice).where(
+        KnownDevice.user_id == user.id,
+        KnownDevice.last_used_at < now - current_app.config["LOGIN_DEVICE_LIFETIME"]))
+    db.session.add(KnownDevice(user_id=user.id, token_hash=new_hash, created_at=now, last_used_at=now))
+    db.session.flush()
+    return token
 
 
 LOGIN_WRONG = "That email and password don't match an account. Please check them and try again."
@@ -152,26 +270,92 @@ LOGIN_LOCKED = (
 )
 
 
-def authenticate(email: str, password: str) -> User:
-    """Return the user for these credentials, or raise Refused with one answer for every wrong case."""
-    now = utcnow()
+@dataclass(frozen=True)
+class LoginAttempt:
+    """A login try, counted before its password is checked (plain values: they outlive a commit)."""
+
+    user_id: int | None
+    password_hash: str | None
+    pair_key: str
+    account_key: str
+    allowed: bool
+    starts_pause: bool
+    account_counted: bool
+    device_token: str | None
+
+
+def begin_login(email: str, address: str | None, device_token: str | None = None,
+                now: datetime | None = None) -> LoginAttempt:
+    """Count a login try for this email from this client address, before any password is checked.
+
+    The pair (email, address) is counted first, then the email from everywhere; a try refused by the pair
+    is not counted for the account, so one address adds at most LOGIN_MAX_FAILURES to it. While the
+    account is paused, a known device (device_token) may still try. The caller commits before
+    finish_login, so the count stands before the slow check, and no lock is held during it.
+    """
+    now = now or utcnow()
+    cfg = current_app.config
     user = find_user_by_email(email)
-    if is_locked(email, now):
+    account = throttle_key(email)
+    pair = pair_key(email, address)
+    # The same statements for known and unknown emails (SECURITY.md 4).
+    known_device = _device_known(user.id if user else None, device_token)
+    by_pair = _count_try(pair, account, cfg["LOGIN_MAX_FAILURES"], now)
+    by_account = _count_try(account, account, cfg["LOGIN_ACCOUNT_MAX_FAILURES"], now) if by_pair.allowed else None
+    allowed = by_pair.allowed and by_account is not None and (by_account.allowed or known_device)
+    return LoginAttempt(
+        user_id=user.id if user else None,
+        password_hash=user.password_hash if user else None,
+        pair_key=pair,
+        account_key=account,
+        allowed=allowed,
+        starts_pause=by_pair.starts_pause or bool(by_account and by_account.starts_pause),
+        account_counted=bool(by_account and by_account.allowed),
+        device_token=device_token,
+    )
+
+
+def finish_login(attempt: LoginAttempt, password: str, now: datetime | None = None) -> tuple[User, str]:
+    """Check the password of a counted try; return the user and the token of their known-device cookie.
+
+    Raise Refused with one answer for every wrong case. The password is checked before the database is
+    touched again, so after the commit that follows begin_login no lock is held during the check.
+    """
+    if not attempt.allowed:
         burn_verify_time(password)
         raise Refused(LOGIN_LOCKED)
-    if user is None:
+    if attempt.password_hash is None:
         burn_verify_time(password)
-        record_failed_login(email, now)
+        right = False
+    else:
+        right = verify_password(attempt.password_hash, password)
+    new_hash = hash_password(password) if right and needs_rehash(attempt.password_hash) else None
+    now = now or utcnow()
+    user = db.session.get(User, attempt.user_id) if attempt.user_id is not None else None
+    if not right:
+        if user is not None:
+            audit.record(user.id, "login.locked" if attempt.starts_pause else "login.failed")
         raise Refused(LOGIN_WRONG)
-    if not verify_password(user.password_hash, password):
-        locked = record_failed_login(email, now)
-        audit.record(user.id, "login.locked" if locked else "login.failed")
+    if user is None or user.password_hash != attempt.password_hash:
+        # Deleted, or given a new password, while this try was being checked.
         raise Refused(LOGIN_WRONG)
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    clear_failed_logins(email)
+    if new_hash is not None:
+        user.password_hash = new_hash
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == attempt.pair_key))
+    if attempt.account_counted:
+        _take_back_try(attempt.account_key, now)  # a right password is not a failure; others' failures stay
+    token = remember_device(user, attempt.device_token, now)
     audit.record(user.id, "login.ok")
-    return user
+    return user, token
+
+
+def authenticate(email: str, password: str, address: str | None = None, device_token: str | None = None) -> User:
+    """Return the user for these credentials, or raise Refused with one answer for every wrong case.
+
+    Both steps in one transaction: still safe against many tries at once, since the count's lock is
+    held until the caller commits. The login view commits between the steps instead (see begin_login).
+    """
+    return finish_login(begin_login(email, address, device_token), password)[0]
 
 
 # --- Server-side sessions (SECURITY.md 6) ----------------------------------------
@@ -331,16 +515,18 @@ def check_password(user: User, password: str) -> None:
     passwords even the right one is refused for LOGIN_LOCKOUT. Failures are audited. Call it before
     any change: on ReauthRefused the caller commits (keeping the count) instead of rolling back.
     """
-    now = utcnow()
-    key = _reauth_key(user)
-    if is_locked(key, now):
+    key = throttle_key(_reauth_key(user))
+    # Counted before the check, like login: the count's row stays locked until the request ends, so
+    # wrong passwords posted at once are checked one after another, never more than the limit.
+    counted = _count_try(key, None, current_app.config["LOGIN_MAX_FAILURES"], utcnow())
+    if not counted.allowed:
         burn_verify_time(password)
         raise ReauthRefused(reauth_locked_message(), field="current_password")
     if not verify_password(user.password_hash, password):
-        locked = record_failed_login(key, now)
-        audit.record(user.id, "reauth.locked" if locked else "reauth.failed")
-        raise ReauthRefused(reauth_locked_message() if locked else REAUTH_WRONG, field="current_password")
-    clear_failed_logins(key)
+        audit.record(user.id, "reauth.locked" if counted.starts_pause else "reauth.failed")
+        raise ReauthRefused(reauth_locked_message() if counted.starts_pause else REAUTH_WRONG,
+                            field="current_password")
+    db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 def change_password(user: User, current: str, new: str, keep_session_id: int | None) -> bool:
@@ -391,6 +577,7 @@ def change_email(user: User, password: str, new_email: str, keep_session_id: int
         raise Refused("That email can't be used. Please choose another.", field="email")
     old_email = user.email
     user.email = new_email
+    clear_failed_logins(old_email)  # no account uses it now: its counts must not outlive the account
     void_reset_tokens(user)
     end_other_sessions(user, keep_session_id)
     audit.record(user.id, "email.change")

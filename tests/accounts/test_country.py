@@ -276,3 +276,33 @@ def test_quick_exit_and_log_out_needs_the_csrf_token(make_app):
         r = client.post("/logout", data={"quick": "1", "csrf_token": csrf})
         assert r.status_code == 200 and app.config["QUICK_EXIT_URL"] in r.headers["Refresh"]
         assert client.get("/home").status_code == 302
+
+
+def _log_in_through_the_form(app, user):
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    r = client.post("/login", data=form_data(page, "/login", email=user.email, password=PASSWORD))
+    assert r.status_code == 302
+    return client
+
+
+def _device_cookie(client, app):
+    return client.get_cookie(app.config["LOGIN_DEVICE_COOKIE_NAME"], domain="mend.test", path="/login")
+
+
+def test_quick_exit_and_log_out_also_forgets_this_device(app, make_user):
+    """Quick exit leaves no Mend cookie behind on a shared browser; a plain log out keeps the device known."""
+    user = make_user()
+    plain = _log_in_through_the_form(app, user)
+    assert _device_cookie(plain, app) is not None
+    home = plain.get("/home").get_data(as_text=True)
+    plain.post("/logout", data=form_data(home, "/logout"))
+    assert _device_cookie(plain, app) is not None
+
+    quick = _log_in_through_the_form(app, user)
+    home = quick.get("/home").get_data(as_text=True)
+    marker = home.index("data-quick-logout")
+    quick_form = home[home.rindex("<form", 0, marker):home.index("</form>", marker) + len("</form>")]
+    r = quick.post("/logout", data={**form_data(quick_form, "/logout"), "quick": "1"})  # the button's name and value
+    assert r.status_code == 200 and "Refresh" in r.headers
+    assert _device_cookie(quick, app) is None
