@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from recovery.boundaries import coach, services
 from recovery.boundaries.forms import AckForm, BoundaryForm, EventForm
 from recovery.boundaries.models import ACK_KINDS, CATEGORIES, EVENT_KINDS
-from recovery.circle.permissions import shared_through
+from recovery.circle.permissions import record_visits, shared_through
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
@@ -53,8 +53,11 @@ def _event_form(prefix: str = "event") -> EventForm:
 @login_required
 def index():
     """Show my boundaries, boundaries shared with me (waiting for an answer first) and recent events."""
-    return render_template("boundaries/index.html", view=services.overview(current_user), words=WORDS,
+    page = render_template("boundaries/index.html", view=services.overview(current_user), words=WORDS,
                            ack_state=services.ack_state)
+    record_visits()  # the others' boundaries it shows, once the page is built
+    db.session.commit()
+    return page
 
 
 def _write(boundary=None):

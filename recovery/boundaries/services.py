@@ -22,6 +22,7 @@ from recovery.boundaries.models import (
 )
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
+from recovery.circle.permissions import SharedPage, sharing
 from recovery.db import db, utcnow
 from recovery.errors import Refused
 from recovery.timezones import local_today
@@ -306,13 +307,17 @@ class Overview:
 
 
 def overview(user: User) -> Overview:
-    """Load my boundaries with others' answers, boundaries shared with me (waiting ones first) and recent events."""
+    """Load my boundaries with others' answers, boundaries shared with me (waiting ones first) and recent events.
+
+    The boundaries of others it shows are noted for their access logs (`permissions.record_visits`).
+    """
     mine = own_boundaries(user)
     groups = []
-    for connection in circle.connections_of(user):
-        if connection.status != ACTIVE or "boundaries" not in circle.areas_shared_with(user, connection):
-            continue
+    door = SharedPage(user, circle.connections_of(user))
+    for connection in door.sharing("boundaries"):
         items = shared_boundaries(connection, user)
+        if items:
+            door.show(connection, "boundaries")
         my_acks = {a.boundary_id: a for acks in acks_for(items, user.id).values() for a in acks}
         states = {b.id: ack_state(b, my_acks.get(b.id)) for b in items}
         items.sort(key=lambda b: (states[b.id] not in ("new", "updated"), -b.id))
@@ -334,5 +339,7 @@ def path_facts(user: User) -> dict[str, int]:
 
 def readers(owner: User) -> list[str]:
     """Name the people who can read the owner's boundaries right now."""
-    return [c.other(owner.id).display_name for c in circle.connections_of(owner)
-            if c.status == ACTIVE and "boundaries" in circle.shared_areas(c, owner.id)]
+    connections = circle.connections_of(owner)
+    shares = sharing(owner, connections)
+    return [c.other(owner.id).display_name for c in connections
+            if c.status == ACTIVE and "boundaries" in shares[c.id].mine]

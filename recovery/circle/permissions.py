@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -55,6 +56,10 @@ def _party(connection: Connection, user_id: int) -> bool:
     return user_id in (connection.person_id, connection.loved_one_id)
 
 
+def _other_id(connection: Connection, user_id: int) -> int:
+    return connection.loved_one_id if user_id == connection.person_id else connection.person_id
+
+
 def granting_connection(viewer: User, owner_id: int, area: str) -> Connection | None:
     """Return the active connection through which the owner shares this area with the viewer, if any."""
     if area not in AREAS or viewer.id == owner_id:
@@ -100,31 +105,54 @@ def require_view(viewer: User, owner_id: int, area: str) -> Connection | None:
 
 
 def log_access(owner_id: int, viewer_id: int, area: str) -> None:
-    """Record that a viewer opened an owner's area; a quick reload counts as the same visit.
+    """Record that a viewer opened an owner's area; a quick reload counts as the same visit."""
+    log_visits(viewer_id, [(owner_id, area)])
 
-    A visit seen less than a minute ago is left as it is, so that reading pages rarely write.
+
+def log_visits(viewer_id: int, visits: Iterable[tuple[int, str]]) -> None:
+    """Record that a viewer opened these (owner, area) pairs; a quick reload counts as the same visit.
+
+    One query finds the recent visits of every pair. A visit seen less than a minute ago is left as
+    it is, so that reading pages rarely write; the others are touched or added in one flush.
     """
+    pairs = {(owner_id, area) for owner_id, area in visits if owner_id != viewer_id and area in AREAS}
+    if not pairs:
+        return
     now = utcnow()
     query = (
         sa.select(AccessLogEntry)
         .where(
-            AccessLogEntry.owner_id == owner_id,
             AccessLogEntry.viewer_id == viewer_id,
-            AccessLogEntry.area == area,
+            AccessLogEntry.owner_id.in_(sorted({owner_id for owner_id, _ in pairs})),
+            AccessLogEntry.area.in_(sorted({area for _, area in pairs})),
             AccessLogEntry.viewed_at > now - ACCESS_LOG_COALESCE,
         )
         .order_by(AccessLogEntry.viewed_at.desc())
-        .limit(1)
     )
-    recent = db.session.scalar(query)
-    if recent is not None and now - recent.viewed_at < ACCESS_LOG_TOUCH:
+
+    def newest(rows) -> dict[tuple[int, str], AccessLogEntry]:
+        found: dict[tuple[int, str], AccessLogEntry] = {}
+        for entry in rows:
+            found.setdefault((entry.owner_id, entry.area), entry)
+        return found
+
+    def fresh(found: dict[tuple[int, str], AccessLogEntry], pair: tuple[int, str]) -> bool:
+        return pair in found and now - found[pair].viewed_at < ACCESS_LOG_TOUCH
+
+    recent = newest(db.session.scalars(query))
+    if all(fresh(recent, pair) for pair in pairs):
         return
     prepare_to_write()  # a reading page is about to write: take the lock, then look again
-    recent = db.session.scalar(query.execution_options(populate_existing=True))
-    if recent is not None:
-        recent.viewed_at = now
-    else:
-        db.session.add(AccessLogEntry(owner_id=owner_id, viewer_id=viewer_id, area=area, viewed_at=now))
+    recent = newest(db.session.scalars(query.execution_options(populate_existing=True)))
+    for pair in sorted(pairs):
+        if fresh(recent, pair):
+            continue
+        if pair in recent:
+            recent[pair].viewed_at = now
+        else:
+            owner_id, area = pair
+            db.session.add(AccessLogEntry(owner_id=owner_id, viewer_id=viewer_id, area=area, viewed_at=now))
+    db.session.flush()
 
 
 def connection_for_member(user: User, connection_id: int) -> Connection:
@@ -146,3 +174,123 @@ def shared_through(viewer: User, connection_id: int, area: str) -> tuple[Connect
     owner = connection.other(viewer.id)
     require_view(viewer, owner.id, area)
     return connection, owner
+
+
+# --- The batch door, for pages that show several people's shared records at once --------------------
+# Home, lists and summaries ask here once for all of the viewer's connections (one query for every
+# grant), say which owners' content they show, and log those visits in one batch after the page is
+# built. Naming which areas someone shares (a link on a card) shows no content and logs nothing.
+
+PENDING_VISITS = "access_visits"  # db.session.info key: (owner_id, viewer_id, area) a page has shown
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """What the two members of one connection share, as one of them (the viewer) may know it."""
+
+    mine: frozenset[str]  # what the viewer chose to share, kept while the connection is paused
+    theirs: frozenset[str]  # what the other member shares with the viewer right now (none unless active)
+
+    def theirs_in_order(self) -> list[str]:
+        """The other member's shared areas, in the areas' usual order."""
+        return [key for key in AREAS if key in self.theirs]
+
+    def mine_in_order(self) -> list[str]:
+        """The viewer's own shared areas, in the areas' usual order."""
+        return [key for key in AREAS if key in self.mine]
+
+
+def sharing(viewer: User, connections: Sequence[Connection]) -> dict[int, Sharing]:
+    """Read what each side shares in the viewer's connections, in one query for all of them."""
+    own = [c for c in connections if _party(c, viewer.id)]
+    if not own:
+        return {}
+    granted: dict[tuple[int, int], set[str]] = {}
+    for connection_id, owner_id, area in db.session.execute(
+        sa.select(ShareGrant.connection_id, ShareGrant.owner_id, ShareGrant.area)
+        .where(ShareGrant.connection_id.in_([c.id for c in own]))
+    ):
+        if area in AREAS:
+            granted.setdefault((connection_id, owner_id), set()).add(area)
+    result = {}
+    for c in own:
+        theirs = granted.get((c.id, _other_id(c, viewer.id)), set()) if c.status == ACTIVE else set()
+        result[c.id] = Sharing(mine=frozenset(granted.get((c.id, viewer.id), ())), theirs=frozenset(theirs))
+    return result
+
+
+def shared_with(viewer: User, connections: Sequence[Connection]) -> dict[int, frozenset[str]]:
+    """Return, for each of the viewer's connections, the areas its other member shares with the viewer now."""
+    return {cid: s.theirs for cid, s in sharing(viewer, connections).items()}
+
+
+def areas_shared_with(viewer: User, connection: Connection) -> list[str]:
+    """Return the areas the other member shares with the viewer now (none unless active), in order."""
+    found = sharing(viewer, [connection]).get(connection.id)
+    return found.theirs_in_order() if found else []
+
+
+def shared_areas(connection: Connection, owner_id: int) -> set[str]:
+    """Return the areas the owner chose to share in this connection (kept while it is paused)."""
+    return {
+        area for area in db.session.scalars(
+            sa.select(ShareGrant.area).where(ShareGrant.connection_id == connection.id, ShareGrant.owner_id == owner_id)
+        )
+        if area in AREAS
+    }
+
+
+class SharedPage:
+    """The door for one aggregate page: who shares what with the viewer, and the visits the page shows."""
+
+    def __init__(self, viewer: User, connections: Sequence[Connection]):
+        self.viewer = viewer
+        self._sharing = sharing(viewer, connections)
+        self._connections = {c.id: c for c in connections if c.id in self._sharing}
+
+    def areas(self, connection: Connection) -> list[str]:
+        """Name the areas the other member shares with the viewer now (names only: nothing to log)."""
+        found = self._sharing.get(connection.id)
+        return found.theirs_in_order() if found else []
+
+    def mine(self, connection: Connection) -> list[str]:
+        """Name the areas the viewer shares in this connection."""
+        found = self._sharing.get(connection.id)
+        return found.mine_in_order() if found else []
+
+    def sharing(self, area: str) -> list[Connection]:
+        """Return the connections whose other member shares this area with the viewer now."""
+        return [c for cid, c in self._connections.items() if area in self._sharing[cid].theirs]
+
+    def show(self, connection: Connection, area: str) -> None:
+        """Note that the page shows this owner's content of this area; logged by `record_visits`."""
+        found = self._sharing.get(connection.id)
+        if found is None or area not in found.theirs:
+            raise LookupError(area)  # a page may show only what the door let through
+        owner_id = _other_id(connection, self.viewer.id)
+        db.session.info.setdefault(PENDING_VISITS, set()).add((owner_id, self.viewer.id, area))
+
+
+def record_visits() -> None:
+    """Log the visits the page's content showed, one per owner and area, in one batch (a quick reload is one visit).
+
+    Called once the page is built, so a reading page reads everything before it writes.
+    """
+    pending = db.session.info.pop(PENDING_VISITS, set())
+    by_viewer: dict[int, list[tuple[int, str]]] = {}
+    for owner_id, viewer_id, area in pending:
+        by_viewer.setdefault(viewer_id, []).append((owner_id, area))
+    for viewer_id, visits in by_viewer.items():
+        log_visits(viewer_id, visits)
+
+
+def view_if_shared(viewer: User, owner_id: int, area: str) -> Connection | None:
+    """Let the viewer see one record of the owner's area if it is shared with them now, logging the visit.
+
+    For a page that shows another person's record only while it is shared (and otherwise says so):
+    returns the granting connection, or None with nothing logged.
+    """
+    connection = granting_connection(viewer, owner_id, area)
+    if connection is not None:
+        log_access(owner_id, viewer.id, area)
+    return connection

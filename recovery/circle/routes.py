@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from recovery.circle import services
 from recovery.circle.forms import InviteForm, SharingForm
 from recovery.circle.models import ACTIVE, PAUSED, RELATIONSHIPS
-from recovery.circle.permissions import AREAS, areas_for_role, connection_for_member, require_view
+from recovery.circle.permissions import AREAS, areas_for_role, connection_for_member, require_view, sharing
 from recovery.circle.shared import SHARED_VIEWS
 from recovery.db import db
 from recovery.errors import Refused
@@ -30,14 +30,17 @@ def _sharing_form(connection) -> SharingForm:
 def index():
     """Show the user's circle: connections, what each side shares, pending invitations."""
     connections = services.connections_of(current_user, include_ended=True)
+    # Only the names of what the other member shares are shown here, not their content: nothing to log.
+    shares = sharing(current_user, connections)
     forms = {}
     for c in connections:
         form = _sharing_form(c)
-        form.areas.data = sorted(services.shared_areas(c, current_user.id))
+        form.areas.data = sorted(shares[c.id].mine)
         forms[c.id] = form
     return render_template(
         "circle/index.html",
         connections=connections,
+        sharing=shares,
         sharing_forms=forms,
         invitations=services.pending_invitations(current_user),
         my_areas=areas_for_role(current_user.role),

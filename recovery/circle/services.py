@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from recovery import audit
 from recovery.accounts.models import PERSON, User
@@ -23,6 +23,10 @@ from recovery.circle.models import (
     inverse_relationship,
 )
 from recovery.circle.permissions import AREAS, areas_for_role
+
+# Who shares what is read only through the door; these names stay here for callers that import them.
+from recovery.circle.permissions import areas_shared_with as areas_shared_with
+from recovery.circle.permissions import shared_areas as shared_areas
 from recovery.db import db, utcnow
 from recovery.errors import Refused
 from recovery.security import hash_token, new_token
@@ -194,14 +198,13 @@ def pending_invitations(user: User) -> list[Invitation]:
 
 
 def connections_of(user: User, include_ended: bool = False) -> list[Connection]:
-    """Return the user's connections with both people and all grants loaded."""
+    """Return the user's connections with both people loaded (what each shares is read through the door)."""
     stmt = (
         sa.select(Connection)
         .where(sa.or_(Connection.person_id == user.id, Connection.loved_one_id == user.id))
         .options(
             joinedload(Connection.person),  # many-to-one: joined in the same query
             joinedload(Connection.loved_one),
-            selectinload(Connection.grants),
         )
         .order_by(Connection.created_at)
     )
@@ -266,11 +269,6 @@ def end_connection(user: User, connection: Connection) -> None:
 # --- Sharing -------------------------------------------------------------------------
 
 
-def shared_areas(connection: Connection, owner_id: int) -> set[str]:
-    """Return the areas the owner shares in this connection."""
-    return {g.area for g in connection.grants if g.owner_id == owner_id}
-
-
 def set_sharing(owner: User, connection: Connection, wanted: set[str]) -> tuple[set[str], set[str]]:
     """Make the owner's grants in this connection exactly `wanted`; return (added, removed)."""
     allowed = {a.key for a in areas_for_role(owner.role)}
@@ -290,15 +288,6 @@ def set_sharing(owner: User, connection: Connection, wanted: set[str]) -> tuple[
         audit.record(owner.id, "share.revoke", f"{area} connection:{connection.id}")
     db.session.flush()
     return added, removed
-
-
-def areas_shared_with(viewer: User, connection: Connection) -> list[str]:
-    """Return the areas the other member shares with the viewer now (none unless active)."""
-    if connection.status != ACTIVE:
-        return []
-    other = connection.other(viewer.id)
-    keys = shared_areas(connection, other.id)
-    return [k for k in AREAS if k in keys]
 
 
 @dataclass

@@ -115,13 +115,15 @@ def edit(plan_id: int):
     if request.method == "GET":
         form.connection_id.data = value if value in {c.value for c in form.connection_id.choices} else ""
     answers = _answers_from_request(item) if request.method == "POST" else dict(plan.answers or {})
+    linked = services.linked_boundary(plan, current_user)
+    db.session.commit()  # the access log, when their boundary is shown beside the form
     return form_page(
         form, "conversations/edit.html",
         lambda f: services.save_plan(plan, current_user, f.title.data, answers, _int(f.connection_id.data),
                                      bool(f.shared.data)),
         success="Saved. Read it through once more before the talk.",
         redirect_to=url_for("conversations.plan", plan_id=plan.id), plan=plan, s=item, answers=answers,
-        contact=services.plan_contact(plan))
+        contact=services.plan_contact(plan), linked=linked)
 
 
 @bp.get("/plans/<int:plan_id>")
@@ -129,11 +131,13 @@ def edit(plan_id: int):
 def plan(plan_id: int):
     """Show the plan, ready to read on a phone right before the talk, or to print."""
     item = _own(plan_id)
+    linked = services.linked_boundary(item, current_user)
+    db.session.commit()  # the access log, when their boundary is shown
     status_form = StatusForm(formdata=None, status=item.status, held_on=item.held_on or services.today_for(
         current_user))
     return render_template("conversations/plan.html", plan=item, s=library.get(item.script_id), statuses=STATUSES,
                            status_form=status_form, button=ButtonForm(), owner_view=True,
-                           contact=services.plan_contact(item))
+                           contact=services.plan_contact(item), linked=linked)
 
 
 @bp.post("/plans/<int:plan_id>/status")

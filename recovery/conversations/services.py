@@ -15,7 +15,7 @@ from recovery.amends.models import AmendsEntry
 from recovery.boundaries.models import Boundary
 from recovery.circle import services as circle
 from recovery.circle.models import ENDED, Connection
-from recovery.circle.permissions import granting_connection
+from recovery.circle.permissions import can_view, view_if_shared
 from recovery.conversations import library
 from recovery.conversations.library import Script
 from recovery.conversations.models import STATUSES, ConversationPlan
@@ -62,19 +62,46 @@ def linkable_boundary(user: User, boundary_id: int | None) -> Boundary | None:
     boundary = db.session.get(Boundary, boundary_id) if isinstance(boundary_id, int) else None
     if boundary is None or boundary.status != "active":
         raise LookupError(boundary_id)
-    if boundary.owner_id != user.id and granting_connection(user, boundary.owner_id, "boundaries") is None:
+    if not can_view(user, boundary.owner_id, "boundaries"):
         raise LookupError(boundary_id)
     return boundary
 
 
+@dataclass(frozen=True)
+class LinkedBoundary:
+    """Someone else's boundary a plan was started from, as the plan's owner may see it now."""
+
+    boundary: Boundary | None  # None when it isn't shared with them now: then nothing of it is shown
+    owner: User | None = None
+
+
+def linked_boundary(plan: ConversationPlan, viewer: User) -> LinkedBoundary | None:
+    """Return the other person's boundary behind this plan while they share it (logging the visit), or say it isn't.
+
+    A plan keeps only the link: their words are read through the door each time, never copied in.
+    None when the plan has no link to another person's boundary.
+    """
+    if plan.boundary_id is None or plan.owner_id != viewer.id:
+        return None
+    boundary = db.session.get(Boundary, plan.boundary_id)
+    if boundary is None or boundary.owner_id == viewer.id:
+        return None
+    if boundary.status != "active" or view_if_shared(viewer, boundary.owner_id, "boundaries") is None:
+        return LinkedBoundary(boundary=None)
+    return LinkedBoundary(boundary=boundary, owner=db.session.get(User, boundary.owner_id))
+
+
 def prefill(script: Script, entry: AmendsEntry | None, boundary: Boundary | None,
             connection: Connection | None, user: User) -> dict[str, str]:
-    """Fill each step's answer from the linked amends entry, boundary or connection, where the script says."""
+    """Fill each step's answer from the linked amends entry, boundary or connection, where the script says.
+
+    Only the user's own words are copied in: another person's boundary stays theirs, linked, not copied.
+    """
     sources: dict[str, str] = {}
     if entry is not None:
         sources.update({"amends.person_name": entry.person_name, "amends.what_happened": entry.what_happened,
                         "amends.impact": entry.impact, "amends.my_part": entry.my_part})
-    if boundary is not None:
+    if boundary is not None and boundary.owner_id == user.id:
         words = boundary.current
         sources.update({"boundary.situation": words.situation, "boundary.my_action": words.my_action,
                         "boundary.need": words.need, "boundary.request": words.request})

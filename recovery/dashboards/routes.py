@@ -6,8 +6,9 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from recovery.amends.models import OPENNESS
-from recovery.circle.permissions import AREAS
+from recovery.circle.permissions import AREAS, record_visits
 from recovery.dashboards.services import dashboard_for
+from recovery.db import db
 from recovery.tracker import services as tracker_services
 from recovery.tracker.models import CHECKIN_STATUSES
 from recovery.tracker.routes import checkin_form
@@ -23,8 +24,13 @@ def home():
     if current_user.is_person:
         forms = {s.commitment.id: checkin_form(s.commitment.id, tracker_services.today_for(current_user),
                                                s.today_status) for s in dash.tracker.due}
-        return render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
+        page = render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
                                checkin_forms=forms, statuses=CHECKIN_STATUSES,
                                milestone_label=tracker_services.milestone_label, openness_words=OPENNESS)
-    return render_template("dashboards/loved_one.html", dash=dash, areas=AREAS, tracker_cards=dash.tracker_cards,
-                           openness_words=OPENNESS)
+    else:
+        page = render_template("dashboards/loved_one.html", dash=dash, areas=AREAS,
+                               tracker_cards=dash.tracker_cards, openness_words=OPENNESS)
+    # Written once the page is built, so that it reads everything before it writes.
+    record_visits()
+    db.session.commit()
+    return page

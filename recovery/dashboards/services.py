@@ -9,7 +9,7 @@ from recovery.amends import services as amends_services
 from recovery.boundaries import services as boundary_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
-from recovery.circle.permissions import AREAS
+from recovery.circle.permissions import SharedPage
 from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
 from recovery.tracker import services as tracker
@@ -50,13 +50,10 @@ class Dashboard:
         return next((s for s in self.path if not s.done), None)
 
 
-def _in_area_order(keys: set[str]) -> list[str]:
-    return [k for k in AREAS if k in keys]
-
-
 def dashboard_for(user: User) -> Dashboard:
-    """Build the dashboard of either role."""
+    """Build the dashboard of either role; the shared content it shows is noted for the owners' access logs."""
     connections = circle.connections_of(user)
+    door = SharedPage(user, connections)
     if user.is_person:
         by_connection = amends_services.openness_by_connection(user)
         openness = {c.id: by_connection.get(c.id) for c in connections}
@@ -68,8 +65,8 @@ def dashboard_for(user: User) -> Dashboard:
             connection=c,
             other=c.other(user.id),
             relationship=c.relationship_for(user.id),
-            they_share=circle.areas_shared_with(user, c),
-            i_share=_in_area_order(circle.shared_areas(c, user.id)) if c.status == ACTIVE else [],
+            they_share=door.areas(c),
+            i_share=door.mine(c) if c.status == ACTIVE else [],
             openness=openness.get(c.id),
         )
         for c in connections
@@ -77,7 +74,7 @@ def dashboard_for(user: User) -> Dashboard:
     trust_summary = trust_services.dashboard_summary(user, connections)  # one query, for loved ones only
     facts = {
         "connections": len(connections),
-        "my_grants": sum(len(circle.shared_areas(c, user.id)) for c in connections),
+        "my_grants": sum(len(door.mine(c)) for c in connections),
         "trust_checkins": trust_summary.total,
     }
     person_today = None
@@ -90,8 +87,12 @@ def dashboard_for(user: User) -> Dashboard:
         facts["commitments"] = person_today.has_commitments
         facts["checked_in"] = person_today.checked_in_ever
     else:
-        sharing = [c for c in connections if "tracker" in circle.areas_shared_with(user, c)]
-        tracker_cards = tracker.loved_one_dashboard(user, sharing)
+        tracker_cards = tracker.loved_one_dashboard(user, door.sharing("tracker"))
+        for c in connections:
+            card = tracker_cards.get(c.id)
+            # A card with a score or days to confirm shows the person's tracker: that is a visit.
+            if card is not None and (card.overall is not None or card.waiting):
+                door.show(c, "tracker")
     return Dashboard(path=path_for(user, facts), cards=cards,
                      pending_invitations=len(circle.pending_invitations(user)), trust=trust_summary,
                      tracker=person_today, tracker_cards=tracker_cards)

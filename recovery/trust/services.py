@@ -37,6 +37,7 @@ import sqlalchemy as sa
 from recovery.accounts.models import LOVED_ONE, User
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, ENDED, Connection
+from recovery.circle.permissions import shared_areas, sharing
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.timezones import local_today
@@ -190,7 +191,7 @@ def connection_to(loved_one: User, person_id: int) -> Connection:
 
 def is_shared(connection: Connection) -> bool:
     """Tell whether the loved one shares trust check-ins in this connection right now."""
-    return connection.status == ACTIVE and AREA in circle.shared_areas(connection, connection.loved_one_id)
+    return connection.status == ACTIVE and AREA in shared_areas(connection, connection.loved_one_id)
 
 
 # --- Recording -----------------------------------------------------------------------------
@@ -302,7 +303,7 @@ class PersonTrust:
 
 
 def _person_trust(connection: Connection, newest_first: list[TrustCheckIn], today: date,
-                  chart_id: str) -> PersonTrust:
+                  chart_id: str, shared: bool) -> PersonTrust:
     oldest_first = list(reversed(newest_first))
     return PersonTrust(
         person=connection.person,
@@ -310,7 +311,7 @@ def _person_trust(connection: Connection, newest_first: list[TrustCheckIn], toda
         checkins=newest_first,
         reading=reading(oldest_first),
         chart=build_chart(oldest_first, chart_id),
-        shared=is_shared(connection),
+        shared=shared,
         today=today,
         next_date=next_possible(newest_first[0].local_date if newest_first else None),
     )
@@ -320,7 +321,7 @@ def person_trust(loved_one: User, person_id: int, limit: int | None = None) -> P
     """Load one person's page for the loved one: history, reading and chart; LookupError if not connected."""
     connection = connection_to(loved_one, person_id)
     return _person_trust(connection, _checkins(loved_one.id, person_id, limit), today_for(loved_one),
-                         f"trust-chart-{person_id}")
+                         f"trust-chart-{person_id}", is_shared(connection))
 
 
 def overview(loved_one: User) -> list[PersonTrust]:
@@ -328,7 +329,9 @@ def overview(loved_one: User) -> list[PersonTrust]:
     connections = people_i_support(loved_one)
     by_person = _recent_by_person(loved_one.id, [c.person_id for c in connections], OVERVIEW_POINTS)
     today = today_for(loved_one)
-    return [_person_trust(c, by_person.get(c.person_id, []), today, f"trust-chart-{c.person_id}")
+    shares = sharing(loved_one, connections)  # the loved one's own choices, for all of them in one query
+    return [_person_trust(c, by_person.get(c.person_id, []), today, f"trust-chart-{c.person_id}",
+                          c.status == ACTIVE and AREA in shares[c.id].mine)
             for c in connections]
 
 

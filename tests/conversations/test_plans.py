@@ -1,17 +1,23 @@
 """Conversation plans: prefill, lifecycle, sharing, isolation and bad input."""
 
+import html
+import json
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from recovery.accounts.data import export as data_export
+from recovery.accounts.models import User
 from recovery.amends import services as amends
 from recovery.boundaries import services as boundaries
+from recovery.circle.models import AccessLogEntry
 from recovery.conversations import services
 from recovery.conversations.models import ConversationPlan
 from recovery.db import db
 from recovery.errors import Refused
-from tests.conftest import row_counts
+from tests.conftest import PASSWORD, row_counts
+from tests.forms import form_data
 
 
 @pytest.fixture
@@ -46,19 +52,97 @@ def test_plan_prefills_from_an_amends_entry(app, pair, as_user):
     assert "I lied about the money." in client.get(f"/talk/plans/{plan.id}/edit").get_data(as_text=True)
 
 
-def test_plan_prefills_from_a_boundary_shared_with_me(app, pair, as_user):
-    """A person preparing to hear Sam's boundary starts from the boundary's words, seen through the grant."""
-    person, sam, connection = pair
-    b = boundaries.create_boundary(sam, "home", boundaries.Words("If you come home late", "I will go to bed."))
+# Words only Sam wrote, in each part of Sam's boundary (no apostrophes, so the HTML holds them as typed).
+SAMS_WORDS = ("you come home after midnight", "sleep at the cottage", "calm nights", "text me by ten")
+
+
+def _sams_boundary(sam):
+    b = boundaries.create_boundary(sam, "home", boundaries.Words(
+        f"If {SAMS_WORDS[0]}", f"I will {SAMS_WORDS[1]}.", f"I need {SAMS_WORDS[2]}.", f"Please {SAMS_WORDS[3]}."))
     db.session.commit()
+    return b
+
+
+def _start_from_sams_boundary(client, connection, b):
+    """Go from Sam's shared boundary to the guide it links to, and start the plan with the page's own form."""
+    shared = client.get(f"/boundaries/shared/{connection.id}/{b.id}").get_data(as_text=True)
+    guide = f"/talk/scripts/hearing-a-boundary?boundary={b.id}"
+    assert guide in shared
+    page = client.get(guide).get_data(as_text=True)
+    assert not any(w in page for w in SAMS_WORDS)  # the guide names the link, not the words
+    r = client.post(guide, data=form_data(page, connection_id=str(connection.id)))
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    return db.session.scalar(sa.select(ConversationPlan))
+
+
+def _holds_none_of(text: str) -> bool:
+    return not any(w in text for w in SAMS_WORDS)
+
+
+def test_plan_from_their_boundary_keeps_a_link_not_their_words(app, pair, as_user):
+    """SECURITY.md 26: a plan started from Sam's shared boundary links to it; Sam's words are not copied in."""
+    person, sam, connection = pair
+    b = _sams_boundary(sam)
     client = as_user(person)
-    r = client.post(f"/talk/scripts/hearing-a-boundary?boundary={b.id}", data={"connection_id": str(connection.id)})
-    assert r.status_code == 302
-    plan = db.session.scalar(sa.select(ConversationPlan))
-    assert "If you come home late" in " ".join(plan.answers.values())
-    # Without the grant, the boundary can't be used.
-    as_user(sam).post(f"/circle/{connection.id}/sharing", data={})
-    assert client.get(f"/talk/scripts/hearing-a-boundary?boundary={b.id}").status_code == 404
+    plan = _start_from_sams_boundary(client, connection, b)
+    assert plan.boundary_id == b.id and plan.owner_id == person.id
+    assert _holds_none_of(json.dumps(plan.answers))
+    # While Sam shares boundaries, the plan and its form show Sam's current words, read through the door.
+    db.session.execute(sa.delete(AccessLogEntry))
+    for url in (f"/talk/plans/{plan.id}", f"/talk/plans/{plan.id}/edit"):
+        page = html.unescape(client.get(url).get_data(as_text=True))
+        assert all(w in page for w in SAMS_WORDS), url
+        assert "Sam's boundary" in page
+    visits = db.session.execute(sa.select(AccessLogEntry.owner_id, AccessLogEntry.viewer_id,
+                                          AccessLogEntry.area)).all()
+    assert [tuple(v) for v in visits] == [(sam.id, person.id, "boundaries")]
+    # Saving the form as it stands copies nothing of Sam's either.
+    edit = client.get(f"/talk/plans/{plan.id}/edit").get_data(as_text=True)
+    assert client.post(f"/talk/plans/{plan.id}/edit", data=form_data(edit)).status_code == 302
+    db.session.expire_all()
+    assert _holds_none_of(json.dumps(db.session.get(ConversationPlan, plan.id).answers))
+    # Sam changes the words: the plan shows the new ones, since it keeps only the link.
+    boundaries.revise(db.session.get(type(b), b.id), "home", boundaries.Words(
+        f"If {SAMS_WORDS[0]}", "I will stay with a friend.", f"I need {SAMS_WORDS[2]}.", ""))
+    db.session.commit()
+    page = html.unescape(client.get(f"/talk/plans/{plan.id}").get_data(as_text=True))
+    assert "stay with a friend" in page and SAMS_WORDS[1] not in page
+
+
+@pytest.mark.parametrize("how", ["revoke", "pause", "end"])
+def test_plan_holds_none_of_their_words_once_sharing_stops(app, pair, as_user, how):
+    """Revoked, paused or ended: the plan page, its form and the export hold none of Sam's words."""
+    person, sam, connection = pair
+    b = _sams_boundary(sam)
+    client = as_user(person)
+    plan = _start_from_sams_boundary(client, connection, b)
+    assert all(w in client.get(f"/talk/plans/{plan.id}").get_data(as_text=True) for w in SAMS_WORDS)
+    sam_client = as_user(sam)
+    circle_page = sam_client.get("/circle/").get_data(as_text=True)
+    if how == "revoke":
+        action = f"/circle/{connection.id}/sharing"
+        data = form_data(circle_page, action=action)
+        data[f"c{connection.id}-areas"] = [a for a in data.get(f"c{connection.id}-areas", []) if a != "boundaries"]
+    else:
+        action = f"/circle/{connection.id}/{how}"
+        source = circle_page if how == "pause" else sam_client.get(action).get_data(as_text=True)
+        data = form_data(source, action=action)
+    assert sam_client.post(action, data=data).status_code in (302, 303)
+    db.session.execute(sa.delete(AccessLogEntry))
+    for url in (f"/talk/plans/{plan.id}", f"/talk/plans/{plan.id}/edit"):
+        response = client.get(url)
+        page = html.unescape(response.get_data(as_text=True))
+        assert response.status_code == 200 and _holds_none_of(page), url
+        assert "The boundary this plan was started from isn't shared with you now." in page
+    assert db.session.scalars(sa.select(AccessLogEntry)).all() == []
+    export_page = client.get("/settings/export").get_data(as_text=True)
+    for fmt in ("json", "print"):
+        data = form_data(export_page, password=PASSWORD)
+        data["format"] = fmt  # the button the person presses
+        response = client.post("/settings/export", data=data)
+        assert response.status_code == 200
+        assert _holds_none_of(html.unescape(response.get_data(as_text=True))), fmt
+    assert _holds_none_of(json.dumps(data_export(db.session.get(User, person.id)), default=str))
 
 
 def test_loved_one_states_own_boundary_from_a_plan(app, pair, as_user):
