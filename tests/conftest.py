@@ -1,28 +1,42 @@
-"""Fixtures: one migrated database per test run, emptied after every test.
+"""Fixtures: one migrated database and one app per test run; each test rolls back.
+
+Most tests use the `app` fixture: the run's one app, with every database session of the test —
+the test's own and each request's — joined to one connection whose transaction is rolled back
+at the end (SQLAlchemy's "joining a session into an external transaction" recipe). A session's
+commit releases a SAVEPOINT, so requests see the test's rows and the test sees theirs, and
+nothing outlives the test.
+
+Some tests need real commits: other processes, threads with their own connections, gunicorn,
+migrations, a second app. Those are the tests that ask for `database_url` or `make_app`
+(directly or through another fixture), or are marked `committing`: their `app` is a fresh app
+that commits for real, and the tables are emptied after them.
 
 Set MEND_TEST_DATABASE_URL to run the suite on PostgreSQL; otherwise a temporary
-SQLite file is used.
+SQLite file is used. Under pytest-xdist each worker gets a database of its own.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
-from recovery import create_app, normalize_database_url
+from recovery import create_app, mail, normalize_database_url
 from recovery.db import db
+from recovery.extensions import limiter
 from tests import factories
 
 PASSWORD = factories.PASSWORD
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def migrated_database(tmp_path_factory) -> str:
     """Return the test database URL, migrated to the newest schema once per run."""
     url = os.environ.get("MEND_TEST_DATABASE_URL")
     if url:
@@ -40,12 +54,19 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+@pytest.fixture
+def database_url(migrated_database) -> str:
+    """The test database's URL, for a test that hands it to other processes: that test's `app` commits for real."""
+    return migrated_database
+
+
 class FreshContextClient(FlaskClient):
     """A test client whose every request runs in its own app context, as in production.
 
     Tests hold an app context for direct database work; without this, requests would
     share its `g` (and Flask-Login's cached user) and its database session. The test's
-    own transaction is committed first so that SQLite's write lock is free.
+    own transaction is committed first: for real on the committing path (so that SQLite's
+    write lock is free), as a savepoint release otherwise (so the request sees its rows).
     """
 
     def open(self, *args, **kwargs):
@@ -82,7 +103,7 @@ def _make_app(url: str, instance: Path, **overrides):
 
 @pytest.fixture
 def make_app(database_url, tmp_path):
-    """Build an app on the test database with extra config; tables are emptied afterwards."""
+    """Build an app on the test database with extra config; it commits for real and tables are emptied afterwards."""
     apps = []
 
     def build(**overrides):
@@ -109,12 +130,81 @@ def _empty_tables() -> None:
                 conn.execute(table.delete())
 
 
-@pytest.fixture
-def app(make_app):
-    """The app, inside an application context."""
-    app = make_app()
+@pytest.fixture(scope="session")
+def shared_app(migrated_database, tmp_path_factory) -> Iterator[Flask]:
+    """The run's one app for tests that roll back (building an app per test cost minutes)."""
+    app = _make_app(migrated_database, tmp_path_factory.mktemp("instance"))
+    # The limiter is one object for every app, and each app's init_app() sets it up anew (whether it is
+    # on, its storage): kept here, put back before each test, whatever apps the tests between built.
+    app.extensions["tests_limiter_state"] = dict(vars(limiter))
+    yield app
     with app.app_context():
+        db.engine.dispose()
+
+
+def _commits_for_real(request) -> bool:
+    """Whether a test needs real commits: it hands the database to others (database_url, make_app) or says so."""
+    return "database_url" in request.fixturenames or request.node.get_closest_marker("committing") is not None
+
+
+@pytest.fixture
+def app(request) -> Iterator[Flask]:
+    """The app, inside an application context; what the test writes is rolled back after it."""
+    if _commits_for_real(request):
+        app = request.getfixturevalue("make_app")()
+        with app.app_context():
+            yield app
+        return
+    app = request.getfixturevalue("shared_app")
+    with _rolled_back(app), app.app_context():
         yield app
+
+
+@contextmanager
+def _rolled_back(app: Flask) -> Iterator[None]:
+    """Join every `db.session` made while the block runs to one connection, and roll it all back at the end.
+
+    Sessions begin with a SAVEPOINT inside the connection's transaction
+    (join_transaction_mode="create_savepoint"): their commits release it, their rollbacks go back
+    to it. On SQLite the connection's BEGIN comes from recovery.db's "begin" hook (BEGIN IMMEDIATE
+    outside requests), so this test holds the write lock and nothing else may write meanwhile.
+    What the test changes in the app's configuration and outbox is put back too.
+    """
+    config = dict(app.config)
+    vars(limiter).update(app.extensions["tests_limiter_state"])
+    with app.app_context():
+        if limiter.enabled:
+            limiter.reset()
+        connection = db.engine.connect()
+    outer = connection.begin()
+    factory = db.session.session_factory
+    saved_class, saved_kw = factory.class_, dict(factory.kw)
+
+    # A subclass of the factory's own class, so the session events listened for on it still fire (mail).
+    class JoinedSession(saved_class):
+        def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+            # Flask-SQLAlchemy's get_bind picks the engine by bind key and ignores the session's own bind.
+            if bind is None and self.bind is not None:
+                return self.bind
+            return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+    factory.class_ = JoinedSession
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        factory.class_, factory.kw = saved_class, saved_kw
+        try:
+            with app.app_context():
+                mail.drain()
+                app.extensions.pop("mend_outbox", None)
+        finally:
+            app.config.clear()
+            app.config.update(config)
+            try:
+                outer.rollback()
+            finally:
+                connection.close()
 
 
 @pytest.fixture
@@ -160,26 +250,3 @@ def as_user(app, login):
 def row_counts() -> dict[str, int]:
     """Count the rows of every table (to prove a request changed nothing)."""
     return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in db.metadata.sorted_tables}
-
-
-@contextmanager
-def captured_statements():
-    """Collect the SQL statements sent while the block runs (to pin query counts)."""
-    statements: list[str] = []
-
-    def capture(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", capture)
-
-
-def count_selects(load) -> int:
-    """Count the SELECTs `load()` sends, starting from an empty identity map."""
-    with captured_statements() as statements:
-        db.session.expire_all()
-        load()
-    return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])

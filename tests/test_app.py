@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from recovery import create_app, normalize_database_url
 from recovery.accounts.models import LoginThrottle
 from recovery.db import UTCDateTime, db
+from tests.queries import captured_statements
 
 
 def test_config_layers(tmp_path, monkeypatch):
@@ -67,6 +68,7 @@ def test_postgres_urls_use_psycopg3():
     assert normalize_database_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
+@pytest.mark.committing  # opens connections of its own, beside the test's
 def test_sqlite_connection_settings(app):
     """SECURITY.md 21: SQLite runs with WAL, foreign keys on, a busy timeout and BEGIN IMMEDIATE."""
     if db.engine.dialect.name != "sqlite":
@@ -75,53 +77,38 @@ def test_sqlite_connection_settings(app):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    statements = []
-
-    def capture(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    with captured_statements() as statements, db.engine.begin() as conn:
+        conn.execute(sa.text("SELECT 1"))
     assert "BEGIN IMMEDIATE" in statements
 
 
+@pytest.mark.committing  # checks the real BEGINs, which a rolled-back test turns into SAVEPOINTs
 def test_sqlite_reading_pages_begin_deferred_and_take_the_lock_before_writing(app, make_user, as_user):
     """SECURITY.md 21: form posts begin IMMEDIATE; GETs read side by side (BEGIN) until they must write."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
     from recovery.db import prepare_to_write
 
-    begins = []
+    def begins(statements):
+        return [s for s in statements if s.startswith("BEGIN")]
 
-    def capture(conn, cursor, statement, *args):
-        if statement.startswith("BEGIN"):
-            begins.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        with app.test_request_context("/home", method="GET"):
-            db.session.execute(sa.text("SELECT 1"))
-            prepare_to_write()  # ends the read transaction; the next one may write
-            db.session.execute(sa.text("SELECT 1"))
-            db.session.rollback()
-        reading = list(begins)
-        begins.clear()
-        with app.test_request_context("/tracker/wins", method="POST"):
-            db.session.execute(sa.text("SELECT 1"))
-            prepare_to_write()  # already writing: nothing changes
-            db.session.execute(sa.text("SELECT 1"))
-            db.session.rollback()
-        posting = list(begins)
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", capture)
+    with captured_statements() as statements, app.test_request_context("/home", method="GET"):
+        db.session.execute(sa.text("SELECT 1"))
+        prepare_to_write()  # ends the read transaction; the next one may write
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.rollback()
+    reading = begins(statements)
+    with captured_statements() as statements, app.test_request_context("/tracker/wins", method="POST"):
+        db.session.execute(sa.text("SELECT 1"))
+        prepare_to_write()  # already writing: nothing changes
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.rollback()
+    posting = begins(statements)
     assert reading == ["BEGIN", "BEGIN IMMEDIATE"]
     assert posting == ["BEGIN IMMEDIATE"]
 
 
+@pytest.mark.committing  # opens a connection of its own, beside the test's
 def test_migrations_match_the_models(app):
     """Migrating an empty database gives exactly the models' schema (on SQLite and PostgreSQL)."""
     with db.engine.connect() as conn:

@@ -3,7 +3,11 @@
 Reading pages begin deferred so that workers read side by side; the ones that must write (a
 session's "last seen", an access-log line, saved progress) take the write lock first. Here every
 page view writes a session touch (the touch interval is set to zero), a person and a loved one
-load their pages while the person posts small wins, from several threads, for a few seconds.
+load their pages while the person posts small wins, from several threads started together.
+
+Correctness only: every request answers, nothing is lost. Each thread makes a fixed number of
+requests, so a slow or busy machine takes longer but never fails the test; how fast Mend serves
+is measured in bench/, not here.
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +26,7 @@ from tests.live_gunicorn import TEST_ENV, flask, gunicorn
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "a password for this test only"
+ROUNDS = 8  # requests per thread: 8 threads, 16 posts and 48 page views in all
 
 
 def _opener():
@@ -44,7 +48,7 @@ def _call(opener, url: str, data: dict | None = None) -> int:
 
 
 def test_readers_and_writers_at_once_under_gunicorn_on_sqlite(tmp_path):
-    """SECURITY.md 21: 4 workers, 8 threads of GETs and POSTs with a write on every request: no error."""
+    """SECURITY.md 21: 4 workers, 8 threads of GETs and POSTs with a write on every request: no error, nothing lost."""
     database = tmp_path / "mend.db"
     env = {**os.environ, **TEST_ENV, "MEND_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{database}",
            "MEND_SESSION_TOUCH_INTERVAL": "0"}
@@ -55,6 +59,7 @@ def test_readers_and_writers_at_once_under_gunicorn_on_sqlite(tmp_path):
         (connection_id,) = conn.execute(
             "SELECT c.id FROM connections c JOIN users u ON u.id = c.loved_one_id WHERE u.display_name = 'Sam'"
         ).fetchone()
+        (wins_before,) = conn.execute("SELECT count(*) FROM small_wins").fetchone()
     statuses: Counter = Counter()
     saved_posts: Counter = Counter()
     lock = threading.Lock()
@@ -75,25 +80,27 @@ def test_readers_and_writers_at_once_under_gunicorn_on_sqlite(tmp_path):
             ("sam", [f"/circle/{connection_id}/tracker"], None),
             ("jordan", ["/circle/", "/settings/activity"], None),
         ]
-        stop = time.monotonic() + 6
+        start = threading.Barrier(len(work))
 
         def run(name, paths, data):
-            n = 0
-            while time.monotonic() < stop:
+            start.wait()  # all at once, so reads and writes overlap
+            for n in range(ROUNDS):
                 code = _call(people[name], base + paths[n % len(paths)], data)
                 with lock:
                     statuses[code] += 1
                     if data is not None and code == 302:
                         saved_posts[data["win-text"]] += 1
-                n += 1
 
         threads = [threading.Thread(target=run, args=job) for job in work]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-    assert set(statuses) <= {200, 302}, statuses
-    assert sum(saved_posts.values()) > 10 and statuses[200] > 50, statuses  # both kinds really ran
+    posts = sum(1 for _, _, data in work if data is not None) * ROUNDS
+    assert statuses == Counter({200: len(work) * ROUNDS - posts, 302: posts}), statuses  # every request answered
+    assert saved_posts == Counter({"Made dinner": ROUNDS, "Called my sister": ROUNDS})  # every post accepted
     with sqlite3.connect(database) as conn:
-        wins = conn.execute("SELECT count(*) FROM small_wins WHERE text IN ('Made dinner', 'Called my sister')")
-        assert wins.fetchone()[0] == sum(saved_posts.values())  # every accepted post was saved
+        (wins,) = conn.execute("SELECT count(*) FROM small_wins").fetchone()
+        saved = conn.execute("SELECT count(*) FROM small_wins WHERE text IN ('Made dinner', 'Called my sister')")
+        assert saved.fetchone()[0] == posts  # every accepted post was saved
+        assert wins == wins_before + posts  # and nothing else was added or lost

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 import sqlalchemy as sa
 
 from recovery.accounts.models import UserSession
@@ -62,6 +63,7 @@ def test_two_app_hosts_share_logins_through_the_database(app, make_app, make_use
                              .where(UserSession.user_id == user.id)) == 0
 
 
+@pytest.mark.committing  # the backup reads the database through a connection of its own (or pg_dump)
 def test_backup_copies_the_whole_database(app, make_user, tmp_path):
     """`flask backup DEST` makes a private, complete copy (SQLite's online backup; pg_dump on PostgreSQL)."""
     user = make_user(name="Backed Up")

@@ -113,6 +113,7 @@ def test_typed_text_passwords_and_tokens_never_reach_the_logs(app, make_app, mak
     assert reset_token not in logged
 
 
+@pytest.mark.committing  # a connection decides whether to log SQL when it opens: it must open after the switch
 def test_sql_logging_at_info_holds_no_user_text(app, client, caplog):
     """SECURITY.md 17: even with SQL statement logging on at INFO, what users type doesn't reach the logs."""
     engine_logger = logging.getLogger("sqlalchemy.engine")

@@ -89,6 +89,7 @@ def test_login_counter_holds_under_gunicorn_with_four_workers(app, database_url,
         assert status == 422 and "Too many tries" in body
 
 
+@pytest.mark.committing  # opens connections of its own and replaces the app's pool: a fresh app
 def test_each_gunicorn_worker_gets_its_own_database_connections(app):
     """SECURITY.md 22: after fork, gunicorn.conf.py's post_fork replaces the engine's pool, leaving the parent's alone.
 
