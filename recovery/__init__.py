@@ -141,11 +141,11 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.accounts.routes import bp as accounts_bp
     from recovery.amends.routes import bp as amends_bp
     from recovery.boundaries.routes import bp as boundaries_bp
+    from recovery.calendar.routes import bp as calendar_bp
     from recovery.circle.routes import bp as circle_bp
     from recovery.conversations.routes import bp as conversations_bp
     from recovery.dashboards.routes import bp as dashboards_bp
     from recovery.pages.routes import bp as pages_bp
-    from recovery.tracker.calendar import bp as calendar_bp
     from recovery.tracker.routes import bp as tracker_bp
     from recovery.trust.routes import bp as trust_bp
 

@@ -63,7 +63,7 @@ def _amends_with_limits(jordan: User, casey: User, with_casey) -> None:
     """Two amends where contact is ruled out: Casey said no, and a court order protects Jamie."""
     from recovery.amends import services as amends
     from recovery.amends.services import EntryInput
-    from recovery.tracker.services import today_for
+    from recovery.tracker.commitments import today_for
 
     today = today_for(jordan)
     to_casey = amends.create_entry(jordan, EntryInput(
@@ -155,8 +155,8 @@ def _amends(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:
 
     from recovery.amends import services as amends
     from recovery.amends.services import EntryInput
+    from recovery.tracker.commitments import today_for
     from recovery.tracker.models import Commitment
-    from recovery.tracker.services import today_for
 
     today = today_for(jordan)
 
@@ -199,22 +199,22 @@ def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> 
     """Give Jordan about 100 days of honest history: misses early on, a setback, then steadier weeks."""
     from datetime import timedelta
 
-    from recovery.tracker import services as tracker
+    from recovery.tracker import commitments, journey
+    from recovery.tracker.commitments import ScheduleInput
     from recovery.tracker.models import DAILY, WEEKDAYS, WEEKLY, CheckIn, Confirmation, SmallWin
-    from recovery.tracker.services import ScheduleInput
     from recovery.trust.models import TrustCheckIn
 
     rng = random.Random(2024)
-    today = tracker.today_for(jordan)
+    today = commitments.today_for(jordan)
     setback_day = today - timedelta(days=47)
     jordan.recovery_start = today - timedelta(days=120)
-    tracker.log_setback(jordan, setback_day, "I had drinks at a work party and hid it for a day.",
+    journey.log_setback(jordan, setback_day, "I had drinks at a work party and hid it for a day.",
                         "I told Sam the next morning, went to a meeting that night, and called my sponsor.",
                         shared=True, today=today)
 
     def make(title, why, schedule, days_ago, **kwargs):
         start = today - timedelta(days=days_ago)
-        return tracker.create_commitment(jordan, title, why, schedule, start, today=start, **kwargs)
+        return commitments.create_commitment(jordan, title, why, schedule, start, today=start, **kwargs)
 
     home = make("Home by 10 pm", "So Sam doesn't lie awake wondering.", ScheduleInput(DAILY), 100)
     mum = make("Call Mum on Sundays", "She worries when she doesn't hear from me.",
@@ -238,7 +238,7 @@ def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> 
         week_count = {}
         for days_ago in range((today - c.start_date).days, 0, -1):
             day = today - timedelta(days=days_ago)
-            if not tracker.is_due(c, day):
+            if not commitments.is_due(c, day):
                 continue
             if c is meetings:
                 week = day.isocalendar()[:2]
@@ -268,7 +268,7 @@ def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> 
         db.session.add(SmallWin(owner_id=jordan.id, local_date=today - timedelta(days=days_ago), text=text))
 
     # Sam's trust, week by week: low at first, a dip after the setback, rising since.
-    sam_today = tracker.today_for(sam)
+    sam_today = commitments.today_for(sam)
     for week in range(13, -1, -1):
         base = 2.6 + (13 - week) * 0.22 - (0.8 if week in (6, 7) else 0)
         values = [max(1, min(7, round(base + rng.uniform(-0.5, 0.5)))) for _ in range(3)]
@@ -276,7 +276,7 @@ def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> 
                                     local_date=sam_today - timedelta(days=7 * week + 1),
                                     predictability=values[0], dependability=values[1], faith=values[2],
                                     note="After the party I felt thrown back to the start." if week == 7 else ""))
-    pat_today = tracker.today_for(pat)
+    pat_today = commitments.today_for(pat)
     for week, values in ((3, (2, 3, 3)), (2, (3, 3, 3)), (1, (3, 3, 4))):
         db.session.add(TrustCheckIn(owner_id=pat.id, person_id=jordan.id,
                                     local_date=pat_today - timedelta(days=7 * week), predictability=values[0],

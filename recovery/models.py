@@ -3,10 +3,10 @@
 from recovery.accounts.models import AuditEvent, LoginThrottle, PasswordReset, User, UserSession
 from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.boundaries.models import Boundary, BoundaryAck, BoundaryEvent, BoundaryVersion
+from recovery.calendar.models import CalendarFeed
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
 from recovery.conversations.models import ConversationPlan
 from recovery.tracker.models import (
-    CalendarFeed,
     CheckIn,
     CheckInAddendum,
     Commitment,

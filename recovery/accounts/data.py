@@ -19,12 +19,12 @@ from recovery.accounts import services as accounts
 from recovery.accounts.models import AuditEvent, KnownDevice, User, UserSession
 from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.boundaries.models import Boundary, BoundaryAck, BoundaryEvent, BoundaryVersion
+from recovery.calendar.models import CalendarFeed
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
 from recovery.conversations.models import ConversationPlan
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.tracker.models import (
-    CalendarFeed,
     CheckIn,
     CheckInAddendum,
     Commitment,

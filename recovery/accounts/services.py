@@ -53,11 +53,11 @@ from recovery.accounts.passwords import (
     password_problem,
     verify_password,
 )
+from recovery.calendar import services as calendar_service
 from recovery.db import db, insert_unless_present, prepare_to_write, utcnow
 from recovery.errors import Refused
 from recovery.security import hash_token, new_token
 from recovery.timezones import is_valid_timezone
-from recovery.tracker import calendar_service
 
 SESSION_PURPOSE = "session"
 RESET_PURPOSE = "password-reset"

@@ -9,7 +9,7 @@ from recovery.amends.models import OPENNESS
 from recovery.circle.permissions import AREAS, record_visits
 from recovery.dashboards.services import dashboard_for
 from recovery.db import db
-from recovery.tracker import services as tracker_services
+from recovery.tracker import commitments, journey
 from recovery.tracker.models import CHECKIN_STATUSES
 from recovery.tracker.routes import checkin_form
 
@@ -22,11 +22,11 @@ def home():
     """Show today's essentials for the signed-in user's role."""
     dash = dashboard_for(current_user)
     if current_user.is_person:
-        forms = {s.commitment.id: checkin_form(s.commitment.id, tracker_services.today_for(current_user),
+        forms = {s.commitment.id: checkin_form(s.commitment.id, commitments.today_for(current_user),
                                                s.today_status) for s in dash.tracker.due}
         page = render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
                                checkin_forms=forms, statuses=CHECKIN_STATUSES,
-                               milestone_label=tracker_services.milestone_label, openness_words=OPENNESS)
+                               milestone_label=journey.milestone_label, openness_words=OPENNESS)
     else:
         page = render_template("dashboards/loved_one.html", dash=dash, areas=AREAS,
                                tracker_cards=dash.tracker_cards, openness_words=OPENNESS)

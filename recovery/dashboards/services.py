@@ -12,7 +12,7 @@ from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import SharedPage
 from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
-from recovery.tracker import services as tracker
+from recovery.tracker import pages
 from recovery.trust import services as trust_services
 
 
@@ -38,8 +38,8 @@ class Dashboard:
     pending_invitations: int
     trust: trust_services.TrustSummary = field(default_factory=trust_services.TrustSummary)
     # The person's tracker today, or for a loved one each connection's shared tracker.
-    tracker: tracker.PersonToday | None = None
-    tracker_cards: dict[int, tracker.SharedTracker] = field(default_factory=dict)
+    tracker: pages.PersonToday | None = None
+    tracker_cards: dict[int, pages.SharedTracker] = field(default_factory=dict)
 
     @property
     def path_done(self) -> bool:
@@ -83,11 +83,11 @@ def dashboard_for(user: User) -> Dashboard:
     facts.update(boundary_services.path_facts(user))
     facts.update(conversation_services.path_facts(user))
     if user.is_person:
-        person_today = tracker.person_dashboard(user)
+        person_today = pages.person_dashboard(user)
         facts["commitments"] = person_today.has_commitments
         facts["checked_in"] = person_today.checked_in_ever
     else:
-        tracker_cards = tracker.loved_one_dashboard(user, door.sharing("tracker"))
+        tracker_cards = pages.loved_one_dashboard(user, door.sharing("tracker"))
         for c in connections:
             card = tracker_cards.get(c.id)
             # A card with a score or days to confirm shows the person's tracker: that is a visit.

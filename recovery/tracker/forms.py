@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
+from recovery.forms import FriendlyDateField, MendForm, choice_list, no_control_chars, strip_filter
 from recovery.tracker.models import CHECKIN_STATUSES, DAILY, ONCE, VERDICTS, WEEKDAYS, WEEKLY
 from recovery.tracker.score import WEEKDAY_NAMES
 
@@ -26,7 +25,6 @@ SCHEDULE_CHOICES = [
     (WEEKLY, "A number of times a week, on any days"),
     (ONCE, "Once, on one date"),
 ]
-BAD_DATE = "Please enter a date, like 2025-03-14."
 
 
 class WholeNumberField(IntegerField):
@@ -38,16 +36,6 @@ class WholeNumberField(IntegerField):
         except ValueError as exc:
             self.data = None
             raise ValueError("Please enter a whole number between 1 and 7.") from exc
-
-
-class FriendlyDateField(DateField):
-    """A date field whose parse error reads kindly."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError(BAD_DATE) from exc
 
 
 def _date(label, required=False, **kwargs):

@@ -1,5 +1,5 @@
 """Tables for the consistency tracker: commitments and their schedules, check-ins,
-loved ones' confirmations, setbacks, small wins and the calendar feed."""
+loved ones' confirmations, setbacks and small wins."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ DAILY = "daily"
 WEEKDAYS = "weekdays"
 WEEKLY = "weekly"  # N times a week, on any days
 ONCE = "once"
-PAUSED = "paused"
-SCHEDULE_KINDS = (DAILY, WEEKDAYS, WEEKLY, ONCE, PAUSED)
+# Named apart from circle's PAUSED (a connection's status): same stored word, another meaning.
+PAUSED_SCHEDULE = "paused"
+SCHEDULE_KINDS = (DAILY, WEEKDAYS, WEEKLY, ONCE, PAUSED_SCHEDULE)
 
 KEPT = "kept"
 PARTLY = "partly"
@@ -165,16 +166,4 @@ class SmallWin(IdMixin, db.Model):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     local_date: Mapped[date]
     text: Mapped[str] = mapped_column(sa.String(280))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class CalendarFeed(IdMixin, db.Model):
-    """A secret, revocable .ics address of the user's commitments (only its hash is kept)."""
-
-    __tablename__ = "calendar_feeds"
-
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), unique=True)
-    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # Show "Mend commitment" instead of real titles on a phone's lock screen.
-    plain_titles: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

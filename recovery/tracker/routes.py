@@ -9,14 +9,15 @@ from flask_login import current_user, login_required
 
 from recovery.accounts.auth import person_page
 from recovery.amends import services as amends_services
-from recovery.circle import services as circle
+from recovery.circle.forms import connection_choices
 from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.forms import ButtonForm, choice_list, form_page, inline_form, show_refusal
 from recovery.security import safe_next
-from recovery.tracker import services
+from recovery.tracker import checkins, commitments, pages
+from recovery.tracker import journey as journeys
 from recovery.tracker.forms import (
     CheckInForm,
     CommitmentForm,
@@ -34,7 +35,7 @@ bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
 def _own_commitment(commitment_id: int):
     try:
-        return services.load_own_commitment(current_user, commitment_id)
+        return commitments.load_own_commitment(current_user, commitment_id)
     except LookupError:
         abort(404)
 
@@ -53,8 +54,8 @@ def _parse_day(value: str | None) -> date:
 @person_page
 def overview():
     """Show every commitment's score and streaks, the overall score and the calendar."""
-    return render_template("tracker/overview.html", view=services.overview(current_user),
-                           today=services.today_for(current_user))
+    return render_template("tracker/overview.html", view=pages.overview(current_user),
+                           today=commitments.today_for(current_user))
 
 
 @bp.get("/today")
@@ -65,8 +66,8 @@ def today():
 
 
 def _today_page(win_form=None):
-    day = services.today_for(current_user)
-    items, open_days = services.today_page(current_user, day)
+    day = commitments.today_for(current_user)
+    items, open_days = pages.today_page(current_user, day)
     forms = {s.commitment.id: checkin_form(s.commitment.id, day, s.today_status) for s in items}
     return render_template("tracker/today.html", items=items, forms=forms, today=day,
                            win_form=win_form or WinForm(prefix="win"), statuses=CHECKIN_STATUSES,
@@ -85,11 +86,8 @@ def checkin_form(commitment_id: int, day: date, status: str | None, note: str = 
 # --- Commitments -----------------------------------------------------------------------------
 
 
-def _connection_choices(form: CommitmentForm) -> None:
-    choices = [("", "No one in particular")]
-    for c in circle.connections_of(current_user):
-        choices.append((str(c.id), f"{c.loved_one.display_name} (your {c.relationship})"))
-    form.connection_id.choices = choice_list(choices)
+def _link_choices(form: CommitmentForm) -> None:
+    form.connection_id.choices = connection_choices(current_user, "No one in particular")
     entries = amends_services.own_entries(current_user)
     amends = [("", "No")] + [(str(e.id), f"Amends to {e.person_name}") for e in entries]
     form.amends_id.choices = choice_list(amends)
@@ -99,9 +97,9 @@ def _amends_id(form: CommitmentForm) -> int | None:
     return int(form.amends_id.data) if form.amends_id.data else None
 
 
-def _schedule_from(form: CommitmentForm) -> services.ScheduleInput:
+def _schedule_from(form: CommitmentForm) -> commitments.ScheduleInput:
     kind = form.kind.data
-    return services.ScheduleInput(
+    return commitments.ScheduleInput(
         kind=kind,
         weekdays=frozenset(int(d) for d in (form.weekdays.data or []) if d.isdigit()) if kind == WEEKDAYS
         else frozenset(),
@@ -119,15 +117,15 @@ def _connection_id(form: CommitmentForm) -> int | None:
 def new_commitment():
     """Make a new commitment."""
     form = CommitmentForm()
-    _connection_choices(form)
+    _link_choices(form)
     if request.method == "GET":
-        form.start_date.data = services.today_for(current_user)
+        form.start_date.data = commitments.today_for(current_user)
         wanted = request.args.get("amends", "")
         if wanted in {c.value for c in form.amends_id.choices}:
             form.amends_id.data = wanted
     return form_page(
         form, "tracker/commitment_form.html",
-        lambda f: services.create_commitment(
+        lambda f: commitments.create_commitment(
             current_user, f.title.data, f.why.data, _schedule_from(f), f.start_date.data, f.end_date.data,
             _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
         success=lambda c: f"“{c.title}” is on your list. Small steps, kept again and again, rebuild trust.",
@@ -140,14 +138,14 @@ def new_commitment():
 def commitment(commitment_id: int):
     """Show one commitment: its score and what moves it, streaks, calendar, check-ins and confirmations."""
     item = _own_commitment(commitment_id)
-    day = services.today_for(current_user)
-    detail = services.commitment_detail(item, day)
+    day = commitments.today_for(current_user)
+    detail = pages.commitment_detail(item, day)
     form = checkin_form(item.id, day, detail.summary.today_status)
     recorded = {c.local_date: c.status for c in detail.recent}
-    open_days = services.open_days([item], {item.id: recorded}, day)
+    open_days = checkins.open_days([item], {item.id: recorded}, day)
     return render_template("tracker/commitment.html", detail=detail, c=item, today=day, form=form,
                            button=ButtonForm(), statuses=CHECKIN_STATUSES, verdicts=VERDICTS,
-                           planned=services.planned_schedule(item), can_edit=services.can_edit,
+                           planned=commitments.planned_schedule(item), can_edit=checkins.can_edit,
                            open_days=open_days)
 
 
@@ -157,12 +155,12 @@ def edit_commitment(commitment_id: int):
     """Change a commitment; a schedule change applies from today and never rewrites the past."""
     item = _own_commitment(commitment_id)
     form = CommitmentForm(obj=item)
-    _connection_choices(form)
+    _link_choices(form)
     for name in ("connection_id", "amends_id"):  # ids from the row, as the form's string choices
         value = getattr(form, name).data
         getattr(form, name).data = "" if value is None else str(value)
     if request.method == "GET":
-        plan = services.planned_schedule(item)
+        plan = commitments.planned_schedule(item)
         if plan is not None:
             form.kind.data = plan.kind
             form.weekdays.data = [str(i) for i in range(7) if plan.weekdays & (1 << i)]
@@ -174,8 +172,8 @@ def edit_commitment(commitment_id: int):
     form.start_date.data = item.start_date
     return form_page(
         form, "tracker/commitment_form.html",
-        lambda f: services.update_commitment(item, f.title.data, f.why.data, _schedule_from(f), f.end_date.data,
-                                             _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
+        lambda f: commitments.update_commitment(item, f.title.data, f.why.data, _schedule_from(f), f.end_date.data,
+                                                _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
         success="Saved. Any change to how often starts today; your past days stay as they were.",
         redirect_to=url_for("tracker.commitment", commitment_id=item.id), commitment=item,
     )
@@ -185,13 +183,13 @@ def edit_commitment(commitment_id: int):
 @person_page
 def change_status(commitment_id: int, action: str):
     """Pause, resume, archive or restore a commitment."""
-    if action not in services.STATUS_ACTIONS:
+    if action not in commitments.STATUS_ACTIONS:
         abort(404)
     item = _own_commitment(commitment_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        services.change_status(item, action)
+        commitments.change_status(item, action)
     except Refused as refused:
         flash(refused.message, "error")
         return redirect(url_for("tracker.commitment", commitment_id=item.id))
@@ -217,7 +215,7 @@ def checkin(commitment_id: int):
     day = _parse_day(form.day.data)
     if form.validate_on_submit():
         try:
-            services.record_checkin(item, day, form.status.data, form.note.data)
+            checkins.record_checkin(item, day, form.status.data, form.note.data)
         except Refused as refused:
             db.session.rollback()
             show_refusal(form, refused)
@@ -230,13 +228,13 @@ def checkin(commitment_id: int):
 
 def _day_page(item, when, *, form=None, note_form=None, next_url: str | None = None):
     """One day of a commitment, with its check-in form and its note form (either may be re-shown)."""
-    existing = services.checkin_on(item, when)
+    existing = checkins.checkin_on(item, when)
     if form is None:
         form = checkin_form(item.id, when, existing.status if existing else None, existing.note if existing else "")
     return render_template("tracker/day.html", c=item, day=when, form=form, existing=existing,
                            note_form=note_form or NoteForm(),
-                           editable=services.can_edit(when, services.today_for(current_user)),
-                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=services.is_due(item, when),
+                           editable=checkins.can_edit(when, commitments.today_for(current_user)),
+                           statuses=CHECKIN_STATUSES, verdicts=VERDICTS, due=commitments.is_due(item, when),
                            next_url=next_url or url_for("tracker.commitment", commitment_id=item.id))
 
 
@@ -254,7 +252,7 @@ def day(commitment_id: int, day: str):
     """Show one day of a commitment: change it within 7 days, or add a note after it locks."""
     item = _own_commitment(commitment_id)
     when = _parse_day(day)
-    if when > services.today_for(current_user) or when < item.start_date:
+    if when > commitments.today_for(current_user) or when < item.start_date:
         abort(404)
     return _day_page(item, when)
 
@@ -264,11 +262,11 @@ def day(commitment_id: int, day: str):
 def add_note(checkin_id: int):
     """Add a note to a check-in, even one that has locked."""
     try:
-        item = services.load_own_checkin(current_user, checkin_id)
+        item = checkins.load_own_checkin(current_user, checkin_id)
     except LookupError:
         abort(404)
-    commitment_ = services.load_own_commitment(current_user, item.commitment_id)
-    return inline_form(NoteForm(), lambda f: services.add_note(item, f.body.data),
+    commitment_ = commitments.load_own_commitment(current_user, item.commitment_id)
+    return inline_form(NoteForm(), lambda f: checkins.add_note(item, f.body.data),
                        page=lambda f: _day_page(commitment_, item.local_date, note_form=f),
                        back=url_for("tracker.day", commitment_id=item.commitment_id, day=item.local_date.isoformat()),
                        success="Your note is added.")
@@ -287,9 +285,9 @@ def journey():
 def _journey_page(start_form=None, win_form=None):
     if start_form is None:
         start_form = RecoveryStartForm(prefix="start", formdata=None, recovery_start=current_user.recovery_start)
-    return render_template("tracker/journey.html", j=services.journey(current_user), start_form=start_form,
+    return render_template("tracker/journey.html", j=journeys.journey(current_user), start_form=start_form,
                            win_form=win_form or WinForm(prefix="win"), button=ButtonForm(),
-                           label=services.milestone_label)
+                           label=journeys.milestone_label)
 
 
 @bp.post("/journey/start")
@@ -299,7 +297,7 @@ def set_start():
     form = RecoveryStartForm(prefix="start")
     if form.validate_on_submit():
         try:
-            services.set_recovery_start(current_user, form.recovery_start.data)
+            journeys.set_recovery_start(current_user, form.recovery_start.data)
         except Refused as refused:
             db.session.rollback()
             show_refusal(form, refused)
@@ -316,10 +314,10 @@ def new_setback():
     """Log a setback honestly; your history stays."""
     form = SetbackForm()
     if request.method == "GET":
-        form.local_date.data = services.today_for(current_user)
+        form.local_date.data = commitments.today_for(current_user)
     return form_page(
         form, "tracker/setback_form.html",
-        lambda f: services.log_setback(current_user, f.local_date.data, f.what_happened.data, f.next_step.data,
+        lambda f: journeys.log_setback(current_user, f.local_date.data, f.what_happened.data, f.next_step.data,
                                        bool(f.shared.data)),
         success="Thank you for being honest. Your history and your score are still here — "
                 "and so is the next step.",
@@ -332,7 +330,7 @@ def new_setback():
 def share_setback(setback_id: int):
     """Show or hide a setback from people who see your milestones."""
     try:
-        setback = services.load_own_setback(current_user, setback_id)
+        setback = journeys.load_own_setback(current_user, setback_id)
     except LookupError:
         abort(404)
     if not ButtonForm().validate_on_submit():
@@ -349,7 +347,7 @@ def add_win():
     """Note a small win."""
     back = safe_next(request.args.get("next")) or url_for("tracker.journey")
     from_today = back.startswith(url_for("tracker.today"))
-    return inline_form(WinForm(prefix="win"), lambda f: services.add_small_win(current_user, f.text.data),
+    return inline_form(WinForm(prefix="win"), lambda f: journeys.add_small_win(current_user, f.text.data),
                        page=lambda f: _today_page(win_form=f) if from_today else _journey_page(win_form=f),
                        back=back, success="Noted. That counts.")
 
@@ -360,9 +358,9 @@ def add_win():
 @shared_view("tracker")
 def shared_tracker(viewer, owner, connection):
     """Show a loved one the person's shared commitments, scores and check-ins waiting for a word."""
-    day = services.today_for(viewer)
-    view = services.shared_overview(connection, services.today_for(owner))
-    waiting = services.waiting_for_confirmation(connection, viewer, services.today_for(owner), limit=5)
+    day = commitments.today_for(viewer)
+    view = pages.shared_overview(connection, commitments.today_for(owner))
+    waiting = checkins.waiting_for_confirmation(connection, viewer, commitments.today_for(owner), limit=5)
     return render_template("tracker/shared_tracker.html", view=view, owner=owner, connection=connection,
                            waiting=waiting, today=day, statuses=CHECKIN_STATUSES,
                            confirm_forms={c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in waiting})
@@ -371,8 +369,8 @@ def shared_tracker(viewer, owner, connection):
 @shared_view("milestones")
 def shared_milestones(viewer, owner, connection):
     """Show a loved one the person's milestones, shared setbacks and small wins."""
-    return render_template("tracker/shared_milestones.html", j=services.journey(owner, shared_only=True),
-                           owner=owner, connection=connection, label=services.milestone_label)
+    return render_template("tracker/shared_milestones.html", j=journeys.journey(owner, shared_only=True),
+                           owner=owner, connection=connection, label=journeys.milestone_label)
 
 
 @bp.get("/shared/<int:connection_id>/commitments/<int:commitment_id>")
@@ -381,7 +379,7 @@ def shared_commitment(connection_id: int, commitment_id: int):
     """Show a loved one one shared commitment, read-only, with a way to confirm check-ins."""
     connection, owner = shared_through(current_user, connection_id, "tracker")
     try:
-        item = services.load_shared_commitment(connection, commitment_id)
+        item = commitments.load_shared_commitment(connection, commitment_id)
     except LookupError:
         abort(404)
     db.session.commit()  # the access log
@@ -390,7 +388,7 @@ def shared_commitment(connection_id: int, commitment_id: int):
 
 def _shared_commitment_page(connection, owner, item, bound: tuple[int, ConfirmForm] | None = None):
     """A shared commitment with a confirm form per recent check-in; `bound` is (check-in id, form) shown again."""
-    detail = services.commitment_detail(item, services.today_for(owner))
+    detail = pages.commitment_detail(item, commitments.today_for(owner))
     mine = {c.id: next((x for x in c.confirmations if x.confirmer_id == current_user.id), None)
             for c in detail.recent}
     forms = {c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in detail.recent}
@@ -408,7 +406,7 @@ def confirm(connection_id: int, checkin_id: int):
     """Say "I saw this" or "I didn't see this" about a check-in shared with me."""
     connection, owner = shared_through(current_user, connection_id, "tracker")
     try:
-        item = services.load_shared_commitment_of_checkin(connection, checkin_id)
+        item = commitments.load_shared_commitment_of_checkin(connection, checkin_id)
     except LookupError:
         abort(404)
     back = safe_next(request.args.get("next")) or url_for("circle.shared_area", connection_id=connection.id,
@@ -416,7 +414,7 @@ def confirm(connection_id: int, checkin_id: int):
 
     def act(form):
         try:
-            services.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
+            checkins.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
         except LookupError:
             abort(404)
 

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from recovery.tracker.models import DAILY, KEPT, MISSED, ONCE, PARTLY, PAUSED, WEEKDAYS, WEEKLY
+from recovery.tracker.models import DAILY, KEPT, MISSED, ONCE, PARTLY, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY
 
 VALUES = {KEPT: 1.0, PARTLY: 0.5, MISSED: 0.0}
 HALF_LIFE = 13
@@ -127,7 +127,7 @@ def occasions(start: date, end: date | None, versions: Sequence[Schedule],
     week_done = 0
     while day <= last:
         schedule = schedule_on(versions, day)
-        if schedule is not None and schedule.kind != PAUSED:
+        if schedule is not None and schedule.kind != PAUSED_SCHEDULE:
             status = checkins.get(day)
             if schedule.kind == WEEKLY:
                 if day.weekday() == 0 or day == start:
@@ -203,37 +203,12 @@ def settled_through(today: date) -> date:
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
-def score_of(items: Iterable[Occasion]) -> float:
-    """Run the score over the occasions that are settled; open ones change nothing."""
-    score = 0.0
-    for item in items:
-        if item.value is None or item.frequency <= 0:
-            continue
-        m = multiplier(item.frequency)
-        score = score * m + item.value * (1 - m)
-    return score
-
-
 @dataclass(frozen=True)
 class Streaks:
     """Runs of occasions kept or partly kept, one after another."""
 
     current: int
     best: int
-
-
-def streaks_of(items: Iterable[Occasion]) -> Streaks:
-    """Count the current and best runs of kept or partly kept occasions; an open one breaks nothing."""
-    current = best = 0
-    for item in items:
-        if item.value is None:
-            continue
-        if item.value > 0:
-            current += 1
-            best = max(best, current)
-        else:
-            current = 0
-    return Streaks(current=current, best=best)
 
 
 def day_records(start: date, end: date | None, versions: Sequence[Schedule], checkins: Mapping[date, str],
@@ -243,7 +218,7 @@ def day_records(start: date, end: date | None, versions: Sequence[Schedule], che
     day = first
     while day <= last:
         schedule = schedule_on(versions, day) if day >= start and (end is None or day <= end) else None
-        active = schedule is not None and schedule.kind != PAUSED
+        active = schedule is not None and schedule.kind != PAUSED_SCHEDULE
         due = active and (schedule.kind == WEEKLY or schedule.due_on(day))
         status = checkins.get(day)
         if status is None and due and day < today and schedule.kind != WEEKLY:

@@ -296,14 +296,14 @@ def test_answering_is_never_a_step_on_the_loved_ones_path(app, family, as_user):
 
 def test_a_child_is_not_asked_to_confirm_until_they_choose_to(app, family, as_user):
     """A child connection shares the tracker without "did you see this?" until the child opts in."""
-    from recovery.tracker import services as tracker
+    from recovery.tracker import commitments
+    from recovery.tracker.commitments import ScheduleInput
     from recovery.tracker.models import DAILY, CheckIn
-    from recovery.tracker.services import ScheduleInput
 
     jordan, _, casey, _, with_casey = family
-    today = tracker.today_for(jordan)
-    c = tracker.create_commitment(jordan, "Home for dinner", "", ScheduleInput(DAILY), today - timedelta(days=3),
-                                  today=today - timedelta(days=3))
+    today = commitments.today_for(jordan)
+    c = commitments.create_commitment(jordan, "Home for dinner", "", ScheduleInput(DAILY), today - timedelta(days=3),
+                                      today=today - timedelta(days=3))
     db.session.add(CheckIn(commitment_id=c.id, local_date=today - timedelta(days=1), status="kept"))
     db.session.commit()
     assert with_casey.loved_one_confirms is False

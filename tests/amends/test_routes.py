@@ -214,7 +214,7 @@ def test_loved_one_has_no_person_pages_and_empty_states(app, family, as_user):
 
 def test_living_amends_link_to_a_commitment(app, family, as_user, make_user):
     """A commitment can carry out a living amends; the entry lists it; another person's entry is refused."""
-    from recovery.tracker import services as tracker
+    from recovery.tracker import commitments
     from recovery.tracker.models import Commitment
 
     person = family[0]
@@ -223,7 +223,7 @@ def test_living_amends_link_to_a_commitment(app, family, as_user, make_user):
     entry = db.session.scalar(sa.select(AmendsEntry))
     form = client.get(f"/tracker/commitments/new?amends={entry.id}").get_data(as_text=True)
     assert f'<option selected value="{entry.id}">Amends to Riley</option>' in form
-    today = tracker.today_for(person).isoformat()
+    today = commitments.today_for(person).isoformat()
     r = client.post("/tracker/commitments/new", data={"title": "Call Riley on Fridays", "kind": "daily",
                                                       "start_date": today, "connection_id": "",
                                                       "amends_id": str(entry.id)})

@@ -1,6 +1,5 @@
 """Amends services: entries, steps, safety answers, reflection, readiness order, openness and what a loved one sees."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -15,9 +14,10 @@ from recovery.circle import services as circle
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.timezones import local_today
-from recovery.tracker import services as tracker
+from recovery.tracker import commitments
+from recovery.tracker.commitments import ScheduleInput
 from recovery.tracker.models import DAILY, Commitment
-from recovery.tracker.services import ScheduleInput
+from tests.queries import captured_statements, selects
 
 TODAY = date(2025, 3, 12)
 ALL_NO = {"safety_harm_them": False, "safety_harm_others": False, "safety_no_contact": False,
@@ -44,21 +44,6 @@ def make_entry(owner, **overrides) -> AmendsEntry:
 
 def count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-@contextmanager
-def counting():
-    """Collect the SQL statements sent while the block runs."""
-    statements = []
-
-    def capture(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", capture)
 
 
 # --- Creating, changing and deleting entries ------------------------------------------------------
@@ -236,8 +221,8 @@ def test_delete_entry_removes_steps_and_unlinks_commitments(app, person):
     """Deleting an entry deletes its steps; a living-amends commitment stays, no longer linked."""
     entry = make_entry(person, kind="living", status="ongoing")
     other = make_entry(person, person_name="Pat")
-    commitment = tracker.create_commitment(person, "Call Sam on Sundays", "", ScheduleInput(DAILY), TODAY,
-                                           today=TODAY)
+    commitment = commitments.create_commitment(person, "Call Sam on Sundays", "", ScheduleInput(DAILY), TODAY,
+                                               today=TODAY)
     commitment.amends_id = entry.id
     db.session.commit()
     entry_id, commitment_id = entry.id, commitment.id
@@ -627,11 +612,10 @@ def test_openness_by_connection_in_one_query(app, person, make_user, make_connec
     db.session.commit()
     person_id = person.id  # load before counting
 
-    with counting() as statements:
+    with captured_statements() as statements:
         mapping = services.openness_by_connection(person)
         statuses = {cid: row.status for cid, row in mapping.items()}
-    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 1
+    assert len(selects(statements)) == 1
     assert statuses == {to_sam.id: "not_yet", to_pat.id: "yes"}
     assert all(row.person_id == person_id for row in mapping.values())
     assert services.openness_by_connection(morgan)[circle.connections_of(morgan)[0].id].status == "yes"

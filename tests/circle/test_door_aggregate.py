@@ -22,10 +22,10 @@ from recovery.circle import permissions
 from recovery.circle import services as circle
 from recovery.circle.models import AccessLogEntry
 from recovery.db import db
-from recovery.tracker import services as tracker
+from recovery.tracker import checkins, commitments
 from recovery.trust import services as trust
-from tests.conftest import captured_statements
 from tests.forms import form_data
+from tests.queries import captured_statements
 
 ROOT = Path(__file__).resolve().parents[2]
 JORDANS_WORDS = "you shout at the kids"
@@ -51,11 +51,12 @@ def access_log_rows(client) -> list[tuple[str, str]]:
 
 
 def _commitment_with_checkins(person: User) -> None:
-    today = tracker.today_for(person)
+    today = commitments.today_for(person)
     start = today - timedelta(days=3)
-    c = tracker.create_commitment(person, "Walk after dinner", "", tracker.ScheduleInput("daily"), start, today=start)
+    c = commitments.create_commitment(person, "Walk after dinner", "", commitments.ScheduleInput("daily"), start,
+                                      today=start)
     for days_ago in (1, 2):
-        tracker.record_checkin(c, today - timedelta(days=days_ago), "kept", today=today)
+        checkins.record_checkin(c, today - timedelta(days=days_ago), "kept", today=today)
     db.session.commit()
 
 

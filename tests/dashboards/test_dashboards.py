@@ -6,9 +6,9 @@ from recovery.accounts.models import User
 from recovery.circle.models import Connection, ShareGrant
 from recovery.dashboards.services import dashboard_for
 from recovery.db import db
-from recovery.tracker import services as tracker
+from recovery.tracker import checkins, commitments, journey
 from recovery.tracker.models import Commitment
-from tests.conftest import count_selects
+from tests.queries import count_selects
 
 
 def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection, as_user):
@@ -27,13 +27,13 @@ def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection,
     client.post(f"/circle/{connection.id}/sharing", data={f"c{connection.id}-areas": ["tracker"]})
     assert [s.done for s in dashboard_for(person).path] == [True, True, False, False, False, False, False]
     client.post("/tracker/commitments/new", data={"title": "Home for dinner", "kind": "daily", "connection_id": "",
-                                                  "start_date": tracker.today_for(person).isoformat()})
+                                                  "start_date": commitments.today_for(person).isoformat()})
     assert [s.done for s in dashboard_for(person).path] == [True, True, True, False, False, False, False]
     page = client.get("/home").get_data(as_text=True)
     assert "Home for dinner" in page and "Sam" in page and "You share: Tracker." in page
     c = db.session.scalar(sa.select(Commitment))
     client.post(f"/tracker/commitments/{c.id}/checkin?next=/home",
-                data={f"c{c.id}-day": tracker.today_for(person).isoformat(), f"c{c.id}-status": "kept"})
+                data={f"c{c.id}-day": commitments.today_for(person).isoformat(), f"c{c.id}-status": "kept"})
     assert [s.done for s in dashboard_for(person).path] == [True, True, True, True, False, False, False]
     client.post("/amends/new", data={"person_name": "Alex", "kind": "undecided", "willingness": "not_yet",
                                      "status": "listed", "connection_id": ""})
@@ -51,12 +51,12 @@ def test_person_dashboard_shows_score_and_next_milestone(app, make_user, as_user
     from datetime import timedelta
 
     person = make_user("person")
-    today = tracker.today_for(person)
+    today = commitments.today_for(person)
     start = today - timedelta(days=5)
-    c = tracker.create_commitment(person, "Walk", "", tracker.ScheduleInput("daily"), start, today=start)
+    c = commitments.create_commitment(person, "Walk", "", commitments.ScheduleInput("daily"), start, today=start)
     for i in range(1, 6):
-        tracker.record_checkin(c, today - timedelta(days=i), "kept", today=today)
-    tracker.set_recovery_start(person, today - timedelta(days=25), today=today)
+        checkins.record_checkin(c, today - timedelta(days=i), "kept", today=today)
+    journey.set_recovery_start(person, today - timedelta(days=25), today=today)
     db.session.commit()
     page = as_user(person).get("/home").get_data(as_text=True)
     assert "Overall consistency" in page and "5 more to 30 days" in page
@@ -69,11 +69,11 @@ def test_loved_one_dashboard_shows_shared_consistency_and_days_to_confirm(app, m
     person = make_user("person", name="Jordan")
     loved = make_user("loved_one")
     connection = make_connection(person, loved, share={"tracker"})
-    today = tracker.today_for(person)
+    today = commitments.today_for(person)
     start = today - timedelta(days=3)
-    c = tracker.create_commitment(person, "Walk", "", tracker.ScheduleInput("daily"), start, today=start)
+    c = commitments.create_commitment(person, "Walk", "", commitments.ScheduleInput("daily"), start, today=start)
     for i in (1, 2):
-        tracker.record_checkin(c, today - timedelta(days=i), "kept", today=today)
+        checkins.record_checkin(c, today - timedelta(days=i), "kept", today=today)
     db.session.commit()
     page = as_user(loved).get("/home").get_data(as_text=True)
     assert "Consistency:" in page and "2 days waiting for your word" in page

@@ -40,7 +40,7 @@ def make_person_with_a_commitment(live_server) -> str:
     from recovery.accounts.models import PERSON, User
     from recovery.accounts.passwords import hash_password
     from recovery.db import db
-    from recovery.tracker import services as tracker
+    from recovery.tracker import commitments
     from recovery.tracker.models import DAILY
 
     email = f"kit-{uuid.uuid4().hex[:8]}@example.org"
@@ -49,7 +49,8 @@ def make_person_with_a_commitment(live_server) -> str:
                    password_hash=hash_password(PASSWORD))
         db.session.add(kit)
         db.session.flush()
-        tracker.create_commitment(kit, "Walk the dog", "", tracker.ScheduleInput(DAILY), tracker.today_for(kit))
+        commitments.create_commitment(kit, "Walk the dog", "", commitments.ScheduleInput(DAILY),
+                                      commitments.today_for(kit))
         db.session.commit()
         db.session.remove()
     return email

@@ -85,9 +85,9 @@ def test_calendar_link_and_feed_use_base_url_whatever_the_host(forged, make_user
 def test_ics_event_url_uses_base_url_whatever_the_host(forged, make_user):
     """The URL of each event in the feed is under BASE_URL, even when the feed is fetched with a forged host."""
     _, web = forged
+    from recovery.calendar import services as calendar_service
     from recovery.db import db
-    from recovery.tracker import calendar_service
-    from tests.tracker.test_calendar import make_commitment
+    from tests.calendar.test_calendar import make_commitment
 
     user = make_user()
     make_commitment(user)

@@ -12,11 +12,11 @@ from werkzeug.routing import RequestRedirect
 
 from recovery.accounts import services as accounts
 from recovery.accounts.models import LOVED_ONE, PERSON, UserSession
+from recovery.calendar import services as calendar_service
 from recovery.circle import services as circle
 from recovery.circle.permissions import AREAS, areas_for_role
 from recovery.db import db
 from recovery.timezones import local_today
-from recovery.tracker import calendar_service
 from tests import factories
 from tests.conftest import PASSWORD
 
@@ -102,15 +102,16 @@ def _tracker_data(a):
     """Give A a shared commitment with a kept day yesterday, a setback and a small win."""
     from datetime import timedelta
 
-    from recovery.tracker import services as tracker
+    from recovery.tracker import checkins, journey
+    from recovery.tracker.commitments import ScheduleInput, create_commitment, today_for
     from recovery.tracker.models import DAILY
 
-    today = tracker.today_for(a)
-    commitment = tracker.create_commitment(a, "Walk the dog", "for us", tracker.ScheduleInput(DAILY),
-                                           today - timedelta(days=3), today=today)
-    checkin = tracker.record_checkin(commitment, today - timedelta(days=1), "kept", "a note", today=today)
-    setback = tracker.log_setback(a, today - timedelta(days=2), "it happened", "call someone", today=today)
-    tracker.add_small_win(a, "asked for help", today=today)
+    today = today_for(a)
+    commitment = create_commitment(a, "Walk the dog", "for us", ScheduleInput(DAILY), today - timedelta(days=3),
+                                   today=today)
+    checkin = checkins.record_checkin(commitment, today - timedelta(days=1), "kept", "a note", today=today)
+    setback = journey.log_setback(a, today - timedelta(days=2), "it happened", "call someone", today=today)
+    journey.add_small_win(a, "asked for help", today=today)
     return commitment, checkin, setback
 
 

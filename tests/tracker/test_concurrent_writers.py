@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from recovery import create_app
 from recovery.db import db
-from recovery.tracker import services
+from recovery.tracker.checkins import add_note, confirm, record_checkin
+from recovery.tracker.commitments import ScheduleInput, create_commitment, load_own_commitment, today_for
 from recovery.tracker.models import DAILY, CheckIn, CheckInAddendum, Confirmation
-from recovery.tracker.services import ScheduleInput
 
 WRITES = 200
 DAYS = 7  # check-ins lock after 7 days, so the writers share these
@@ -38,23 +38,23 @@ def _worker(url: str, instance: str, role: str, user_id: int, connection_id: int
     errors, last = 0, {}
     with app.app_context():
         user = db.session.get(User, user_id)
-        today = services.today_for(user)
+        today = today_for(user)
         slots = [(cid, today - timedelta(days=d)) for cid in commitment_ids for d in range(DAYS)]
         for n in range(WRITES):
             commitment_id, day = rng.choice(slots)
             try:
                 if role == "person":
-                    commitment = services.load_own_commitment(user, commitment_id)
+                    commitment = load_own_commitment(user, commitment_id)
                     status = rng.choice(["kept", "partly"])
-                    checkin = services.record_checkin(commitment, day, status, note=f"{seed}:{n}", today=today)
-                    services.add_note(checkin, f"note {seed}:{n}")
+                    checkin = record_checkin(commitment, day, status, note=f"{seed}:{n}", today=today)
+                    add_note(checkin, f"note {seed}:{n}")
                     written = (status, f"{seed}:{n}")
                 else:
                     connection = db.session.get(Connection, connection_id)
                     checkin_id = db.session.scalar(sa.select(CheckIn.id).where(
                         CheckIn.commitment_id == commitment_id, CheckIn.local_date == day))
                     verdict = rng.choice(["saw", "not_seen"])
-                    services.confirm(user, connection, checkin_id, verdict, note=f"{seed}:{n}", today=today)
+                    confirm(user, connection, checkin_id, verdict, note=f"{seed}:{n}", today=today)
                     written = (verdict, f"{seed}:{n}")
                 db.session.commit()
                 last[(commitment_id, day.isoformat())] = written
@@ -71,16 +71,16 @@ def test_four_processes_check_in_and_confirm_at_once(app, database_url, tmp_path
     sam, pat = make_user("loved_one"), make_user("loved_one")
     with_sam = make_connection(person, sam, share={"tracker"})
     with_pat = make_connection(person, pat, relationship="parent", share={"tracker"})
-    today = services.today_for(person)
-    commitments = [services.create_commitment(person, f"Commitment {i}", "", ScheduleInput(DAILY),
-                                              today - timedelta(days=DAYS - 1), today=today) for i in range(4)]
+    today = today_for(person)
+    commitments = [create_commitment(person, f"Commitment {i}", "", ScheduleInput(DAILY),
+                                     today - timedelta(days=DAYS - 1), today=today) for i in range(4)]
     db.session.flush()
     ids = [c.id for c in commitments]
     # Loved ones confirm the first two commitments' days, which exist already; the person also
     # writes the other two, whose check-ins the two person processes race to create.
     for c in commitments[:2]:
         for d in range(DAYS):
-            services.record_checkin(c, today - timedelta(days=d), "kept", today=today)
+            record_checkin(c, today - timedelta(days=d), "kept", today=today)
     db.session.commit()
     jobs = [
         (database_url, str(tmp_path), "person", person.id, 0, ids, 1),

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 
 from recovery.accounts.models import User
 from recovery.db import db
-from recovery.tracker import services
+from recovery.tracker import commitments, pages
+from recovery.tracker import journey as journeys
 from recovery.tracker.models import CheckIn, Confirmation, Setback
 from recovery.trust.models import TrustCheckIn
 
@@ -18,7 +19,7 @@ def test_demo_has_ninety_days_of_honest_history(app):
     people = {u.display_name: u for u in db.session.scalars(sa.select(User))}
     jordan, sam = people["Jordan"], people["Sam"]
     first = db.session.scalar(sa.select(sa.func.min(CheckIn.local_date)))
-    assert services.today_for(jordan) - first >= timedelta(days=90)
+    assert commitments.today_for(jordan) - first >= timedelta(days=90)
     statuses = set(db.session.scalars(sa.select(CheckIn.status)))
     assert statuses == {"kept", "partly", "missed"}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Setback)) == 1
@@ -29,9 +30,9 @@ def test_demo_has_ninety_days_of_honest_history(app):
     early = sum(t.average for t in trust[:3]) / 3
     late = sum(t.average for t in trust[-3:]) / 3
     assert late - early >= 1.5
-    journey = services.journey(jordan)
+    journey = journeys.journey(jordan)
     assert journey.days is not None and journey.total_days >= 100 and journey.days < journey.total_days
-    overview = services.overview(jordan)
+    overview = pages.overview(jordan)
     assert len(overview.summaries) == 4 and 0.5 < overview.overall < 0.95
 
 

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from recovery.db import db
-from recovery.tracker import services
+from recovery.tracker import journey
+from recovery.tracker.commitments import today_for
 from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, ScheduleVersion
-from tests.conftest import captured_statements
+from tests.queries import captured_statements
 
 PINNED = {
     "overview": 4, "today": 4, "commitment": 8, "journey": 4, "home": 14,
@@ -21,7 +22,7 @@ PINNED = {
 
 def _history(person, loved, days: int, commitments: int = 3):
     """Give the person `days` of daily check-ins on several commitments, with confirmations."""
-    today = services.today_for(person)
+    today = today_for(person)
     start = today - timedelta(days=days)
     ids = []
     for n in range(commitments):
@@ -58,7 +59,7 @@ def pages(make_user, make_connection, as_user):
         loved = make_user("loved_one")
         connection = make_connection(person, loved, share={"tracker", "milestones"})
         ids = _history(person, loved, days)
-        services.log_setback(person, services.today_for(person) - timedelta(days=3), "x", "y", shared=True)
+        journey.log_setback(person, today_for(person) - timedelta(days=3), "x", "y", shared=True)
         db.session.commit()
         own, theirs = as_user(person), as_user(loved)
         urls = {

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from recovery.db import db
-from recovery.tracker import services
+from recovery.tracker import checkins, commitments, journey, pages
+from recovery.tracker.commitments import ScheduleInput
 from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, Setback, SmallWin
-from recovery.tracker.services import ScheduleInput
 from tests.conftest import row_counts
 
 
@@ -22,9 +22,9 @@ def family(make_user, make_connection):
 
 def _commitment(person, title="Call home", days_ago=5, **kwargs):
     """Make a daily commitment that started some days ago (as if made back then)."""
-    today = services.today_for(person)
+    today = commitments.today_for(person)
     start = today - timedelta(days=days_ago)
-    c = services.create_commitment(person, title, "", ScheduleInput(DAILY), start, today=start, **kwargs)
+    c = commitments.create_commitment(person, title, "", ScheduleInput(DAILY), start, today=start, **kwargs)
     db.session.commit()
     return c
 
@@ -36,13 +36,13 @@ def test_create_check_in_and_see_the_score(app, family, as_user):
     r = client.post("/tracker/commitments/new", data={
         "title": "Home by 10 pm", "why": "So Sam can sleep", "kind": "weekdays", "weekdays": ["0", "1", "2", "3", "4",
                                                                                              "5", "6"],
-        "start_date": services.today_for(person).isoformat(), "connection_id": ""})
+        "start_date": commitments.today_for(person).isoformat(), "connection_id": ""})
     assert r.status_code == 302
     c = db.session.scalar(sa.select(Commitment))
     assert c.title == "Home by 10 pm" and c.schedules[0].weekdays == 0x7F
     page = client.get("/tracker/today").get_data(as_text=True)
     assert "Home by 10 pm" in page and f'name="c{c.id}-status" value="kept"' in page
-    day = services.today_for(person).isoformat()
+    day = commitments.today_for(person).isoformat()
     r = client.post(f"/tracker/commitments/{c.id}/checkin?next=/tracker/today",
                     data={f"c{c.id}-day": day, f"c{c.id}-status": "kept", f"c{c.id}-note": "Easy tonight"})
     assert r.status_code == 302 and r.headers["Location"].endswith("/tracker/today")
@@ -71,7 +71,7 @@ def test_commitment_form_bad_input(app, family, as_user, change, message):
     """Bad commitment input shows the form again with a clear message, keeps the typing, saves nothing."""
     person, _, _ = family
     data = {"title": "Walk the dog", "why": "kept words", "kind": "daily",
-            "start_date": services.today_for(person).isoformat(), "connection_id": "", **change}
+            "start_date": commitments.today_for(person).isoformat(), "connection_id": "", **change}
     r = as_user(person).post("/tracker/commitments/new", data=data)
     body = r.get_data(as_text=True).replace("&#39;", "'")
     assert r.status_code == 422
@@ -94,7 +94,7 @@ def test_edit_changes_schedule_from_today(app, family, as_user):
         "start_date": "2001-01-01"})
     assert r.status_code == 302
     db.session.refresh(c)
-    assert c.title == "Call home often" and c.start_date == services.today_for(person) - timedelta(days=5)
+    assert c.title == "Call home often" and c.start_date == commitments.today_for(person) - timedelta(days=5)
     assert [v.kind for v in c.schedules] == ["daily", "weekly"]
 
 
@@ -102,7 +102,7 @@ def test_past_days_edit_then_lock_then_note(app, family, as_user):
     """A day within 7 days can change; an older one shows only the add-a-note form."""
     person, _, _ = family
     c = _commitment(person, days_ago=20)
-    today = services.today_for(person)
+    today = commitments.today_for(person)
     old = today - timedelta(days=10)
     db.session.add(CheckIn(commitment_id=c.id, local_date=old, status="missed", note="rough day"))
     db.session.commit()
@@ -130,7 +130,7 @@ def test_checkin_bad_input(app, family, as_user, data):
     """A bad check-in is refused with a message, never saved, never a 500."""
     person, _, _ = family
     c = _commitment(person)
-    day = services.today_for(person).isoformat()
+    day = commitments.today_for(person).isoformat()
     body = {f"c{c.id}-day": day, **{f"c{c.id}-{k}": v for k, v in data.items()}}
     r = as_user(person).post(f"/tracker/commitments/{c.id}/checkin", data=body)
     assert r.status_code == 422
@@ -165,7 +165,7 @@ def test_setback_and_journey(app, family, as_user):
     """Logging a setback shows on the journey; the words stay private until shared."""
     person, sam, connection = family
     client = as_user(person)
-    today = services.today_for(person)
+    today = commitments.today_for(person)
     client.post("/tracker/journey/start", data={"start-recovery_start": (today - timedelta(days=40)).isoformat()})
     r = client.post("/tracker/setbacks/new", data={"local_date": today.isoformat(), "what_happened": "I drank",
                                                    "next_step": "Call my sponsor"})
@@ -212,8 +212,8 @@ def test_loved_one_sees_shared_tracker_read_only_and_confirms(app, family, as_us
     """A loved one with the grant sees scores and check-ins, confirms one, and can never change a check-in."""
     person, sam, connection = family
     c = _commitment(person, title="Call home")
-    yesterday = services.today_for(person) - timedelta(days=1)
-    checkin = services.record_checkin(c, yesterday, "kept", "called at 7")
+    yesterday = commitments.today_for(person) - timedelta(days=1)
+    checkin = checkins.record_checkin(c, yesterday, "kept", "called at 7")
     db.session.commit()
     client = as_user(sam)
     page = client.get(f"/circle/{connection.id}/tracker").get_data(as_text=True)
@@ -245,7 +245,7 @@ def test_confirm_bad_input(app, family, as_user):
     """A confirmation with no answer or a huge note is refused beside its field, the note kept, nothing saved."""
     person, sam, connection = family
     c = _commitment(person)
-    checkin = services.record_checkin(c, services.today_for(person), "kept")
+    checkin = checkins.record_checkin(c, commitments.today_for(person), "kept")
     db.session.commit()
     client = as_user(sam)
     long_note = "I was there and saw it " + "x" * 2000
@@ -263,7 +263,7 @@ def test_without_the_grant_every_tracker_url_is_404(app, family, as_user):
     """A loved one without the tracker grant gets 404 on every tracker URL of that person."""
     person, sam, connection = family
     c = _commitment(person)
-    checkin = services.record_checkin(c, services.today_for(person), "kept")
+    checkin = checkins.record_checkin(c, commitments.today_for(person), "kept")
     db.session.commit()
     as_user(person).post(f"/circle/{connection.id}/sharing", data={})  # unshare everything
     client = as_user(sam)
@@ -294,8 +294,8 @@ def test_another_family_gets_404_everywhere(app, family, make_user, make_connect
     """Two families: every tracker URL with the other family's ids is 404 and changes nothing."""
     person, _, _ = family
     c = _commitment(person)
-    checkin = services.record_checkin(c, services.today_for(person), "kept")
-    setback = services.log_setback(person, services.today_for(person), "x", "y")
+    checkin = checkins.record_checkin(c, commitments.today_for(person), "kept")
+    setback = journey.log_setback(person, commitments.today_for(person), "x", "y")
     db.session.commit()
     other_person = make_user("person")
     other_loved = make_user("loved_one")
@@ -337,8 +337,8 @@ def test_catch_up_lists_recent_days_without_a_check_in(app, family, as_user):
     """Today and the commitment page list recent due days with no check-in, and filling one removes it."""
     person, _, _ = family
     c = _commitment(person, days_ago=3)
-    today = services.today_for(person)
-    services.record_checkin(c, today - timedelta(days=1), "kept", today=today)
+    today = commitments.today_for(person)
+    checkins.record_checkin(c, today - timedelta(days=1), "kept", today=today)
     db.session.commit()
     client = as_user(person)
     two_days_ago = (today - timedelta(days=2)).isoformat()
@@ -348,14 +348,14 @@ def test_catch_up_lists_recent_days_without_a_check_in(app, family, as_user):
     client.post(f"/tracker/commitments/{c.id}/checkin", data={f"c{c.id}-day": two_days_ago,
                                                              f"c{c.id}-status": "partly"})
     assert link not in client.get("/tracker/today").get_data(as_text=True)
-    assert len(services.catch_up(person, today)) == 1  # three days ago is still open
+    assert len(pages.today_page(person, today)[1]) == 1  # three days ago is still open
 
 
 def test_blank_note_and_blank_win_are_refused_kindly(app, family, as_user):
     """Only spaces in a note or a small win gets a message, not an error (found by the form fuzzer)."""
     person, _, _ = family
     c = _commitment(person)
-    checkin = services.record_checkin(c, services.today_for(person), "kept")
+    checkin = checkins.record_checkin(c, commitments.today_for(person), "kept")
     db.session.commit()
     client = as_user(person)
     r = client.post(f"/tracker/checkins/{checkin.id}/note", data={"body": "   "})

@@ -14,26 +14,26 @@ import pytest
 import sqlalchemy as sa
 
 from recovery.db import apply_cache_writes, db
-from recovery.tracker import services
+from recovery.tracker import commitments, pages, progress
+from recovery.tracker.commitments import ScheduleInput
 from recovery.tracker.models import DAILY, WEEKDAYS, WEEKLY, CheckIn, Commitment
-from recovery.tracker.score import fold, occasions, settled_through, streaks_of
-from recovery.tracker.services import ScheduleInput
+from recovery.tracker.score import fold, occasions, settled_through
 
 START = date(2024, 1, 3)
 
 
 def _replayed(commitment: Commitment, today: date):
     """The score and streaks by replaying every day from the start (no saved progress used)."""
-    versions = [services.as_schedule(v) for v in commitment.schedules]
+    versions = [commitments.as_schedule(v) for v in commitment.schedules]
     statuses = dict(db.session.execute(sa.select(CheckIn.local_date, CheckIn.status)
                                        .where(CheckIn.commitment_id == commitment.id)).all())
     items = occasions(commitment.start_date, commitment.end_date, versions, statuses, today)
-    return fold(items), streaks_of(items)
+    return fold(items)
 
 
 def _summarize(commitment: Commitment, today: date):
     """A summary as a page makes it, then its saved progress written as after a request."""
-    summary, _ = services._summary(commitment, services._statuses([commitment], today)[commitment.id], today)
+    summary, _ = progress.summary_of(commitment, progress.load_statuses([commitment], today)[commitment.id], today)
     apply_cache_writes()
     db.session.commit()
     return summary
@@ -41,7 +41,7 @@ def _summarize(commitment: Commitment, today: date):
 
 def _history(person, seed: int, days: int, schedule: ScheduleInput) -> Commitment:
     rng = random.Random(seed)
-    commitment = services.create_commitment(person, f"Walk {seed}", "", schedule, START, today=START)
+    commitment = commitments.create_commitment(person, f"Walk {seed}", "", schedule, START, today=START)
     db.session.flush()
     for n in range(days):
         day = START + timedelta(days=n)
@@ -65,9 +65,9 @@ def test_carrying_on_from_saved_progress_equals_a_full_replay(app, make_user, se
     today = START + timedelta(days=30)
     while today < START + timedelta(days=330):
         summary = _summarize(commitment, today)
-        full, streaks = _replayed(commitment, today)
+        full = _replayed(commitment, today)
         assert summary.score == pytest.approx(full.score, abs=1e-12), today
-        assert (summary.streaks.current, summary.streaks.best) == (streaks.current, streaks.best), today
+        assert (summary.streaks.current, summary.streaks.best) == (full.current, full.best), today
         assert summary.settled == full.settled, today
         last = today
         today += timedelta(days=rng.choice([1, 1, 2, 5, 12]))
@@ -85,7 +85,7 @@ def test_a_changed_schedule_or_end_date_discards_saved_progress(app, make_user):
     db.session.flush()
     old_score = commitment.progress_score
     summary = _summarize(commitment, today)
-    assert summary.score == pytest.approx(_replayed(commitment, today)[0].score, abs=1e-12)
+    assert summary.score == pytest.approx(_replayed(commitment, today).score, abs=1e-12)
     assert commitment.progress_score != old_score  # worked out again under the new end date
 
 
@@ -94,7 +94,7 @@ def test_once_saved_old_check_ins_are_never_read_again(app, make_user, as_user):
     person = make_user("person")
     commitment = _history(person, 5, 1100, ScheduleInput(DAILY))
     web = as_user(person)
-    today = services.today_for(person)
+    today = commitments.today_for(person)
     # Move the three years so that they end today.
     shift = today - (START + timedelta(days=1099))
     for row in db.session.scalars(sa.select(CheckIn).where(CheckIn.commitment_id == commitment.id)):
@@ -109,12 +109,12 @@ def test_once_saved_old_check_ins_are_never_read_again(app, make_user, as_user):
     db.session.expire_all()
     saved = db.session.get(Commitment, commitment.id)
     assert saved.progress_through == settled_through(today)
-    before = services.commitment_detail(saved, today).summary
+    before = pages.commitment_detail(saved, today).summary
     db.session.execute(sa.delete(CheckIn).where(CheckIn.commitment_id == commitment.id,
                                                 CheckIn.local_date <= saved.progress_through - timedelta(days=30)))
     db.session.commit()
-    after = services.commitment_detail(db.session.get(Commitment, commitment.id), today).summary
+    after = pages.commitment_detail(db.session.get(Commitment, commitment.id), today).summary
     assert (after.score, after.streaks, after.settled) == (before.score, before.streaks, before.settled)
     # (A full replay would now count those days as missed.)
-    assert _replayed(saved, today)[0].score != before.score
+    assert _replayed(saved, today).score != before.score
     assert web.get(f"/tracker/commitments/{commitment.id}").status_code == 200

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from recovery.tracker.models import DAILY, KEPT, MISSED, ONCE, PARTLY, PAUSED, WEEKDAYS, WEEKLY
-from recovery.tracker.score import Schedule, day_records, multiplier, occasions, schedule_on, score_of, streaks_of
+from recovery.tracker.models import DAILY, KEPT, MISSED, ONCE, PARTLY, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY
+from recovery.tracker.score import Schedule, day_records, fold, multiplier, occasions, schedule_on
 
 START = date(2024, 1, 1)  # a Monday
 DAILY_SCHEDULE = [Schedule(START, DAILY)]
@@ -16,7 +16,7 @@ def days(n, start=START):
 
 
 def score(versions, checkins, today):
-    return score_of(occasions(START, None, versions, checkins, today))
+    return fold(occasions(START, None, versions, checkins, today)).score
 
 
 def test_thirty_perfect_days_reach_about_eighty_percent():
@@ -85,7 +85,7 @@ def test_unrecorded_past_day_counts_as_missed_but_today_is_still_open():
     checkins = {START: KEPT}
     items = occasions(START, None, DAILY_SCHEDULE, checkins, START + timedelta(days=2))
     assert [i.value for i in items] == [1.0, 0.0, None]
-    assert score_of(items) == pytest.approx((1 - multiplier(1)) * multiplier(1))
+    assert fold(items).score == pytest.approx((1 - multiplier(1)) * multiplier(1))
 
 
 def test_schedule_change_never_rewrites_the_past():
@@ -99,7 +99,7 @@ def test_schedule_change_never_rewrites_the_past():
 
 def test_paused_days_are_not_due():
     """While paused nothing is due, and the score waits."""
-    versions = [Schedule(START, DAILY), Schedule(START + timedelta(days=5), PAUSED),
+    versions = [Schedule(START, DAILY), Schedule(START + timedelta(days=5), PAUSED_SCHEDULE),
                 Schedule(START + timedelta(days=15), DAILY)]
     checkins = {d: KEPT for d in days(5)}
     items = occasions(START, None, versions, checkins, START + timedelta(days=15))
@@ -152,12 +152,12 @@ def test_streaks():
     checkins[START + timedelta(days=4)] = MISSED
     checkins[START + timedelta(days=7)] = PARTLY
     items = occasions(START, None, DAILY_SCHEDULE, checkins, START + timedelta(days=10))
-    assert streaks_of(items).current == 5 and streaks_of(items).best == 5
+    assert fold(items).current == 5 and fold(items).best == 5
     checkins.pop(START + timedelta(days=9))
     items = occasions(START, None, DAILY_SCHEDULE, checkins, START + timedelta(days=10))
-    assert streaks_of(items).current == 0  # the unrecorded past day is a miss
+    assert fold(items).current == 0  # the unrecorded past day is a miss
     items = occasions(START, None, DAILY_SCHEDULE, checkins, START + timedelta(days=9))
-    assert streaks_of(items).current == 4  # today is still open and breaks nothing
+    assert fold(items).current == 4  # today is still open and breaks nothing
 
 
 def test_schedule_on_and_describe():
@@ -180,17 +180,18 @@ def test_day_records_for_the_calendar():
 
 def test_heatmap_today_is_open_not_missed(app, make_user):
     """In the calendar, today without a check-in reads as still open, never as missed."""
-    from recovery.tracker import services
-    from recovery.tracker.services import ScheduleInput
+    from recovery.tracker import commitments, progress
+    from recovery.tracker.checkins import record_checkin
+    from recovery.tracker.commitments import ScheduleInput
 
     person = make_user("person")
-    today = services.today_for(person)
-    c = services.create_commitment(person, "Walk", "", ScheduleInput(DAILY), today - timedelta(days=2),
-                                   today=today - timedelta(days=2))
-    weeks = services.heatmap([c], {c.id: {}}, today, weeks=2)
+    today = commitments.today_for(person)
+    c = commitments.create_commitment(person, "Walk", "", ScheduleInput(DAILY), today - timedelta(days=2),
+                                      today=today - timedelta(days=2))
+    weeks = progress.heatmap([c], {c.id: {}}, today, weeks=2)
     cells = {d.day: d for week in weeks for d in week}
     assert cells[today].level == "open" and "still open" in cells[today].label
     assert cells[today - timedelta(days=1)].level == "zero"
-    services.record_checkin(c, today, "kept", today=today)
-    weeks = services.heatmap([c], {c.id: {today: "kept"}}, today, weeks=2)
+    record_checkin(c, today, "kept", today=today)
+    weeks = progress.heatmap([c], {c.id: {today: "kept"}}, today, weeks=2)
     assert {d.day: d for week in weeks for d in week}[today].level == "full"

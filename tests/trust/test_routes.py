@@ -14,7 +14,8 @@ from recovery.dashboards.services import dashboard_for
 from recovery.db import db
 from recovery.trust import services
 from recovery.trust.models import TrustCheckIn
-from tests.conftest import count_selects, row_counts
+from tests.conftest import row_counts
+from tests.queries import captured_statements, count_selects
 from tests.trust.helpers import add_checkin, count_checkins
 
 VALID = {"predictability": "4", "dependability": "5", "faith": "3", "note": "We had dinner together."}
@@ -301,16 +302,8 @@ def test_overview_query_count_does_not_grow(app, make_user, make_connection, as_
     client = as_user(sam)
 
     def count_queries():
-        statements = []
-
-        def capture(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", capture)
-        try:
+        with captured_statements() as statements:
             assert client.get("/trust/").status_code == 200
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", capture)
         return len(statements)
 
     first = make_user("person")

@@ -1,25 +1,20 @@
-"""The private calendar feed (.ics) of a user's commitments: its settings page and the feed itself."""
+"""Views for the private calendar feed (.ics) of a user's commitments: its settings page and the feed itself."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from wtforms import BooleanField
 
+from recovery.calendar import feed as ics
+from recovery.calendar import services as service
+from recovery.calendar.forms import TitlesForm
 from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm, MendForm
-from recovery.tracker import calendar_service as service
+from recovery.forms import ButtonForm
 from recovery.urls import external_url
 
 bp = Blueprint("calendar", __name__)
-
-
-class TitlesForm(MendForm):
-    """Whether the feed shows real commitment titles (off by default, for lock screens)."""
-
-    real_titles = BooleanField("Show the real names of my commitments")
 
 
 def _require_person() -> None:
@@ -33,7 +28,7 @@ def _page(link: str | None = None, status: int = 200):
     form = TitlesForm()
     if feed is not None:
         form.real_titles.data = not feed.plain_titles
-    return render_template("tracker/calendar.html", feed=feed, form=form, button=ButtonForm(),
+    return render_template("calendar/settings.html", feed=feed, form=form, button=ButtonForm(),
                            link=link), status
 
 
@@ -98,7 +93,7 @@ def feed(token: str):
     if found is None:
         abort(404)
     # The events link back to Mend at its configured address, never one taken from the Host header.
-    body = service.feed_ics(found, url=external_url("tracker.today"))
+    body = ics.feed_ics(found, url=external_url("tracker.today"))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Cache-Control"] = "no-store"

@@ -15,14 +15,17 @@ from icalendar import Calendar
 
 from recovery.accounts import services as accounts
 from recovery.accounts.models import AuditEvent
+from recovery.calendar import feed as ics
+from recovery.calendar import services as service
+from recovery.calendar.models import CalendarFeed
 from recovery.circle import services as circle
 from recovery.db import db
 from recovery.logs import redact
 from recovery.security import hash_token
-from recovery.tracker import calendar_service as service
-from recovery.tracker.models import DAILY, ONCE, PAUSED, WEEKDAYS, WEEKLY, CalendarFeed, Commitment, ScheduleVersion
+from recovery.tracker.models import DAILY, ONCE, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY, Commitment, ScheduleVersion
 from tests.conftest import PASSWORD, row_counts
 from tests.forms import form_data
+from tests.queries import count_selects
 
 MONDAY = date(2024, 1, 1)
 NOW = datetime(2024, 1, 1, 12, tzinfo=UTC)
@@ -45,7 +48,7 @@ def make_commitment(owner, title="Call Mum", *, kind=DAILY, start=MONDAY, end=No
 
 def event_of(commitment, plain_titles=False, url=None):
     """Build the one event of a commitment (None when nothing is due)."""
-    return service.commitment_event(commitment, plain_titles, NOW, url)
+    return ics.commitment_event(commitment, plain_titles, NOW, url)
 
 
 def rrule(event) -> str:
@@ -150,7 +153,7 @@ def test_uid_is_stable_per_commitment(app, make_user):
     """The same commitment keeps its UID from one fetch to the next, so calendars update it in place."""
     commitment = make_commitment(make_user())
     first = event_of(commitment)
-    second = service.commitment_event(commitment, True, datetime(2024, 6, 1, tzinfo=UTC))
+    second = ics.commitment_event(commitment, True, datetime(2024, 6, 1, tzinfo=UTC))
     assert str(first["UID"]) == str(second["UID"]) == f"commitment-{commitment.id}@mend"
 
 
@@ -160,8 +163,8 @@ def test_paused_and_archived_commitments_are_left_out(app, make_user):
     make_commitment(user, "Active")
     make_commitment(user, "Paused", status="paused")
     make_commitment(user, "Archived", status="archived")
-    make_commitment(user, "On a break", versions=[(date(2024, 2, 1), PAUSED, {})])
-    calendar = service.build_calendar("UTC", service.feed_commitments(user.id), plain_titles=False, now=NOW)
+    make_commitment(user, "On a break", versions=[(date(2024, 2, 1), PAUSED_SCHEDULE, {})])
+    calendar = ics.build_calendar("UTC", ics.feed_commitments(user.id), plain_titles=False, now=NOW)
     assert summaries(calendar) == ["Active"]
 
 
@@ -187,7 +190,7 @@ def test_calendar_names_itself_and_the_users_time_zone(app, make_user):
     user = make_user(timezone="America/Santiago")
     token = service.create_feed(user)
     db.session.commit()
-    calendar = Calendar.from_ical(service.feed_ics(service.find_feed(token)))
+    calendar = Calendar.from_ical(ics.feed_ics(service.find_feed(token)))
     assert str(calendar["PRODID"]) == "-//Mend//Commitments//EN"
     assert str(calendar["VERSION"]) == "2.0"
     assert str(calendar["X-WR-CALNAME"]) == "Mend"
@@ -201,18 +204,7 @@ def test_feed_loads_in_a_fixed_number_of_queries(app, make_user):
     db.session.commit()
 
     def count_queries():
-        statements = []
-
-        def capture(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        sa.event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            db.session.expire_all()
-            service.feed_ics(service.find_feed(token))
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", capture)
-        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+        return count_selects(lambda: ics.feed_ics(service.find_feed(token)))
 
     make_commitment(user)
     one = count_queries()

@@ -1,0 +1,182 @@
+"""What each tracker page and dashboard shows, each loaded in a fixed number of queries however long the history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from recovery.accounts.models import User
+from recovery.circle.models import Connection
+from recovery.db import db
+from recovery.tracker.checkins import OpenDay, open_days
+from recovery.tracker.commitments import (
+    as_schedule,
+    own_commitments,
+    shared_commitments,
+    today_for,
+    visible_to_connection,
+)
+from recovery.tracker.journey import Journey, journey
+from recovery.tracker.models import KEPT, PARTLY, SAW, WEEKLY, CheckIn, Commitment, Confirmation
+from recovery.tracker.progress import (
+    HeatDay,
+    Summary,
+    heatmap,
+    heatmap_start,
+    load_statuses,
+    overall,
+    summaries,
+    summary_of,
+)
+from recovery.tracker.score import Schedule
+
+
+@dataclass
+class Overview:
+    """The tracker's main page."""
+
+    summaries: list[Summary]
+    overall: float | None
+    heatmap: list[list[HeatDay]]
+    archived: list[Commitment] = field(default_factory=list)
+
+
+def overview(owner: User, today: date | None = None) -> Overview:
+    """Load the owner's tracker page: every commitment's score, the overall score and the heat map."""
+    today = today or today_for(owner)
+    commitments = own_commitments(owner, include_archived=True)
+    current = [c for c in commitments if c.status != "archived"]
+    items, statuses = summaries(commitments, today, since=heatmap_start(today))
+    live = [s for s in items if s.commitment.status != "archived"]
+    return Overview(summaries=live, overall=overall(live), heatmap=heatmap(current, statuses, today),
+                    archived=[c for c in commitments if c.status == "archived"])
+
+
+def shared_overview(connection: Connection, today: date) -> Overview:
+    """Load what a loved one sees of the person's tracker in this connection."""
+    commitments = shared_commitments(connection)
+    items, statuses = summaries(commitments, today, since=heatmap_start(today))
+    return Overview(summaries=items, overall=overall(items), heatmap=heatmap(commitments, statuses, today))
+
+
+def _due(items: list[Summary]) -> list[Summary]:
+    """Keep active commitments due today; "N a week" ones only until this week's target is met."""
+    result = []
+    for s in items:
+        if s.commitment.status != "active" or not s.due_today:
+            continue
+        if s.schedule and s.schedule.kind == WEEKLY and s.week_done >= s.schedule.times_per_week \
+                and s.today_status is None:
+            continue
+        result.append(s)
+    return result
+
+
+
+def today_page(owner: User, today: date | None = None) -> tuple[list[Summary], list[OpenDay]]:
+    """Load what is due today and the recent days still waiting for a check-in, in one pass."""
+    today = today or today_for(owner)
+    active = [c for c in own_commitments(owner) if c.status == "active"]
+    items, statuses = summaries(active, today)
+    return _due(items), open_days(active, statuses, today)
+
+
+@dataclass
+class Detail:
+    """One commitment's page."""
+
+    summary: Summary
+    weeks: list[list[HeatDay]]
+    recent: list[CheckIn]
+    confirmed: int
+    confirmable: int
+    history: list[Schedule]
+
+
+def commitment_detail(commitment: Commitment, today: date, recent_days: int = 30) -> Detail:
+    """Load a commitment's page: score, streaks, a 12-week calendar, recent check-ins and confirmations."""
+    statuses = load_statuses([commitment], today, since=heatmap_start(today, weeks=12))
+    summary, _ = summary_of(commitment, statuses[commitment.id], today)
+    recent = list(db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.commitment_id == commitment.id,
+                                 CheckIn.local_date > today - timedelta(days=recent_days))
+        .order_by(CheckIn.local_date.desc())
+        .options(selectinload(CheckIn.addenda),
+                 selectinload(CheckIn.confirmations).selectinload(Confirmation.confirmer))
+    ))
+    confirmable = [c for c in recent if c.status in (KEPT, PARTLY)]
+    confirmed = sum(1 for c in confirmable if any(x.verdict == SAW for x in c.confirmations))
+    return Detail(summary=summary, weeks=heatmap([commitment], statuses, today, weeks=12), recent=recent,
+                  confirmed=confirmed, confirmable=len(confirmable),
+                  history=[as_schedule(v) for v in commitment.schedules])
+
+
+# --- Dashboards ------------------------------------------------------------------------
+
+
+@dataclass
+class PersonToday:
+    """The tracker's part of the person's dashboard."""
+
+    due: list[Summary]
+    overall: float | None
+    journey: Journey
+    has_commitments: bool
+    checked_in_ever: bool
+
+
+def person_dashboard(owner: User, today: date | None = None) -> PersonToday:
+    """Load what is due today, the overall score and the next milestone, in a fixed number of queries."""
+    today = today or today_for(owner)
+    commitments = own_commitments(owner)
+    items, statuses = summaries(commitments, today)
+    due = _due(items)
+    checked_in = any(statuses[c.id] for c in commitments) or bool(db.session.scalar(
+        sa.select(CheckIn.id).join(Commitment).where(Commitment.owner_id == owner.id).limit(1)))
+    return PersonToday(due=due, overall=overall(items), journey=journey(owner, today, wins_limit=3),
+                       has_commitments=bool(commitments), checked_in_ever=checked_in)
+
+
+@dataclass
+class SharedTracker:
+    """What a loved one's dashboard shows of one person's shared tracker."""
+
+    overall: float | None
+    commitments: int
+    waiting: list[CheckIn]
+
+
+def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int, SharedTracker]:
+    """For each connection sharing its tracker with the viewer, the person's consistency and days to confirm.
+
+    Loads everything in three queries however many people the viewer supports.
+    """
+    if not connections:
+        return {}
+    visible = sa.or_(*[visible_to_connection(c) for c in connections])
+    commitments = list(db.session.scalars(
+        sa.select(Commitment).where(visible).options(selectinload(Commitment.schedules))))
+    statuses = load_statuses(commitments, min(today_for(c.person) for c in connections))
+    answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == viewer.id)
+    earliest = min(today_for(c.person) for c in connections) - timedelta(days=7)
+    waiting = list(db.session.scalars(
+        sa.select(CheckIn).join(Commitment)
+        .where(visible, CheckIn.status.in_((KEPT, PARTLY)), CheckIn.local_date >= earliest,
+               CheckIn.id.not_in(answered))
+        .options(selectinload(CheckIn.commitment)).order_by(CheckIn.local_date.desc())))
+    result = {}
+    for connection in connections:
+        today = today_for(connection.person)
+        mine = [c for c in commitments if c.owner_id == connection.person_id
+                and (c.connection_id is None or c.connection_id == connection.id)]
+        items = [summary_of(c, statuses[c.id], today)[0] for c in mine]
+        ids = {c.id for c in mine}
+        result[connection.id] = SharedTracker(
+            overall=overall(items), commitments=len(mine),
+            waiting=[w for w in waiting if w.commitment_id in ids and w.local_date >= today - timedelta(days=7)]
+            if connection.loved_one_confirms else [])
+    return result
+

@@ -1,0 +1,224 @@
+"""Progress of commitments for pages: scores, streaks and the calendar heat map, carried on from saved progress.
+
+The score itself is pure arithmetic in score.py; this module loads the check-ins a page
+needs in one query and saves the progress over days that can never change again, so a page
+costs the same after years of history as after a week (ARCHITECTURE.md pattern 6).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from recovery.db import db
+from recovery.tracker.commitments import as_schedule, is_due
+from recovery.tracker.models import KEPT, PARTLY, CheckIn, Commitment
+from recovery.tracker.score import (
+    Occasion,
+    Progress,
+    Schedule,
+    Streaks,
+    day_records,
+    fold,
+    occasions,
+    schedule_on,
+    settled_through,
+)
+
+HEATMAP_WEEKS = 26
+
+
+@dataclass
+class Summary:
+    """A commitment with what its pages show about it."""
+
+    commitment: Commitment
+    schedule: Schedule | None
+    score: float
+    streaks: Streaks
+    due_today: bool
+    today_status: str | None
+    week_done: int = 0
+    settled: int = 0
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+# Every page needs this many recent days of check-ins: today, this week, the 7 days still open.
+RECENT_DAYS = 14
+
+
+def _progress_key(commitment: Commitment, versions: list[Schedule], through: date) -> str:
+    """Name the dates and schedules that decide the occasions up to `through`."""
+    end = commitment.end_date if commitment.end_date and commitment.end_date <= through else None
+    parts = [str(commitment.start_date), str(end)] + [
+        f"{v.valid_from}:{v.kind}:{v.weekdays}:{v.times_per_week}:{v.once_on}" for v in versions
+        if v.valid_from <= through]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:40]
+
+
+def _saved_progress(commitment: Commitment, versions: list[Schedule]) -> tuple[date, Progress] | None:
+    """The progress saved on a commitment, if it still holds for its dates and schedules."""
+    through = commitment.progress_through
+    if through is None or commitment.progress_key != _progress_key(commitment, versions, through):
+        return None
+    return through, Progress(score=commitment.progress_score, current=commitment.progress_current,
+                             best=commitment.progress_best, settled=commitment.progress_settled)
+
+
+def _replay_from(commitment: Commitment) -> date:
+    """The first day whose check-ins a summary of this commitment needs."""
+    saved = _saved_progress(commitment, [as_schedule(v) for v in commitment.schedules])
+    return saved[0] + timedelta(days=1) if saved else commitment.start_date
+
+
+def load_statuses(commitments: list[Commitment], today: date, since: date | None = None) -> dict[int, dict[date, str]]:
+    """Load, in one query, the check-in statuses the pages need, as {id: {day: status}}.
+
+    That is the days after each commitment's saved progress (so years of history are never
+    loaded again), the recent days every page shows, and anything from `since` (a calendar).
+    """
+    result: dict[int, dict[date, str]] = defaultdict(dict)
+    if commitments:
+        first = min([today - timedelta(days=RECENT_DAYS), *([since] if since else []),
+                     *(_replay_from(c) for c in commitments)])
+        rows = db.session.execute(
+            sa.select(CheckIn.commitment_id, CheckIn.local_date, CheckIn.status)
+            .where(CheckIn.commitment_id.in_([c.id for c in commitments]), CheckIn.local_date >= first)
+        )
+        for cid, day, status in rows:
+            result[cid][day] = status
+    return result
+
+
+def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[date, str],
+              today: date) -> tuple[Progress, list[Occasion]]:
+    """Score and streaks up to today, carrying on from the saved progress; returns the occasions replayed.
+
+    Days up to score.settled_through(today) can never change, so the progress over them is saved
+    on the commitment (after the request, by db.save_cache_writes) and later requests replay only
+    the days after it: the cost of a page no longer grows with years of history.
+    """
+    saved = _saved_progress(commitment, versions)
+    through, progress = saved if saved else (None, Progress())
+    first = through + timedelta(days=1) if through else None
+    cutoff = settled_through(today)
+    if cutoff >= commitment.start_date and (through is None or through < cutoff):
+        settled = occasions(commitment.start_date, commitment.end_date, versions, statuses, today,
+                            first=first, until=cutoff)
+        progress = fold(settled, progress)
+        first = cutoff + timedelta(days=1)
+        # Saved after the page is drawn (db.save_cache_writes), never mid-read.
+        db.session.info.setdefault("cache_writes", []).append((Commitment, commitment.id, {
+            "progress_through": cutoff, "progress_key": _progress_key(commitment, versions, cutoff),
+            "progress_score": progress.score, "progress_current": progress.current,
+            "progress_best": progress.best, "progress_settled": progress.settled}))
+    recent = occasions(commitment.start_date, commitment.end_date, versions, statuses, today, first=first)
+    return fold(recent, progress), recent
+
+
+def summary_of(commitment: Commitment, statuses: dict[date, str], today: date) -> tuple[Summary, list[Occasion]]:
+    """Summarize one commitment from its loaded statuses; also return the occasions replayed."""
+    versions = [as_schedule(v) for v in commitment.schedules]
+    progress, items = _progress(commitment, versions, statuses, today)
+    schedule = schedule_on(versions, today) if today >= commitment.start_date else (versions[0] if versions else None)
+    week_start = today - timedelta(days=today.weekday())
+    week_done = sum(1 for d, s in statuses.items() if week_start <= d <= today and s in (KEPT, PARTLY))
+    summary = Summary(
+        commitment=commitment,
+        schedule=schedule,
+        score=progress.score,
+        streaks=Streaks(current=progress.current, best=progress.best),
+        due_today=commitment.status == "active" and is_due(commitment, today),
+        today_status=statuses.get(today),
+        week_done=week_done,
+        settled=progress.settled,
+    )
+    return summary, items
+
+
+def summaries(commitments: list[Commitment], today: date,
+              since: date | None = None) -> tuple[list[Summary], dict[int, dict[date, str]]]:
+    """Summarize commitments (schedules already loaded) with one query for all their check-ins."""
+    statuses = load_statuses(commitments, today, since)
+    return [summary_of(c, statuses[c.id], today)[0] for c in commitments], statuses
+
+
+def overall(items: list[Summary]) -> float | None:
+    """Return the mean score of the commitments that have any settled occasion, or None."""
+    scored = [s.score for s in items if s.settled]
+    return sum(scored) / len(scored) if scored else None
+
+
+@dataclass
+class HeatDay:
+    """One square of the calendar heat map."""
+
+    day: date
+    due: int
+    done: float
+    future: bool = False
+    today: bool = False
+
+    @property
+    def level(self) -> str:
+        if self.future:
+            return "future"
+        if not self.due:
+            return "none"
+        ratio = self.done / self.due
+        if self.today and ratio < 0.999:
+            return "open"  # the day isn't over: nothing counts as missed yet
+        if ratio >= 0.999:
+            return "full"
+        if ratio >= 0.5:
+            return "most"
+        if ratio > 0:
+            return "some"
+        return "zero"
+
+    @property
+    def label(self) -> str:
+        when = f"{self.day:%A %-d %B %Y}"
+        if self.future:
+            return f"{when}: still to come"
+        if not self.due:
+            return f"{when}: nothing due"
+        if self.today and self.level == "open":
+            return f"{when} (today): {self.due} due, still open"
+        done = f"{self.done:g}".rstrip("0").rstrip(".") if self.done % 1 else f"{int(self.done)}"
+        return f"{when}: {done} of {self.due} kept"
+
+
+def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
+    """The Monday the calendar starts on: `weeks` columns ending with this week."""
+    last_sunday = today + timedelta(days=6 - today.weekday())
+    return last_sunday - timedelta(days=7 * weeks - 1)
+
+
+def heatmap(commitments: list[Commitment], statuses: dict[int, dict[date, str]], today: date,
+            weeks: int = HEATMAP_WEEKS) -> list[list[HeatDay]]:
+    """Build week columns (Monday to Sunday) of kept-versus-due for the last `weeks` weeks."""
+    first = heatmap_start(today, weeks)
+    due = defaultdict(int)
+    done = defaultdict(float)
+    values = {KEPT: 1.0, PARTLY: 0.5}
+    for c in commitments:
+        versions = [as_schedule(v) for v in c.schedules]
+        for record in day_records(c.start_date, c.end_date, versions, statuses[c.id], first, today, today):
+            if record.due:
+                due[record.day] += 1
+                done[record.day] += values.get(record.status, 0.0)
+    columns = []
+    for w in range(weeks):
+        start = first + timedelta(days=7 * w)
+        days = [start + timedelta(days=i) for i in range(7)]
+        columns.append([HeatDay(d, due[d], done[d], future=d > today, today=d == today) for d in days])
+    return columns
+
