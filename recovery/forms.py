@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
@@ -64,6 +64,19 @@ class TimezoneField(SelectField):
             raise ValidationError("Please choose a time zone from the list.")
 
 
+BAD_DATE = "Please enter a date, like 2025-03-14."
+
+
+class FriendlyDateField(DateField):
+    """A date field whose parse error reads kindly."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(BAD_DATE) from exc
+
+
 def no_control_chars(form, field):
     """Refuse invisible control characters in single-line text."""
     if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
@@ -107,6 +120,27 @@ def form_page(form, template: str, action, *, success, redirect_to, **context):
             flash(message, "success")
         return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
     return render_template(template, form=form, **context), (422 if request.method == "POST" else 200)
+
+
+def confirm_page(template: str, action, *, success: str, redirect_to: str, **context):
+    """Ask before a step that can't be undone: show the question, and on a valid POST act, commit and redirect.
+
+    `action()` calls a service. The page's button carries only the CSRF token; a POST without a valid
+    one answers 400 and changes nothing.
+    """
+    from flask import abort, flash, redirect, render_template, request
+
+    from recovery.db import db
+
+    form = ButtonForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        action()
+        db.session.commit()
+        flash(success, "success")
+        return redirect(redirect_to)
+    return render_template(template, form=form, **context)
 
 
 def inline_form(form, action, *, page, back: str, success: str | None = None):

@@ -7,8 +7,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS
 from recovery.amends.safety import QUESTIONS
-from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
-from recovery.tracker.forms import FriendlyDateField
+from recovery.forms import FriendlyDateField, MendForm, choice_list, no_control_chars, strip_filter
 
 LONG = 4000
 

@@ -12,11 +12,12 @@ from recovery.amends.forms import EntryForm, OpennessForm, ReflectionForm, Safet
 from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS, WILLINGNESS_BADGES
 from recovery.amends.safety import QUESTIONS, assess
 from recovery.circle import services as circle
+from recovery.circle.forms import connection_choices
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.shared import shared_view
 from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, choice_list, form_page, inline_form, show_refusal
+from recovery.forms import ButtonForm, confirm_page, form_page, inline_form, show_refusal
 
 bp = Blueprint("amends", __name__, url_prefix="/amends")
 WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
@@ -29,13 +30,6 @@ def _own_entry(entry_id: int):
         return services.load_own_entry(current_user, entry_id)
     except LookupError:
         abort(404)
-
-
-def _connection_choices(form: EntryForm) -> None:
-    choices = [("", "No — or not yet")]
-    for c in circle.connections_of(current_user):
-        choices.append((str(c.id), f"{c.loved_one.display_name} (your {c.relationship})"))
-    form.connection_id.choices = choice_list(choices)
 
 
 def _entry_input(form: EntryForm) -> services.EntryInput:
@@ -83,7 +77,7 @@ def printable():
 def new():
     """Add someone to the amends list."""
     form = EntryForm()
-    _connection_choices(form)
+    form.connection_id.choices = connection_choices(current_user, "No — or not yet")
 
     def create(f):
         entry = services.create_entry(current_user, _entry_input(f))
@@ -124,7 +118,7 @@ def edit(entry_id: int):
     """Change an entry."""
     item = _own_entry(entry_id)
     form = EntryForm(obj=item)
-    _connection_choices(form)
+    form.connection_id.choices = connection_choices(current_user, "No — or not yet")
     value = form.connection_id.data  # the row's id, as the form's string choices
     value = "" if value is None else str(value)
     # A link to a connection that has since ended is dropped: nothing is shared through it any more.
@@ -217,15 +211,8 @@ def reflection(entry_id: int):
 def delete(entry_id: int):
     """Remove an entry, after asking."""
     item = _own_entry(entry_id)
-    form = ButtonForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        services.delete_entry(item)
-        db.session.commit()
-        flash("Removed from your list.", "success")
-        return redirect(url_for("amends.index"))
-    return render_template("amends/delete.html", e=item, form=form)
+    return confirm_page("amends/delete.html", lambda: services.delete_entry(item),
+                        success="Removed from your list.", redirect_to=url_for("amends.index"), e=item)
 
 
 # --- Loved ones -----------------------------------------------------------------------------------

@@ -6,8 +6,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from recovery.boundaries.models import ACK_KINDS, CATEGORIES, EVENT_KINDS
-from recovery.forms import MendForm, choice_list, strip_filter
-from recovery.tracker.forms import FriendlyDateField
+from recovery.forms import FriendlyDateField, MendForm, choice_list, strip_filter
 
 
 class BoundaryForm(MendForm):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from wtforms import RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from recovery.accounts.models import User
 from recovery.circle.models import RELATIONSHIPS
+from recovery.circle.services import connections_of
 from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
 
 
@@ -31,3 +34,12 @@ class SharingForm(MendForm):
 
     areas = SelectMultipleField("Share with them", choices=[], option_widget=CheckboxInput(),
                                 widget=ListWidget(prefix_label=False), validate_choice=True)
+
+
+def connection_choices(user: User, empty: str, leave_out: frozenset[int] = frozenset()) -> list[SelectChoice]:
+    """List the user's open connections as choices ("Sam (your parent)"), after an empty choice."""
+    choices = [("", empty)]
+    for c in connections_of(user):
+        if c.id not in leave_out:
+            choices.append((str(c.id), f"{c.other(user.id).display_name} (your {c.relationship_for(user.id)})"))
+    return choice_list(choices)

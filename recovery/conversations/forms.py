@@ -6,8 +6,7 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from recovery.conversations.models import STATUSES
-from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
-from recovery.tracker.forms import FriendlyDateField
+from recovery.forms import FriendlyDateField, MendForm, choice_list, no_control_chars, strip_filter
 
 LONG = 4000
 

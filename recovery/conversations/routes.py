@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from recovery.circle import services as circle
+from recovery.circle.forms import connection_choices
 from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
 from recovery.conversations import library, services
@@ -18,7 +18,7 @@ from recovery.conversations.models import STATUSES
 from recovery.converters import parse_id
 from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, choice_list, form_page, show_refusal
+from recovery.forms import ButtonForm, confirm_page, form_page, show_refusal
 
 bp = Blueprint("conversations", __name__, url_prefix="/talk")
 
@@ -31,16 +31,6 @@ def right_now_cards() -> dict:
 
 def _int(value: str | None) -> int | None:
     return parse_id(value)  # None for "²", "-1" or a number past any id: the page then links nothing
-
-
-def _connection_choices(form, leave_out: frozenset[int] = frozenset()) -> None:
-    choices = [("", "Not set")]
-    for c in circle.connections_of(current_user):
-        other = c.other(current_user.id)
-        if c.id in leave_out:
-            continue
-        choices.append((str(c.id), f"{other.display_name} (your {c.relationship_for(current_user.id)})"))
-    form.connection_id.choices = choice_list(choices)
 
 
 def _own(plan_id: int):
@@ -82,7 +72,8 @@ def script(script_id: str):
         abort(404)
     answers, contact = services.guide_contact(item, current_user, entry)
     # A guide for contact never offers someone who asked not to be contacted about it.
-    _connection_choices(form, frozenset(a.connection_id for a in answers if a.status == "no"))
+    form.connection_id.choices = connection_choices(
+        current_user, "Not set", leave_out=frozenset(a.connection_id for a in answers if a.status == "no"))
     if form.validate_on_submit():
         try:
             plan = services.start_plan(current_user, item.id, _int(form.connection_id.data), amends_id, boundary_id)
@@ -110,7 +101,7 @@ def edit(plan_id: int):
     if item is None:
         abort(404)
     form = PlanForm(obj=plan)
-    _connection_choices(form)
+    form.connection_id.choices = connection_choices(current_user, "Not set")
     value = "" if plan.connection_id is None else str(plan.connection_id)
     if request.method == "GET":
         form.connection_id.data = value if value in {c.value for c in form.connection_id.choices} else ""
@@ -182,15 +173,8 @@ def reflection(plan_id: int):
 def delete(plan_id: int):
     """Delete a plan, after asking."""
     item = _own(plan_id)
-    form = ButtonForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        db.session.delete(item)
-        db.session.commit()
-        flash("The plan is deleted.", "success")
-        return redirect(url_for("conversations.index"))
-    return render_template("conversations/delete.html", plan=item, form=form)
+    return confirm_page("conversations/delete.html", lambda: db.session.delete(item),
+                        success="The plan is deleted.", redirect_to=url_for("conversations.index"), plan=item)
 
 
 # --- Shared with me ---------------------------------------------------------------------------------
