@@ -119,7 +119,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so the metadata is complete for Alembic and for the app.
     from recovery import models  # noqa: F401
     from recovery.accounts import auth
-    from recovery.db import configure_sqlite, end_request_session, save_cache_writes
+    from recovery.db import configure_sqlite, end_request_session, finish_request
     from recovery.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
@@ -129,7 +129,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)
-    app.after_request(save_cache_writes)
+    # Registered first, so it runs last of the after-request hooks: the request's one commit (or rollback).
+    app.after_request(finish_request)
     # Registered after Flask-SQLAlchemy's, so it runs first: a failed rollback never escapes teardown.
     app.teardown_appcontext(end_request_session)
     from recovery import mail
@@ -156,6 +157,9 @@ def _register_blueprints(app: Flask) -> None:
     converters.init_app(app)  # `<int:...>` is a record id in range (404 otherwise); before any rule is added
     for bp in blueprints:
         app.register_blueprint(bp)
+    from recovery import yourdata
+
+    yourdata.load_features(app)  # each feature's data.py registers its part of the export and of deletion
 
 
 def _init_templates(app: Flask) -> None:

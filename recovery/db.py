@@ -224,28 +224,108 @@ def end_request_session(_exc: BaseException | None = None) -> None:
             log.warning("Discarding the database session failed too (%s)", type(again).__name__)
 
 
-def save_cache_writes(response):
-    """After a request: save what services worked out as a cache (a commitment's settled progress).
+# --- One unit of work per request ----------------------------------------------------------------
+# Services change objects and flush; they never commit. After the view has answered, finish_request
+# commits the request's work once — or rolls it back when the answer is an error — so a route never
+# commits, and a step that fails half-way leaves nothing behind. Reading pages that write (a session
+# touch, an access-log line) declare it with prepare_to_write(); caches they worked out are queued in
+# db.session.info["cache_writes"] and written in that same commit.
 
-    Services put `(model, id, values)` in `db.session.info["cache_writes"]` instead of changing
-    objects, so a reading page never writes while it reads. Here, once the page went well,
-    they are written in a transaction of their own.
+KEEP_CHANGES = "keep_changes"  # flask.g flag: commit although the answer is a 4xx (see keep_changes)
+QUEUED_WRITES = "queued_writes"  # db.session.info: key -> the writes queue_write() put off until the commit
+WROTE = "wrote"  # db.session.info flag: something was flushed since the last commit or rollback
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_write(session, _flush_context):
+    session.info[WROTE] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def _note_statement_write(state):
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+def keep_changes() -> None:
+    """Keep what this request wrote although it answers with an error (a counted wrong password).
+
+    The check that refuses comes before any other change, so only that count is kept.
     """
-    if db.session.info.get("cache_writes") and response.status_code < 400:
+    from flask import g
+
+    g.setdefault(KEEP_CHANGES, True)
+
+
+def queue_write(key: str, write) -> None:
+    """Queue a write a reading page needs (its access-log lines) for the request's one commit.
+
+    `write()` runs once per key in finish_request, after the page is built and only if the page is
+    shown, so a page reads everything before it writes. It declares its own write with prepare_to_write().
+    """
+    db.session.info.setdefault(QUEUED_WRITES, {})[key] = write
+
+
+def finish_request(response):
+    """After every request: commit its one unit of work if it went well, else roll it back.
+
+    "Went well" is an answer below 400 (a page, a redirect after a form), or a refusal that asked
+    to keep its count. A commit that fails turns the answer into the kind error page (errors.py), with
+    no "saved" message left behind; a reading page's own cache that can't be saved is simply worked
+    out again next time.
+    """
+    from flask import g, request, session
+
+    queued = db.session.info.pop(QUEUED_WRITES, {})
+    if response.status_code >= 400 and not g.pop(KEEP_CHANGES, False):
+        db.session.info.pop("cache_writes", None)
+        db.session.info.pop(WROTE, None)
+        discard_failed_transaction()
+        done_writing()
+        return response
+    try:
+        for write in queued.values():
+            write()
+    except Exception:
+        discard_failed_transaction()
+        session.pop("_flashes", None)
+        done_writing()
+        raise
+    session_ = db.session()
+    cache_only = request.method in ("GET", "HEAD") and not (
+        db.session.info.pop(WROTE, False) or session_.new or session_.dirty or session_.deleted)
+    if db.session.info.get("cache_writes"):
         prepare_to_write()
-        try:
-            apply_cache_writes()
-            db.session.commit()
-        except sa.exc.OperationalError as exc:
-            # The page itself is fine; a cache that could not be saved (a read-only or full disk, a
-            # lost connection) is worked out again next time, so the page is shown anyway.
+        apply_cache_writes()
+    try:
+        db.session.commit()
+    except sa.exc.OperationalError as exc:
+        discard_failed_transaction()
+        if cache_only:
+            # Only progress worked out while reading was to be saved: the page itself is fine.
             log.warning("Could not save cached progress (%s); it will be worked out again", type(exc).__name__)
-            discard_failed_transaction()
+            return response
+        session.pop("_flashes", None)  # nothing was saved, so no "saved" message may follow
+        raise
+    except Exception:
+        discard_failed_transaction()
+        session.pop("_flashes", None)
+        raise
+    finally:
         done_writing()
     return response
 
 
+def commit_now() -> None:
+    """Save the request's work so far, before slow work that must not hold the write lock.
+
+    Only for a step whose record must outlive what comes next (a login try is counted before the
+    slow password check). Everything else waits for finish_request.
+    """
+    db.session.commit()
+
+
 def apply_cache_writes() -> None:
-    """Write the caches services worked out (see save_cache_writes), in the current transaction."""
+    """Write the caches services worked out (see finish_request), in the current transaction."""
     for model, row_id, values in db.session.info.pop("cache_writes", ()):
         db.session.execute(sa.update(model).where(model.id == row_id).values(**values))

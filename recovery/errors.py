@@ -7,6 +7,7 @@ import traceback
 from html import escape
 
 import sqlalchemy as sa
+import werkzeug.exceptions
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -15,6 +16,13 @@ from recovery.db import discard_failed_transaction
 from recovery.security import security_headers
 
 log = logging.getLogger(__name__)
+
+
+class NotFound(werkzeug.exceptions.NotFound, LookupError):
+    """A record that doesn't exist, or isn't the viewer's to see: loaders raise it, the visitor gets the kind 404 page.
+
+    It is a LookupError too, so services and tests can treat it as "not there" without knowing about pages.
+    """
 
 
 class Refused(Exception):

@@ -93,79 +93,109 @@ def show_refusal(form, refused) -> None:
 
 
 def form_page(form, template: str, action, *, success, redirect_to, **context):
-    """Run the usual form cycle: validate, act, commit, flash, redirect — or show the form again.
+    """Run the usual form cycle: validate, act, flash, redirect — or show the form again.
 
-    `action(form)` calls a service; a Refused from it rolls back and is shown beside
-    its field. Invalid input answers 422 with everything the user typed kept.
-    `success` and `redirect_to` may be callables taking what the action returned.
+    `action(form)` calls a service; the request's one commit saves its work (db.finish_request). A
+    Refused from it rolls back and is shown beside its field. Invalid input answers 422 with
+    everything the user typed kept. `success` and `redirect_to` may be callables taking what the
+    action returned.
     """
     from flask import flash, redirect, render_template, request
 
-    from recovery.db import db
-    from recovery.errors import Refused
-
     if form.validate_on_submit():
-        try:
-            result = action(form)
-        except Refused as refused:
-            if refused.keep_changes:
-                db.session.commit()  # a counted wrong password (SECURITY.md 30); nothing else was changed
-            else:
-                db.session.rollback()
-            show_refusal(form, refused)
-            return render_template(template, form=form, **context), 422
-        db.session.commit()
-        message = success(result) if callable(success) else success
-        if message:
-            flash(message, "success")
-        return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+        result = act_on(form, action)
+        if result is not REFUSED:
+            message = success(result) if callable(success) else success
+            if message:
+                flash(message, "success")
+            return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
+        return render_template(template, form=form, **context), 422
     return render_template(template, form=form, **context), (422 if request.method == "POST" else 200)
 
 
+REFUSED = object()  # what act_on returns when the service said no
+
+
+def act_on(form, action):
+    """Call a form's service; on a refusal undo its work (or keep a counted try) and show why."""
+    from recovery.errors import Refused
+
+    try:
+        return action(form)
+    except Refused as refused:
+        refuse(form, refused)
+        return REFUSED
+
+
+def refuse(form, refused) -> None:
+    """A service said no to a form: undo what it began (or keep a counted try) and show why beside the field."""
+    from recovery.db import db, keep_changes
+
+    if refused.keep_changes:
+        keep_changes()  # a counted wrong password (SECURITY.md 30); nothing else was changed
+    else:
+        db.session.rollback()  # the page is drawn again without the half-done change
+    show_refusal(form, refused)
+
+
+def flash_refusal(refused) -> None:
+    """A button's action was refused: undo anything it began (the redirect that follows would save it) and say why."""
+    from flask import flash
+
+    from recovery.db import db
+
+    db.session.rollback()
+    flash(refused.message, "error")
+
+
+def button_only(view):
+    """For a POST from a plain button: without a valid CSRF token, answer 400 and change nothing."""
+    from functools import wraps
+
+    from flask import abort
+
+    @wraps(view)
+    def checked(*args, **kwargs):
+        if not ButtonForm().validate_on_submit():
+            abort(400)
+        return view(*args, **kwargs)
+
+    return checked
+
+
 def confirm_page(template: str, action, *, success: str, redirect_to: str, **context):
-    """Ask before a step that can't be undone: show the question, and on a valid POST act, commit and redirect.
+    """Ask before a step that can't be undone: show the question, and on a valid POST act and redirect.
 
     `action()` calls a service. The page's button carries only the CSRF token; a POST without a valid
     one answers 400 and changes nothing.
     """
     from flask import abort, flash, redirect, render_template, request
 
-    from recovery.db import db
-
     form = ButtonForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         action()
-        db.session.commit()
         flash(success, "success")
         return redirect(redirect_to)
     return render_template(template, form=form, **context)
 
 
-def inline_form(form, action, *, page, back: str, success: str | None = None):
+def inline_form(form, action, *, page, back: str, success: str | None = None, flash_errors: bool = True):
     """Run a small form that sits inside a bigger page (a step, a small win, a note, an answer).
 
-    Valid and accepted: commit, flash `success`, redirect to `back`. Invalid, or refused by the
-    service: answer 422 with `page(form)` — the same page drawn again with this form in it, its
-    error beside the field and everything the user typed still there.
+    Valid and accepted: flash `success`, redirect to `back` (the request's one commit saves it).
+    Invalid, or refused by the service: answer 422 with `page(form)` — the same page drawn again
+    with this form in it, its error beside the field and everything the user typed still there.
+    A form-wide error is also flashed, unless the page shows the form's own errors (`flash_errors=False`).
     """
     from flask import flash, redirect
 
-    from recovery.db import db
-    from recovery.errors import Refused
-
-    if form.validate_on_submit():
-        try:
-            action(form)
-        except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
-            if success:
-                flash(success, "success")
-            return redirect(back)
-    for message in form.form_errors:
-        flash(message, "error")
+    if form.validate_on_submit() and act_on(form, action) is not REFUSED:
+        if success:
+            flash(success, "success")
+        return redirect(back)
+    if flash_errors:
+        for message in form.form_errors:
+            flash(message, "error")
     return page(form), 422

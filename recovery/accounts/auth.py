@@ -9,8 +9,7 @@ from flask_login import current_user, login_user, logout_user
 
 from recovery.accounts import services
 from recovery.accounts.models import PERSON, User
-from recovery.db import done_writing
-from recovery.extensions import db, login_manager
+from recovery.extensions import login_manager
 
 SESSION_KEY = "sid"
 
@@ -25,11 +24,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        live, changed = services.check_session(session.get(SESSION_KEY, ""))
-        if changed:
-            # Session housekeeping is saved at once, apart from the request's own work.
-            db.session.commit()
-            done_writing()
+        # A touched or timed-out session row is saved with the request's one commit (db.finish_request).
+        live, _changed = services.check_session(session.get(SESSION_KEY, ""))
         if live is None or str(live.user.id) != str(user_id):
             session.clear()
             return None

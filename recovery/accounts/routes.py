@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from recovery import audit, helplines, mail
-from recovery.accounts import data, services
+from recovery import audit, helplines, mail, yourdata
+from recovery.accounts import services
 from recovery.accounts.auth import (
     current_session_id,
     forget_known_device,
@@ -29,10 +29,10 @@ from recovery.accounts.forms import (
     ResetRequestForm,
 )
 from recovery.audit import KINDS
-from recovery.db import db
+from recovery.db import keep_changes
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm, form_page, show_refusal
+from recovery.forms import ButtonForm, form_page, refuse, show_refusal
 from recovery.security import safe_next
 from recovery.urls import external_url
 
@@ -63,15 +63,14 @@ def _refused(template: str, form, refused: Refused, **context):
     before any change, so committing keeps only that count. Any other refusal rolls back.
     """
     if isinstance(refused, services.ReauthRefused):
-        db.session.commit()
+        keep_changes()
         field = form.password if refused.field == "current_password" and "password" in form else None
         if field is not None:
             field.errors = [*field.errors, refused.message]
         else:
             show_refusal(form, refused)
     else:
-        db.session.rollback()
-        show_refusal(form, refused)
+        refuse(form, refused)
     return _invalid(template, form=form, **context)
 
 
@@ -104,7 +103,6 @@ def register():
                             "Someone tried to make a new Mend account with this email address.\n"
                             "If it was you, you already have an account: log in, or reset your password.\n"
                             "If it wasn't you, you don't need to do anything.")
-        db.session.commit()
         flash("Thank you. Your account is ready: log in to start. "
               "If this email already had an account, use that account's password.", "success")
         # The email is not carried over to the login form: it would have to sit in the cookie.
@@ -133,15 +131,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         attempt = services.begin_login(form.email.data, request.remote_addr, known_device_token())
-        db.session.commit()  # the try is counted before the slow password check, which then holds no lock
         try:
             user, device_token = services.finish_login(attempt, form.password.data)
         except Refused as refused:
-            db.session.commit()  # keep the audit event
+            keep_changes()  # the audit event
             form.form_errors.append(refused.message)
             return _invalid("accounts/login.html", form=form, next_url=next_url)
         log_in(user)
-        db.session.commit()
         response = redirect(next_url or url_for("dashboards.home"))
         keep_known_device(response, device_token)
         return response
@@ -161,7 +157,6 @@ def logout():
     if form.validate_on_submit() and current_user.is_authenticated:
         audit.record(current_user.id, "logout")
         log_out()
-        db.session.commit()
         if not quick:
             flash("You're logged out. Take care.", "success")
     if quick:
@@ -226,7 +221,6 @@ def change_email():
                                             keep_session_id=current_session_id())
         except Refused as refused:
             return _refused("accounts/email.html", form, refused)
-        db.session.commit()
         flash("Your email address is changed. Any other devices are now logged out." if changed
               else "That is already your email address.", "success")
         return redirect(url_for("accounts.settings"))
@@ -250,11 +244,7 @@ def revoke_session(session_id: int):
     form = ButtonForm()
     if not form.validate_on_submit():
         return redirect(url_for("accounts.sessions"))
-    try:
-        services.revoke_session(current_user, session_id)
-    except LookupError:
-        abort(404)
-    db.session.commit()
+    services.revoke_session(current_user, session_id)
     if session_id == current_session_id():
         log_out()
         flash("You're logged out on this device.", "success")
@@ -270,7 +260,6 @@ def revoke_other_sessions():
     form = ButtonForm()
     if form.validate_on_submit():
         count, calendar_changed = services.log_out_other_devices(current_user, current_session_id())
-        db.session.commit()
         message = "Every other device is logged out." if count else "No other devices were logged in."
         flash(message + _calendar_note(calendar_changed), "success")
     return redirect(url_for("accounts.sessions"))
@@ -297,7 +286,6 @@ def reset_request():
                             f"Hello {user.display_name},\n\nUse this link to choose a new password. "
                             f"It works once, for one hour:\n\n{link}\n\n"
                             "If you didn't ask for this, you can ignore this email.")
-        db.session.commit()
         return render_template("accounts/reset_sent.html", mail_enabled=mail.mail_enabled())
     if request.method == "POST":
         return _invalid("accounts/reset_request.html", form=form)
@@ -315,32 +303,13 @@ def reset(token: str):
         try:
             user, calendar_changed = services.reset_password(token, form.password.data)
         except Refused as refused:
-            db.session.rollback()
-            form.password.errors = [*form.password.errors, refused.message] if refused.field else []
-            if not refused.field:
-                form.form_errors.append(refused.message)
+            refuse(form, refused)  # a weak password beside its field; a used link at the top
             return _invalid("accounts/reset.html", form=form)
-        db.session.commit()
         flash("Your password is changed. Please log in with it." + _calendar_note(calendar_changed), "success")
         return redirect(url_for("accounts.login"))
     if request.method == "POST":
         return _invalid("accounts/reset.html", form=form)
     return render_template("accounts/reset.html", form=form)
-
-
-def _export_words() -> dict[str, str]:
-    """Plain words for the stored values a printed export shows (statuses, kinds, what is shared)."""
-    from recovery.amends.models import KINDS
-    from recovery.amends.models import STATUSES as AMENDS_STATUSES
-    from recovery.circle.permissions import AREAS
-    from recovery.conversations.models import STATUSES as PLAN_STATUSES
-    from recovery.tracker.models import CHECKIN_STATUSES
-
-    words = {"active": "Active", "paused": "Paused", "ended": "Ended"}
-    for labels in (AMENDS_STATUSES, KINDS, PLAN_STATUSES, CHECKIN_STATUSES):
-        words.update(labels)
-    words.update({key: area.label for key, area in AREAS.items()})
-    return words
 
 
 @bp.route("/settings/export", methods=["GET", "POST"])
@@ -354,11 +323,10 @@ def export():
             services.check_password(current_user, form.password.data)
         except Refused as refused:
             return _refused("accounts/export.html", form, refused)
-        content = data.export(current_user)
-        data.record_export(current_user)
-        db.session.commit()
+        content = yourdata.export(current_user)
+        yourdata.record_export(current_user)
         if request.form.get("format") == "print":
-            return render_template("accounts/export_print.html", d=content, words=_export_words())
+            return render_template("accounts/export_print.html", d=content, words=yourdata.export_words())
         body = json.dumps(content, ensure_ascii=False, indent=2)
         return Response(body, mimetype="application/json", headers={
             "Content-Disposition": 'attachment; filename="mend-my-data.json"'})
@@ -375,10 +343,9 @@ def delete_account():
     form = DeleteForm()
     if form.validate_on_submit():
         try:
-            data.delete_account(current_user, form.password.data, form.confirm.data)
+            yourdata.delete_account(current_user, form.password.data, form.confirm.data)
         except Refused as refused:
             return _refused("accounts/delete.html", form, refused)
-        db.session.commit()
         logout_user()
         session.clear()
         flash("Your account and everything you wrote are deleted. Take good care of yourself.", "success")

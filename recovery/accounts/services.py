@@ -37,6 +37,7 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from recovery import audit, helplines, mail
+from recovery.accounts import hooks
 from recovery.accounts.models import (
     ROLES,
     AuditEvent,
@@ -53,9 +54,8 @@ from recovery.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from recovery.calendar import services as calendar_service
-from recovery.db import db, insert_unless_present, prepare_to_write, utcnow
-from recovery.errors import Refused
+from recovery.db import commit_now, db, insert_unless_present, prepare_to_write, utcnow
+from recovery.errors import NotFound, Refused
 from recovery.security import hash_token, new_token
 from recovery.timezones import is_valid_timezone
 
@@ -290,8 +290,8 @@ def begin_login(email: str, address: str | None, device_token: str | None = None
 
     The pair (email, address) is counted first, then the email from everywhere; a try refused by the pair
     is not counted for the account, so one address adds at most LOGIN_MAX_FAILURES to it. While the
-    account is paused, a known device (device_token) may still try. The caller commits before
-    finish_login, so the count stands before the slow check, and no lock is held during it.
+    account is paused, a known device (device_token) may still try. The count is committed here, before
+    finish_login: it stands even if the request fails later, and no lock is held during the slow check.
     """
     now = now or utcnow()
     cfg = current_app.config
@@ -303,6 +303,7 @@ def begin_login(email: str, address: str | None, device_token: str | None = None
     by_pair = _count_try(pair, account, cfg["LOGIN_MAX_FAILURES"], now)
     by_account = _count_try(account, account, cfg["LOGIN_ACCOUNT_MAX_FAILURES"], now) if by_pair.allowed else None
     allowed = by_pair.allowed and by_account is not None and (by_account.allowed or known_device)
+    commit_now()
     return LoginAttempt(
         user_id=user.id if user else None,
         password_hash=user.password_hash if user else None,
@@ -418,11 +419,6 @@ def check_session(token: str, now: datetime | None = None) -> tuple[LiveSession 
     return LiveSession(row=row, user=row.user), False
 
 
-def load_session(token: str, now: datetime | None = None) -> LiveSession | None:
-    """Return the live session for a cookie token, ending it if it has timed out."""
-    return check_session(token, now)[0]
-
-
 def end_session(token: str) -> None:
     """Delete the session row behind a cookie token."""
     db.session.execute(
@@ -455,7 +451,7 @@ def revoke_session(user: User, session_id: int) -> None:
         sa.select(UserSession).where(UserSession.id == session_id, UserSession.user_id == user.id)
     )
     if row is None:
-        raise LookupError(session_id)
+        raise NotFound(session_id)
     db.session.delete(row)
     audit.record(user.id, "session.revoke")
 
@@ -549,9 +545,12 @@ def log_out_other_devices(user: User, keep_session_id: int | None) -> tuple[int,
 
 
 def rotate_calendar_link(user: User) -> bool:
-    """Give the user's calendar feed a new secret address, if they have one (SECURITY.md 29)."""
-    # Whoever had the account (or one of its devices) may have copied the calendar link too.
-    return calendar_service.rotate_feed(user)
+    """Give the user's calendar feed a new secret address, if they have one (SECURITY.md 29).
+
+    Whoever had the account (or one of its devices) may have copied the calendar link too. The
+    calendar registers the change in accounts/hooks.py, so accounts does not import it.
+    """
+    return hooks.password_changed(user)
 
 
 def set_password(user: User, new: str) -> None:

@@ -16,8 +16,7 @@ from recovery.circle.forms import connection_choices
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.shared import shared_view
 from recovery.db import db
-from recovery.errors import Refused
-from recovery.forms import ButtonForm, confirm_page, form_page, inline_form, show_refusal
+from recovery.forms import ButtonForm, button_only, confirm_page, form_page, inline_form
 
 bp = Blueprint("amends", __name__, url_prefix="/amends")
 WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
@@ -26,10 +25,7 @@ WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "open
 
 
 def _own_entry(entry_id: int):
-    try:
-        return services.load_own_entry(current_user, entry_id)
-    except LookupError:
-        abort(404)
+    return services.load_own_entry(current_user, entry_id)
 
 
 def _entry_input(form: EntryForm) -> services.EntryInput:
@@ -109,7 +105,7 @@ def _entry_page(item, step_form=None):
                            openness=openness, contact=contact,
                            contact_steps=services.contact_steps(item, contact),
                            step_form=step_form or StepForm(), button=ButtonForm(),
-                           commitments=services.living_commitments(item))
+                           commitments=services.carried_out_by(item))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -172,22 +168,12 @@ def add_step(entry_id: int):
 
 @bp.post("/steps/<int:step_id>/<action>")
 @person_page
+@button_only
 def change_step(step_id: int, action: str):
     """Tick a step off, untick it, or remove it."""
-    if action not in ("toggle", "delete"):
+    if action not in services.STEP_ACTIONS:
         abort(404)
-    try:
-        step = services.load_own_step(current_user, step_id)
-    except LookupError:
-        abort(404)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    entry_id = step.entry_id
-    if action == "toggle":
-        step.done = not step.done
-    else:
-        db.session.delete(step)
-    db.session.commit()
+    entry_id = services.change_step(current_user, step_id, action)
     return redirect(url_for("amends.entry", entry_id=entry_id) + "#steps")
 
 
@@ -227,23 +213,11 @@ def openness(person_id: int):
     if connection is None:
         abort(404)
     current = services.openness_of(current_user.id, person_id)
-    form = OpennessForm(obj=current)
-    if form.validate_on_submit():
-        try:
-            services.set_openness(current_user, person_id, form.status.data, form.conditions.data)
-        except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        except LookupError:
-            abort(404)
-        else:
-            db.session.commit()
-            flash(f"Saved. {connection.person.display_name} will see your answer. You can change it any time.",
-                  "success")
-            return redirect(url_for("amends.openness", person_id=person_id))
-        return render_template("amends/openness.html", form=form, person=connection.person, current=current), 422
-    status = 422 if request.method == "POST" else 200
-    return render_template("amends/openness.html", form=form, person=connection.person, current=current), status
+    return form_page(
+        OpennessForm(obj=current), "amends/openness.html",
+        lambda f: services.set_openness(current_user, person_id, f.status.data, f.conditions.data),
+        success=f"Saved. {connection.person.display_name} will see your answer. You can change it any time.",
+        redirect_to=url_for("amends.openness", person_id=person_id), person=connection.person, current=current)
 
 
 @shared_view("amends")

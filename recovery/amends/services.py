@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,7 +25,7 @@ from recovery.amends.models import (
 from recovery.amends.safety import SafetyAdvice, assess
 from recovery.circle.models import ACTIVE, ENDED, PAUSED, Connection
 from recovery.db import db, utcnow
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 
 MAX_STEPS = 30
@@ -142,12 +143,12 @@ def sort_by_readiness(entries: list[AmendsEntry]) -> list[AmendsEntry]:
 
 
 def load_own_entry(owner: User, entry_id: int) -> AmendsEntry:
-    """Return one of the owner's entries, or raise LookupError."""
+    """Return one of the owner's entries, or raise NotFound."""
     entry = db.session.scalar(sa.select(AmendsEntry).where(AmendsEntry.id == entry_id,
                                                            AmendsEntry.owner_id == owner.id)
                               .options(selectinload(AmendsEntry.steps)))
     if entry is None:
-        raise LookupError(entry_id)
+        raise NotFound(entry_id)
     return entry
 
 
@@ -274,12 +275,29 @@ def add_step(entry: AmendsEntry, text: str) -> AmendsStep:
 
 
 def load_own_step(owner: User, step_id: int) -> AmendsStep:
-    """Return a step of one of the owner's entries, or raise LookupError."""
+    """Return a step of one of the owner's entries, or raise NotFound."""
     step = db.session.scalar(sa.select(AmendsStep).join(AmendsEntry)
                              .where(AmendsStep.id == step_id, AmendsEntry.owner_id == owner.id))
     if step is None:
-        raise LookupError(step_id)
+        raise NotFound(step_id)
     return step
+
+
+STEP_ACTIONS = ("toggle", "delete")
+
+
+def change_step(owner: User, step_id: int, action: str) -> int:
+    """Tick one of the owner's steps off, untick it, or remove it; return its entry's id."""
+    step = load_own_step(owner, step_id)
+    entry_id = step.entry_id
+    if action == "toggle":
+        step.done = not step.done
+    elif action == "delete":
+        db.session.delete(step)
+    else:
+        raise NotFound(action)
+    db.session.flush()
+    return entry_id
 
 
 # --- Reflection ---------------------------------------------------------------------------------
@@ -301,11 +319,11 @@ def save_reflection(entry: AmendsEntry, how: str, response: str, learned: str, n
 def set_openness(loved_one: User, person_id: int, status: str, conditions: str) -> AmendsOpenness:
     """Record whether a loved one is open to an amends conversation with a person they're connected to."""
     if not loved_one.is_loved_one:
-        raise LookupError(person_id)
+        raise NotFound(person_id)
     connected = db.session.scalar(sa.select(Connection.id).where(
         Connection.person_id == person_id, Connection.loved_one_id == loved_one.id, Connection.status != ENDED))
     if connected is None:
-        raise LookupError(person_id)
+        raise NotFound(person_id)
     if status not in OPENNESS:
         raise Refused("Please choose one answer.", field="status")
     row = db.session.scalar(sa.select(AmendsOpenness).where(AmendsOpenness.owner_id == loved_one.id,
@@ -432,10 +450,21 @@ def path_facts(user: User) -> dict[str, int]:
     return {}
 
 
-def living_commitments(entry: AmendsEntry) -> list:
-    """Return the tracker commitments that carry out this amends over time."""
-    from recovery.tracker.models import Commitment
+# --- What carries out an amends ---------------------------------------------------------------------
+# A living amends is made by doing something over time, and the entry page lists what does it. Amends
+# imports none of those features: each adds a finder here, from its recovery/<feature>/data.py, loaded
+# at start-up (tracker adds its commitments). A finder takes an entry and returns the entry owner's own
+# records that carry it out, oldest first, each with an `id` and a `title`. The entry page shows them
+# under "Living amends in your tracker", linking each to its tracker page (templates/amends/entry.html):
+# a finder from another feature would need the page to say where its records live.
+_CARRIED_OUT_BY: dict[str, Callable[[AmendsEntry], list]] = {}
 
-    return list(db.session.scalars(sa.select(Commitment).where(Commitment.amends_id == entry.id,
-                                                               Commitment.owner_id == entry.owner_id)
-                                   .order_by(Commitment.created_at)))
+
+def carries_out(name: str, finder: Callable[[AmendsEntry], list]) -> None:
+    """Add (or replace) a finder of the records that carry out an amends entry."""
+    _CARRIED_OUT_BY[name] = finder
+
+
+def carried_out_by(entry: AmendsEntry) -> list:
+    """Return what carries out this amends over time (the tracker's commitments), from every finder."""
+    return [record for finder in _CARRIED_OUT_BY.values() for record in finder(entry)]

@@ -8,11 +8,10 @@ from flask_login import current_user, login_required
 from recovery.boundaries import coach, services
 from recovery.boundaries.forms import AckForm, BoundaryForm, EventForm
 from recovery.boundaries.models import ACK_KINDS, CATEGORIES, EVENT_KINDS
-from recovery.circle.permissions import record_visits, shared_through
+from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
-from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, inline_form, show_refusal
+from recovery.forms import REFUSED, ButtonForm, act_on, button_only, flash_refusal, inline_form
 from recovery.security import safe_next
 from recovery.timezones import local_today
 
@@ -26,10 +25,7 @@ bp.add_app_template_filter(services.one_line, "boundary_line")
 
 
 def _own(boundary_id: int):
-    try:
-        return services.load_own(current_user, boundary_id)
-    except LookupError:
-        abort(404)
+    return services.load_own(current_user, boundary_id)
 
 
 def _words(form: BoundaryForm) -> services.Words:
@@ -53,11 +49,9 @@ def _event_form(prefix: str = "event") -> EventForm:
 @login_required
 def index():
     """Show my boundaries, boundaries shared with me (waiting for an answer first) and recent events."""
-    page = render_template("boundaries/index.html", view=services.overview(current_user), words=WORDS,
+    # The others' boundaries it shows are logged with the request's commit, once the page is built.
+    return render_template("boundaries/index.html", view=services.overview(current_user), words=WORDS,
                            ack_state=services.ack_state)
-    record_visits()  # the others' boundaries it shows, once the page is built
-    db.session.commit()
-    return page
 
 
 def _write(boundary=None):
@@ -70,23 +64,24 @@ def _write(boundary=None):
         flags = _flags(form)
         if request.form.get("action") == "check":
             return render_template(template, form=form, flags=flags, checked=True, boundary=boundary, words=WORDS)
-        try:
+
+        def save(f):
             if boundary is None:
-                boundary = services.create_boundary(current_user, form.category.data, _words(form))
+                created = services.create_boundary(current_user, f.category.data, _words(f))
                 readers = services.readers(current_user)
-                message = (f"Saved. {', '.join(readers)} can read it, and will be asked to acknowledge it."
-                           if readers else
-                           "Saved. It's private until you share your boundaries with someone on your circle page.")
-            else:
-                changed = services.revise(boundary, form.category.data, _words(form))
-                message = ("Saved your new words; the old ones stay in the history. "
-                           "Anyone you share it with will be asked to read it again." if changed else "Saved.")
-        except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
+                if not readers:
+                    return created, ("Saved. It's private until you share your boundaries with someone "
+                                     "on your circle page.")
+                return created, f"Saved. {', '.join(readers)} can read it, and will be asked to acknowledge it."
+            changed = services.revise(boundary, f.category.data, _words(f))
+            return boundary, ("Saved your new words; the old ones stay in the history. "
+                              "Anyone you share it with will be asked to read it again." if changed else "Saved.")
+
+        result = act_on(form, save)
+        if result is REFUSED:
             return render_template(template, form=form, flags=flags, checked=True, boundary=boundary,
                                    words=WORDS), 422
-        db.session.commit()
+        boundary, message = result
         flash(message, "success")
         return redirect(url_for("boundaries.boundary", boundary_id=boundary.id))
     status = 422 if request.method == "POST" else 200
@@ -126,19 +121,17 @@ def _boundary_page(item, event_form=None):
 
 @bp.post("/<int:boundary_id>/<action>")
 @login_required
+@button_only
 def change_status(boundary_id: int, action: str):
     """Retire or restore one of my boundaries."""
     if action not in ("retire", "restore"):
         abort(404)
     item = _own(boundary_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     try:
         (services.retire if action == "retire" else services.restore)(item)
     except Refused as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
     else:
-        db.session.commit()
         flash("Retired. Its history is kept." if action == "retire" else "Restored.", "success")
     return redirect(url_for("boundaries.boundary", boundary_id=item.id))
 
@@ -166,10 +159,7 @@ def _log_event(item, page, back: str):
 def _shared(connection_id: int, boundary_id: int):
     """Load a connection I belong to, check the other member shares boundaries with me, then the boundary."""
     connection, owner = shared_through(current_user, connection_id, "boundaries")
-    try:
-        return connection, owner, services.load_shared(connection, current_user, boundary_id)
-    except LookupError:
-        abort(404)
+    return connection, owner, services.load_shared(connection, current_user, boundary_id)
 
 
 @shared_view("boundaries")
@@ -188,7 +178,6 @@ def shared_boundaries(viewer, owner, connection):
 def shared_boundary(connection_id: int, boundary_id: int):
     """Read a boundary shared with me, answer it, and note events."""
     connection, owner, item = _shared(connection_id, boundary_id)
-    db.session.commit()  # the access log
     return _shared_boundary_page(connection, owner, item)
 
 
@@ -211,7 +200,6 @@ def answer(connection_id: int, boundary_id: int):
         flash(form.kind.errors[0] if form.kind.errors else "Please choose one of the two answers.", "error")
         return redirect(back)
     services.acknowledge(item, current_user, form.kind.data)
-    db.session.commit()
     if form.kind.data == "talk":
         flash(f"{owner.display_name} will see that you'd like to talk. Choose a calm moment — "
               "and a conversation guide can help you prepare.", "success")

@@ -24,7 +24,7 @@ from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import SharedPage, sharing
 from recovery.db import db, utcnow
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 
 
@@ -167,11 +167,11 @@ def own_boundaries(owner: User) -> list[Boundary]:
 
 
 def load_own(owner: User, boundary_id: int) -> Boundary:
-    """Return one of the owner's boundaries, or raise LookupError."""
+    """Return one of the owner's boundaries, or raise NotFound."""
     boundary = db.session.scalar(sa.select(Boundary).where(Boundary.id == boundary_id, Boundary.owner_id == owner.id)
                                  .options(selectinload(Boundary.versions)))
     if boundary is None:
-        raise LookupError(boundary_id)
+        raise NotFound(boundary_id)
     return boundary
 
 
@@ -180,20 +180,31 @@ def load_own(owner: User, boundary_id: int) -> Boundary:
 
 def shared_boundaries(connection: Connection, viewer: User) -> list[Boundary]:
     """Return the active boundaries the other member shares in this connection (the caller checked the grant)."""
-    owner_id = connection.person_id if viewer.id == connection.loved_one_id else connection.loved_one_id
-    return list(db.session.scalars(
-        sa.select(Boundary).where(Boundary.owner_id == owner_id, Boundary.status == "active")
-        .options(selectinload(Boundary.versions)).order_by(Boundary.created_at.desc())))
+    return shared_boundaries_by_connection([connection], viewer)[connection.id]
+
+
+def shared_boundaries_by_connection(connections: list[Connection], viewer: User) -> dict[int, list[Boundary]]:
+    """Return, by connection, the active boundaries its other member shares, newest first (the caller checked
+    the grants). One query (and one for the words) however many connections."""
+    owners = {(c.person_id if viewer.id == c.loved_one_id else c.loved_one_id): c.id for c in connections}
+    result: dict[int, list[Boundary]] = {c.id: [] for c in connections}
+    if not owners:
+        return result
+    for boundary in db.session.scalars(
+            sa.select(Boundary).where(Boundary.owner_id.in_(owners), Boundary.status == "active")
+            .options(selectinload(Boundary.versions)).order_by(Boundary.created_at.desc(), Boundary.id.desc())):
+        result[owners[boundary.owner_id]].append(boundary)
+    return result
 
 
 def load_shared(connection: Connection, viewer: User, boundary_id: int) -> Boundary:
-    """Return one active boundary of the other member, or raise LookupError (the caller checked the grant)."""
+    """Return one active boundary of the other member, or raise NotFound (the caller checked the grant)."""
     owner_id = connection.person_id if viewer.id == connection.loved_one_id else connection.loved_one_id
     boundary = db.session.scalar(
         sa.select(Boundary).where(Boundary.id == boundary_id, Boundary.owner_id == owner_id,
                                   Boundary.status == "active").options(selectinload(Boundary.versions)))
     if boundary is None:
-        raise LookupError(boundary_id)
+        raise NotFound(boundary_id)
     return boundary
 
 
@@ -202,7 +213,7 @@ def acknowledge(boundary: Boundary, viewer: User, kind: str) -> BoundaryAck:
     if kind not in ACK_KINDS:
         raise Refused("Please choose one of the two answers.", field="kind")
     if viewer.id == boundary.owner_id:
-        raise LookupError(boundary.id)
+        raise NotFound(boundary.id)
     ack = db.session.scalar(sa.select(BoundaryAck).where(BoundaryAck.boundary_id == boundary.id,
                                                          BoundaryAck.viewer_id == viewer.id))
     if ack is None:
@@ -314,11 +325,15 @@ def overview(user: User) -> Overview:
     mine = own_boundaries(user)
     groups = []
     door = SharedPage(user, circle.connections_of(user))
-    for connection in door.sharing("boundaries"):
-        items = shared_boundaries(connection, user)
+    sharing_boundaries = door.sharing("boundaries")
+    by_connection = shared_boundaries_by_connection(sharing_boundaries, user)
+    # The viewer's own answers to all of them, in one query.
+    my_acks = {a.boundary_id: a for acks in acks_for([b for items in by_connection.values() for b in items],
+                                                     user.id).values() for a in acks}
+    for connection in sharing_boundaries:
+        items = by_connection[connection.id]
         if items:
             door.show(connection, "boundaries")
-        my_acks = {a.boundary_id: a for acks in acks_for(items, user.id).values() for a in acks}
         states = {b.id: ack_state(b, my_acks.get(b.id)) for b in items}
         items.sort(key=lambda b: (states[b.id] not in ("new", "updated"), -b.id))
         groups.append(SharedGroup(connection, connection.other(user.id), items, states))

@@ -8,10 +8,9 @@ from flask_login import current_user, login_required
 from recovery.calendar import feed as ics
 from recovery.calendar import services as service
 from recovery.calendar.forms import TitlesForm
-from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm
+from recovery.forms import ButtonForm, button_only, flash_refusal
 from recovery.urls import external_url
 
 bp = Blueprint("calendar", __name__)
@@ -43,7 +42,6 @@ def settings():
     if not form.validate():
         abort(400)
     token = service.create_feed(current_user, plain_titles=not form.real_titles.data)
-    db.session.commit()
     # Shown once, now; only its hash is stored.
     return _page(link=external_url("calendar.feed", token=token))
 
@@ -59,9 +57,8 @@ def titles():
     try:
         service.set_plain_titles(current_user, plain_titles=not form.real_titles.data)
     except Refused as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
         return redirect(url_for("calendar.settings"))
-    db.session.commit()
     if form.real_titles.data:
         flash("Saved. Your calendar will show the real names of your commitments.", "success")
     else:
@@ -71,14 +68,11 @@ def titles():
 
 @bp.post("/settings/calendar/revoke")
 @login_required
+@button_only
 def revoke():
     """Turn the calendar link off so it stops working at once."""
     _require_person()
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
     if service.revoke_feed(current_user):
-        db.session.commit()
         flash("Your calendar link is off. Your calendar app will stop getting updates from Mend.", "success")
     else:
         flash("Your calendar link was already off.", "info")

@@ -65,9 +65,10 @@ def revoke_feed(user: User) -> bool:
 def rotate_feed(user: User) -> bool:
     """Give the user's feed a new address nobody holds yet, so the old link stops working; tell if there was one.
 
-    Used after a password change, a reset or "log out other devices": whoever may have had the
-    account may have copied the link. The new token is not shown (Mend shows a link only once, when
-    it is made); the owner makes a new link on the calendar page, keeping their titles choice.
+    Used after a password change, a reset or "log out other devices" (calendar/data.py adds it to
+    accounts.hooks): whoever may have had the account may have copied the link. The new token is not
+    shown (Mend shows a link only once, when it is made); the owner makes a new link on the calendar
+    page, keeping their titles choice.
     """
     feed = feed_of(user)
     if feed is None:

@@ -11,7 +11,7 @@ from flask import abort
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ACTIVE, AccessLogEntry, Connection, ShareGrant
-from recovery.db import db, prepare_to_write, utcnow
+from recovery.db import db, prepare_to_write, queue_write, utcnow
 
 
 @dataclass(frozen=True)
@@ -269,12 +269,14 @@ class SharedPage:
             raise LookupError(area)  # a page may show only what the door let through
         owner_id = _other_id(connection, self.viewer.id)
         db.session.info.setdefault(PENDING_VISITS, set()).add((owner_id, self.viewer.id, area))
+        queue_write(PENDING_VISITS, record_visits)  # written with the request's one commit, once the page is built
 
 
 def record_visits() -> None:
     """Log the visits the page's content showed, one per owner and area, in one batch (a quick reload is one visit).
 
-    Called once the page is built, so a reading page reads everything before it writes.
+    Queued by SharedPage.show and run by db.finish_request once the page is built, so a reading page
+    reads everything before it writes.
     """
     pending = db.session.info.pop(PENDING_VISITS, set())
     by_viewer: dict[int, list[tuple[int, str]]] = {}

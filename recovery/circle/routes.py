@@ -10,10 +10,9 @@ from recovery.circle.forms import InviteForm, SharingForm
 from recovery.circle.models import ACTIVE, PAUSED, RELATIONSHIPS
 from recovery.circle.permissions import AREAS, areas_for_role, connection_for_member, require_view, sharing
 from recovery.circle.shared import SHARED_VIEWS
-from recovery.db import db
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm, choice_list
+from recovery.forms import ButtonForm, button_only, choice_list, flash_refusal
 from recovery.urls import external_url
 
 bp = Blueprint("circle", __name__, url_prefix="/circle")
@@ -63,7 +62,6 @@ def invite():
         except Refused as refused:
             form.relationship.errors = [refused.message]
             return render_template("circle/invite.html", form=form), 422
-        db.session.commit()
         link = external_url("circle.invitation", token=token)  # from BASE_URL, never the request's Host
         # The link is shown once, now; only its hash is stored.
         return render_template("circle/invite_made.html", link=link, invitation=invitation,
@@ -75,19 +73,14 @@ def invite():
 
 @bp.post("/invitations/<int:invitation_id>/cancel")
 @login_required
+@button_only
 def cancel_invitation(invitation_id: int):
     """Cancel one of my pending invitations so its link stops working."""
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
         services.cancel_invitation(current_user, invitation_id)
-    except LookupError:
-        abort(404)
     except Refused as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
         return redirect(url_for("circle.index"))
-    db.session.commit()
     flash("The invitation is cancelled. Its link no longer works.", "success")
     return redirect(url_for("circle.index"))
 
@@ -111,19 +104,16 @@ def invitation(token: str):
         try:
             if request.form.get("answer") == "accept":
                 connection = services.accept_invitation(token, user)
-                db.session.commit()
                 other = connection.other(user.id).display_name
                 flash(f"You're connected with {other}. Nothing is shared yet: each of you chooses what to share.",
                       "success")
                 return redirect(url_for("circle.index") + f"#connection-{connection.id}")
             if request.form.get("answer") == "decline":
                 services.decline_invitation(token, user)
-                db.session.commit()
                 flash("You declined the invitation. The other person isn't told why.", "success")
                 return redirect(url_for("dashboards.home"))
             abort(400)
-        except Refused as refused:
-            db.session.rollback()
+        except Refused as refused:  # answered 409: the request's work is rolled back
             return render_template("circle/invitation.html", invite=invite, problem=refused.message, form=form,
                                    relationships=RELATIONSHIPS, token=token), 409
     status = 404 if invite is None else (410 if problem and user is None else 200)
@@ -143,9 +133,8 @@ def update_sharing(connection_id: int):
     try:
         added, removed = services.set_sharing(current_user, connection, set(form.areas.data or []))
     except Refused as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
         return redirect(url_for("circle.index"))
-    db.session.commit()
     other = connection.other(current_user.id).display_name
     if not added and not removed:
         flash("Nothing changed.", "info")
@@ -161,6 +150,7 @@ def update_sharing(connection_id: int):
 
 @bp.post("/<int:connection_id>/<action>")
 @login_required
+@button_only
 def change_connection(connection_id: int, action: str):
     """Pause, resume or end a connection, or choose whether I'm asked to confirm check-ins."""
     connection = connection_for_member(current_user, connection_id)
@@ -169,15 +159,11 @@ def change_connection(connection_id: int, action: str):
                "stop-confirming": services.stop_confirming}
     if action not in actions:
         abort(404)
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        abort(400)
     try:
         actions[action](current_user, connection)
     except Refused as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
         return redirect(url_for("circle.index"))
-    db.session.commit()
     other = connection.other(current_user.id).display_name
     messages = {
         "pause": f"Paused. Nothing is shared with {other} until you resume. Your choices are kept.",
@@ -207,8 +193,7 @@ def shared_area(connection_id: int, area: str):
     """Show the other member's area, if they share it with me right now."""
     connection = connection_for_member(current_user, connection_id)
     owner = connection.other(current_user.id)
-    require_view(current_user, owner.id, area)
-    db.session.commit()  # the access log entry
+    require_view(current_user, owner.id, area)  # logs the visit, saved with the request's one commit
     view = SHARED_VIEWS.get(area)
     if view is not None:
         return view(current_user, owner, connection)

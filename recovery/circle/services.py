@@ -28,7 +28,7 @@ from recovery.circle.permissions import AREAS, areas_for_role
 from recovery.circle.permissions import areas_shared_with as areas_shared_with
 from recovery.circle.permissions import shared_areas as shared_areas
 from recovery.db import db, utcnow
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.security import hash_token, new_token
 
 INVITE_PURPOSE = "invitation"
@@ -176,7 +176,7 @@ def cancel_invitation(inviter: User, invitation_id: int) -> None:
         sa.select(Invitation).where(Invitation.id == invitation_id, Invitation.inviter_id == inviter.id)
     )
     if invitation is None:
-        raise LookupError(invitation_id)
+        raise NotFound(invitation_id)
     if not _answer(invitation.id, "cancelled"):
         raise Refused("That invitation was already answered or cancelled.")
     audit.record(inviter.id, "invite.cancel")

@@ -16,9 +16,8 @@ from recovery.conversations import library, services
 from recovery.conversations.forms import PlanForm, ReflectionForm, StartForm, StatusForm
 from recovery.conversations.models import STATUSES
 from recovery.converters import parse_id
-from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, confirm_page, form_page, show_refusal
+from recovery.forms import REFUSED, ButtonForm, act_on, confirm_page, flash_refusal, form_page
 
 bp = Blueprint("conversations", __name__, url_prefix="/talk")
 
@@ -34,10 +33,7 @@ def _int(value: str | None) -> int | None:
 
 
 def _own(plan_id: int):
-    try:
-        return services.load_own(current_user, plan_id)
-    except LookupError:
-        abort(404)
+    return services.load_own(current_user, plan_id)
 
 
 @bp.get("/")
@@ -59,29 +55,19 @@ def now():
 @login_required
 def script(script_id: str):
     """Read a guide, and start a plan from it (linked to an amends entry or boundary when given)."""
-    try:
-        item = services.script_for(current_user, script_id)
-    except LookupError:
-        abort(404)
+    item = services.script_for(current_user, script_id)
     form = StartForm()
     amends_id, boundary_id = _int(request.values.get("amends")), _int(request.values.get("boundary"))
-    try:
-        entry = services.linkable_amends(current_user, amends_id)
-        boundary = services.linkable_boundary(current_user, boundary_id)
-    except LookupError:
-        abort(404)
+    entry = services.linkable_amends(current_user, amends_id)
+    boundary = services.linkable_boundary(current_user, boundary_id)
     answers, contact = services.guide_contact(item, current_user, entry)
     # A guide for contact never offers someone who asked not to be contacted about it.
     form.connection_id.choices = connection_choices(
         current_user, "Not set", leave_out=frozenset(a.connection_id for a in answers if a.status == "no"))
     if form.validate_on_submit():
-        try:
-            plan = services.start_plan(current_user, item.id, _int(form.connection_id.data), amends_id, boundary_id)
-        except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
+        plan = act_on(form, lambda f: services.start_plan(current_user, item.id, _int(f.connection_id.data),
+                                                          amends_id, boundary_id))
+        if plan is not REFUSED:
             return redirect(url_for("conversations.edit", plan_id=plan.id))
     status = 422 if request.method == "POST" else 200
     return render_template("conversations/script.html", s=item, form=form, entry=entry, boundary=boundary,
@@ -106,8 +92,7 @@ def edit(plan_id: int):
     if request.method == "GET":
         form.connection_id.data = value if value in {c.value for c in form.connection_id.choices} else ""
     answers = _answers_from_request(item) if request.method == "POST" else dict(plan.answers or {})
-    linked = services.linked_boundary(plan, current_user)
-    db.session.commit()  # the access log, when their boundary is shown beside the form
+    linked = services.linked_boundary(plan, current_user)  # their boundary beside the form: a logged visit
     return form_page(
         form, "conversations/edit.html",
         lambda f: services.save_plan(plan, current_user, f.title.data, answers, _int(f.connection_id.data),
@@ -122,8 +107,7 @@ def edit(plan_id: int):
 def plan(plan_id: int):
     """Show the plan, ready to read on a phone right before the talk, or to print."""
     item = _own(plan_id)
-    linked = services.linked_boundary(item, current_user)
-    db.session.commit()  # the access log, when their boundary is shown
+    linked = services.linked_boundary(item, current_user)  # their boundary, when shown: a logged visit
     status_form = StatusForm(formdata=None, status=item.status, held_on=item.held_on or services.today_for(
         current_user))
     return render_template("conversations/plan.html", plan=item, s=library.get(item.script_id), statuses=STATUSES,
@@ -141,10 +125,8 @@ def status(plan_id: int):
         try:
             services.set_status(item, form.status.data, form.held_on.data, services.today_for(current_user))
         except Refused as refused:
-            db.session.rollback()
-            flash(refused.message, "error")
+            flash_refusal(refused)
         else:
-            db.session.commit()
             if item.status == "held":
                 flash("How did it go? When you're ready, write a short reflection.", "success")
                 return redirect(url_for("conversations.reflection", plan_id=item.id))
@@ -173,7 +155,7 @@ def reflection(plan_id: int):
 def delete(plan_id: int):
     """Delete a plan, after asking."""
     item = _own(plan_id)
-    return confirm_page("conversations/delete.html", lambda: db.session.delete(item),
+    return confirm_page("conversations/delete.html", lambda: services.delete_plan(item),
                         success="The plan is deleted.", redirect_to=url_for("conversations.index"), plan=item)
 
 
@@ -192,10 +174,6 @@ def shared_conversations(viewer, owner, connection):
 def shared_plan(connection_id: int, plan_id: int):
     """Read a plan shared with me (like a letter to read before a talk)."""
     connection, owner = shared_through(current_user, connection_id, "conversations")
-    try:
-        item = services.load_shared(connection, current_user, plan_id)
-    except LookupError:
-        abort(404)
-    db.session.commit()  # the access log
+    item = services.load_shared(connection, current_user, plan_id)
     return render_template("conversations/plan.html", plan=item, s=library.get(item.script_id), statuses=STATUSES,
                            owner=owner, connection=connection, owner_view=False)

@@ -14,23 +14,23 @@ from recovery.amends.contact import CONTACT_SCRIPTS, ContactAdvice, advise
 from recovery.amends.models import AmendsEntry
 from recovery.boundaries.models import Boundary
 from recovery.circle import services as circle
-from recovery.circle.models import ENDED, Connection
+from recovery.circle.models import ENDED, PAUSED, Connection
 from recovery.circle.permissions import can_view, view_if_shared
 from recovery.conversations import library
 from recovery.conversations.library import Script
 from recovery.conversations.models import STATUSES, ConversationPlan
 from recovery.db import db, utcnow
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 
 MAX_ANSWER = 2000
 
 
 def script_for(user: User, script_id: str) -> Script:
-    """Return a script written for the user's role, or raise LookupError."""
+    """Return a script written for the user's role, or raise NotFound."""
     script = library.get(script_id)
     if script is None or script.role != user.role:
-        raise LookupError(script_id)
+        raise NotFound(script_id)
     return script
 
 
@@ -51,7 +51,7 @@ def linkable_amends(user: User, amends_id: int | None) -> AmendsEntry | None:
     entry = db.session.scalar(sa.select(AmendsEntry).where(AmendsEntry.id == amends_id,
                                                            AmendsEntry.owner_id == user.id))
     if entry is None:
-        raise LookupError(amends_id)
+        raise NotFound(amends_id)
     return entry
 
 
@@ -61,9 +61,9 @@ def linkable_boundary(user: User, boundary_id: int | None) -> Boundary | None:
         return None
     boundary = db.session.get(Boundary, boundary_id) if isinstance(boundary_id, int) else None
     if boundary is None or boundary.status != "active":
-        raise LookupError(boundary_id)
+        raise NotFound(boundary_id)
     if not can_view(user, boundary.owner_id, "boundaries"):
-        raise LookupError(boundary_id)
+        raise NotFound(boundary_id)
     return boundary
 
 
@@ -214,12 +214,18 @@ def own_plans(user: User) -> list[ConversationPlan]:
 
 
 def load_own(user: User, plan_id: int) -> ConversationPlan:
-    """Return one of the user's plans, or raise LookupError."""
+    """Return one of the user's plans, or raise NotFound."""
     plan = db.session.scalar(sa.select(ConversationPlan).where(ConversationPlan.id == plan_id,
                                                                ConversationPlan.owner_id == user.id))
     if plan is None:
-        raise LookupError(plan_id)
+        raise NotFound(plan_id)
     return plan
+
+
+def delete_plan(plan: ConversationPlan) -> None:
+    """Delete one of the user's plans (the caller loaded it with load_own)."""
+    db.session.delete(plan)
+    db.session.flush()
 
 
 def shared_plans(connection: Connection, viewer: User) -> list[ConversationPlan]:
@@ -231,10 +237,10 @@ def shared_plans(connection: Connection, viewer: User) -> list[ConversationPlan]
 
 
 def load_shared(connection: Connection, viewer: User, plan_id: int) -> ConversationPlan:
-    """Return one plan shared with the viewer in this connection, or raise LookupError."""
+    """Return one plan shared with the viewer in this connection, or raise NotFound."""
     plan = next((p for p in shared_plans(connection, viewer) if p.id == plan_id), None)
     if plan is None:
-        raise LookupError(plan_id)
+        raise NotFound(plan_id)
     return plan
 
 
@@ -252,6 +258,44 @@ def plan_contact(plan: ConversationPlan) -> ContactAdvice:
             placeholder = AmendsEntry(person_name=connection.loved_one.display_name, status="listed")
             return advise(placeholder, amends.contact_answer(plan.owner_id, connection.id))
     return ContactAdvice()
+
+
+def contact_by_plan(owner: User, plans: list[ConversationPlan]) -> dict[int, ContactAdvice]:
+    """Decide, as `plan_contact` does one by one, whether each of the owner's plans for contact still fits.
+
+    For a list: three queries however many plans and people (the linked entries, the owner's connections
+    and their loved ones' answers), where `plan_contact` asks again for each plan.
+    """
+    result = {p.id: ContactAdvice() for p in plans}
+    about = [p for p in plans if p.script_id in CONTACT_SCRIPTS and p.owner_id == owner.id]
+    if not about:
+        return result
+    entry_ids = {p.amends_id for p in about if p.amends_id is not None}
+    entries = {e.id: e for e in db.session.scalars(
+        sa.select(AmendsEntry).where(AmendsEntry.id.in_(entry_ids), AmendsEntry.owner_id == owner.id))} \
+        if entry_ids else {}
+    # The owner's connections as the person in recovery (ended ones are left out, as contact_answer does).
+    connections = {c.id: c for c in circle.connections_of(owner) if c.person_id == owner.id}
+    openness = amends.openness_by_connection(owner)
+
+    def answer(connection_id: int | None) -> str | None:
+        """Their answer, for deciding contact: paused while the connection is paused (as contact_answer)."""
+        if connection_id not in connections:
+            return None
+        if connections[connection_id].status == PAUSED:
+            return PAUSED
+        found = openness.get(connection_id)
+        return found.status if found else None
+
+    for plan in about:
+        entry = entries.get(plan.amends_id)
+        if entry is not None:
+            result[plan.id] = advise(entry, answer(entry.connection_id))
+        elif plan.connection_id in connections:
+            placeholder = AmendsEntry(person_name=connections[plan.connection_id].loved_one.display_name,
+                                      status="listed")
+            result[plan.id] = advise(placeholder, answer(plan.connection_id))
+    return result
 
 
 @dataclass(frozen=True)
@@ -295,7 +339,7 @@ class Library:
 def overview(user: User) -> Library:
     """Load the scripts for the user's role, their plans, which plans are set aside, and help for young people."""
     plans = own_plans(user)
-    set_aside = {p.id for p in plans if p.script_id in CONTACT_SCRIPTS and plan_contact(p).closed}
+    set_aside = {plan_id for plan_id, advice in contact_by_plan(user, plans).items() if advice.closed}
     young = user.is_loved_one and any(c.loved_one_id == user.id and c.relationship == "child"
                                       for c in circle.connections_of(user))
     return Library(scripts=library.for_role(user.role), plans=plans, set_aside=set_aside, young=young)

@@ -6,12 +6,11 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from recovery.amends.models import OPENNESS
-from recovery.circle.permissions import AREAS, record_visits
+from recovery.circle.permissions import AREAS
 from recovery.dashboards.services import dashboard_for
-from recovery.db import db
 from recovery.tracker import commitments, journey
+from recovery.tracker.forms import checkin_form
 from recovery.tracker.models import CHECKIN_STATUSES
-from recovery.tracker.routes import checkin_form
 
 bp = Blueprint("dashboards", __name__)
 
@@ -24,13 +23,8 @@ def home():
     if current_user.is_person:
         forms = {s.commitment.id: checkin_form(s.commitment.id, commitments.today_for(current_user),
                                                s.today_status) for s in dash.tracker.due}
-        page = render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
+        return render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
                                checkin_forms=forms, statuses=CHECKIN_STATUSES,
                                milestone_label=journey.milestone_label, openness_words=OPENNESS)
-    else:
-        page = render_template("dashboards/loved_one.html", dash=dash, areas=AREAS,
-                               tracker_cards=dash.tracker_cards, openness_words=OPENNESS)
-    # Written once the page is built, so that it reads everything before it writes.
-    record_visits()
-    db.session.commit()
-    return page
+    return render_template("dashboards/loved_one.html", dash=dash, areas=AREAS,
+                           tracker_cards=dash.tracker_cards, openness_words=OPENNESS)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from recovery.accounts.models import User
 from recovery.circle.models import Connection
 from recovery.db import db, insert_unless_present, utcnow
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.tracker.commitments import as_schedule, is_due, today_for, visible_to_connection
 from recovery.tracker.models import (
     CHECKIN_STATUSES,
@@ -71,12 +71,12 @@ def record_checkin(commitment: Commitment, day: date, status: str, note: str = "
 
 
 def load_own_checkin(owner: User, checkin_id: int) -> CheckIn:
-    """Return a check-in on one of the owner's commitments, or raise LookupError."""
+    """Return a check-in on one of the owner's commitments, or raise NotFound."""
     checkin = db.session.scalar(
         sa.select(CheckIn).join(Commitment).where(CheckIn.id == checkin_id, Commitment.owner_id == owner.id)
     )
     if checkin is None:
-        raise LookupError(checkin_id)
+        raise NotFound(checkin_id)
     return checkin
 
 
@@ -112,7 +112,7 @@ def confirm(viewer: User, connection: Connection, checkin_id: int, verdict: str,
         sa.select(CheckIn).join(Commitment).where(CheckIn.id == checkin_id, visible_to_connection(connection))
     )
     if checkin is None or viewer.id != connection.loved_one_id:
-        raise LookupError(checkin_id)
+        raise NotFound(checkin_id)
     if not connection.loved_one_confirms:
         raise Refused("You chose not to be asked about check-ins. You can change that in My circle.",
                       field="verdict")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from recovery.accounts.models import User
 from recovery.circle.models import ENDED, Connection
 from recovery.db import db
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 from recovery.tracker.models import DAILY, ONCE, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY, CheckIn, Commitment, ScheduleVersion
 from recovery.tracker.score import Schedule, schedule_on
@@ -160,6 +160,17 @@ def _check_amends(owner: User, amends_id: int | None) -> int | None:
     return amends_id
 
 
+def living_commitments(entry) -> list[Commitment]:
+    """Return the owner's commitments that carry out this amends entry over time, oldest first.
+
+    Registered with amends' list of what carries out an amends (recovery/tracker/data.py), so the
+    amends entry page can show them without amends importing the tracker.
+    """
+    return list(db.session.scalars(sa.select(Commitment).where(Commitment.amends_id == entry.id,
+                                                               Commitment.owner_id == entry.owner_id)
+                                   .order_by(Commitment.created_at)))
+
+
 def create_commitment(owner: User, title: str, why: str, schedule: ScheduleInput, start_date: date,
                       end_date: date | None = None, connection_id: int | None = None, private: bool = False,
                       today: date | None = None, amends_id: int | None = None) -> Commitment:
@@ -214,7 +225,7 @@ def change_status(commitment: Commitment, action: str, today: date | None = None
     today = today or today_for(commitment.owner)
     from_day = max(today, commitment.start_date)
     if action not in STATUS_ACTIONS:
-        raise LookupError(action)
+        raise NotFound(action)
     if action == "pause" and commitment.status != "active":
         raise Refused("Only an active commitment can be paused.")
     if action == "archive" and commitment.status == "archived":
@@ -247,13 +258,13 @@ def own_commitments(owner: User, include_archived: bool = False) -> list[Commitm
 
 
 def load_own_commitment(owner: User, commitment_id: int) -> Commitment:
-    """Return one of the owner's commitments, or raise LookupError (shown as 404)."""
+    """Return one of the owner's commitments, or raise NotFound (shown as 404)."""
     commitment = db.session.scalar(
         sa.select(Commitment).where(Commitment.id == commitment_id, Commitment.owner_id == owner.id)
         .options(selectinload(Commitment.schedules))
     )
     if commitment is None:
-        raise LookupError(commitment_id)
+        raise NotFound(commitment_id)
     return commitment
 
 
@@ -279,18 +290,18 @@ def shared_commitments(connection: Connection) -> list[Commitment]:
 
 
 def load_shared_commitment(connection: Connection, commitment_id: int) -> Commitment:
-    """Return one commitment visible through this connection, or raise LookupError."""
+    """Return one commitment visible through this connection, or raise NotFound."""
     commitment = db.session.scalar(
         sa.select(Commitment).where(Commitment.id == commitment_id, visible_to_connection(connection))
         .options(selectinload(Commitment.schedules))
     )
     if commitment is None:
-        raise LookupError(commitment_id)
+        raise NotFound(commitment_id)
     return commitment
 
 
 def load_shared_commitment_of_checkin(connection: Connection, checkin_id: int) -> Commitment:
-    """Return the commitment of a check-in visible through this connection, or raise LookupError."""
+    """Return the commitment of a check-in visible through this connection, or raise NotFound."""
     commitment_id = db.session.scalar(sa.select(CheckIn.commitment_id).where(CheckIn.id == checkin_id))
     return load_shared_commitment(connection, commitment_id or 0)
 

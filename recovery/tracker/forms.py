@@ -132,3 +132,12 @@ class RecoveryStartForm(MendForm):
     """The day recovery is counted from."""
 
     recovery_start = _date("My recovery start date", description="Optional. Used for milestones only.")
+
+
+def checkin_form(commitment_id: int, day, status: str | None, note: str = "") -> CheckInForm:
+    """Build the quick check-in form for one commitment and day, showing the answer already given."""
+    form = CheckInForm(prefix=f"c{commitment_id}", formdata=None)
+    form.day.data = day.isoformat()
+    form.status.data = status
+    form.note.data = note
+    return form

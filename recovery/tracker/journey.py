@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from recovery.accounts.models import User
 from recovery.db import db
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.tracker.commitments import today_for
 from recovery.tracker.models import Setback, SmallWin
 
@@ -38,10 +38,18 @@ def log_setback(owner: User, day: date, what_happened: str, next_step: str, shar
 
 
 def load_own_setback(owner: User, setback_id: int) -> Setback:
-    """Return one of the owner's setbacks, or raise LookupError."""
+    """Return one of the owner's setbacks, or raise NotFound."""
     setback = db.session.scalar(sa.select(Setback).where(Setback.id == setback_id, Setback.owner_id == owner.id))
     if setback is None:
-        raise LookupError(setback_id)
+        raise NotFound(setback_id)
+    return setback
+
+
+def toggle_setback_shared(owner: User, setback_id: int) -> Setback:
+    """Show one of the owner's setbacks to people who see their milestones, or hide it again."""
+    setback = load_own_setback(owner, setback_id)
+    setback.shared = not setback.shared
+    db.session.flush()
     return setback
 
 

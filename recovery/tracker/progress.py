@@ -102,7 +102,7 @@ def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[d
     """Score and streaks up to today, carrying on from the saved progress; returns the occasions replayed.
 
     Days up to score.settled_through(today) can never change, so the progress over them is saved
-    on the commitment (after the request, by db.save_cache_writes) and later requests replay only
+    on the commitment (after the request, by db.finish_request) and later requests replay only
     the days after it: the cost of a page no longer grows with years of history.
     """
     saved = _saved_progress(commitment, versions)
@@ -114,7 +114,7 @@ def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[d
                             first=first, until=cutoff)
         progress = fold(settled, progress)
         first = cutoff + timedelta(days=1)
-        # Saved after the page is drawn (db.save_cache_writes), never mid-read.
+        # Saved after the page is drawn (db.finish_request), never mid-read.
         db.session.info.setdefault("cache_writes", []).append((Commitment, commitment.id, {
             "progress_through": cutoff, "progress_key": _progress_key(commitment, versions, cutoff),
             "progress_score": progress.score, "progress_current": progress.current,

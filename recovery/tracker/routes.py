@@ -12,9 +12,8 @@ from recovery.amends import services as amends_services
 from recovery.circle.forms import connection_choices
 from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
-from recovery.db import db
 from recovery.errors import Refused
-from recovery.forms import ButtonForm, choice_list, form_page, inline_form, show_refusal
+from recovery.forms import ButtonForm, button_only, choice_list, flash_refusal, form_page, inline_form
 from recovery.security import safe_next
 from recovery.tracker import checkins, commitments, pages
 from recovery.tracker import journey as journeys
@@ -26,6 +25,7 @@ from recovery.tracker.forms import (
     RecoveryStartForm,
     SetbackForm,
     WinForm,
+    checkin_form,
 )
 from recovery.tracker.models import CHECKIN_STATUSES, VERDICTS, WEEKDAYS, WEEKLY
 
@@ -34,10 +34,7 @@ bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
 
 def _own_commitment(commitment_id: int):
-    try:
-        return commitments.load_own_commitment(current_user, commitment_id)
-    except LookupError:
-        abort(404)
+    return commitments.load_own_commitment(current_user, commitment_id)
 
 
 def _parse_day(value: str | None) -> date:
@@ -72,15 +69,6 @@ def _today_page(win_form=None):
     return render_template("tracker/today.html", items=items, forms=forms, today=day,
                            win_form=win_form or WinForm(prefix="win"), statuses=CHECKIN_STATUSES,
                            open_days=open_days)
-
-
-def checkin_form(commitment_id: int, day: date, status: str | None, note: str = "") -> CheckInForm:
-    """Build the quick check-in form for one commitment and day, showing the answer already given."""
-    form = CheckInForm(prefix=f"c{commitment_id}", formdata=None)
-    form.day.data = day.isoformat()
-    form.status.data = status
-    form.note.data = note
-    return form
 
 
 # --- Commitments -----------------------------------------------------------------------------
@@ -181,19 +169,17 @@ def edit_commitment(commitment_id: int):
 
 @bp.post("/commitments/<int:commitment_id>/<action>")
 @person_page
+@button_only
 def change_status(commitment_id: int, action: str):
     """Pause, resume, archive or restore a commitment."""
     if action not in commitments.STATUS_ACTIONS:
         abort(404)
     item = _own_commitment(commitment_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
     try:
         commitments.change_status(item, action)
     except Refused as refused:
-        flash(refused.message, "error")
+        flash_refusal(refused)
         return redirect(url_for("tracker.commitment", commitment_id=item.id))
-    db.session.commit()
     words = {"pause": "Paused. Nothing is due until you resume, and your score waits for you.",
              "resume": "Welcome back. It's due again from today.",
              "archive": "Archived. Its history and score are kept.",
@@ -213,17 +199,9 @@ def checkin(commitment_id: int):
     form = CheckInForm(prefix=f"c{item.id}")
     back = safe_next(request.args.get("next")) or url_for("tracker.commitment", commitment_id=item.id)
     day = _parse_day(form.day.data)
-    if form.validate_on_submit():
-        try:
-            checkins.record_checkin(item, day, form.status.data, form.note.data)
-        except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
-            flash(_checkin_message(form.status.data, item.title), "success")
-            return redirect(back)
-    return _day_page(item, day, form=form, next_url=back), 422
+    return inline_form(form, lambda f: checkins.record_checkin(item, day, f.status.data, f.note.data),
+                       page=lambda f: _day_page(item, day, form=f, next_url=back), back=back,
+                       success=_checkin_message(form.status.data, item.title), flash_errors=False)
 
 
 def _day_page(item, when, *, form=None, note_form=None, next_url: str | None = None):
@@ -261,10 +239,7 @@ def day(commitment_id: int, day: str):
 @person_page
 def add_note(checkin_id: int):
     """Add a note to a check-in, even one that has locked."""
-    try:
-        item = checkins.load_own_checkin(current_user, checkin_id)
-    except LookupError:
-        abort(404)
+    item = checkins.load_own_checkin(current_user, checkin_id)
     commitment_ = commitments.load_own_commitment(current_user, item.commitment_id)
     return inline_form(NoteForm(), lambda f: checkins.add_note(item, f.body.data),
                        page=lambda f: _day_page(commitment_, item.local_date, note_form=f),
@@ -295,17 +270,10 @@ def _journey_page(start_form=None, win_form=None):
 def set_start():
     """Set or clear the recovery start date."""
     form = RecoveryStartForm(prefix="start")
-    if form.validate_on_submit():
-        try:
-            journeys.set_recovery_start(current_user, form.recovery_start.data)
-        except Refused as refused:
-            db.session.rollback()
-            show_refusal(form, refused)
-        else:
-            db.session.commit()
-            flash("Saved." if form.recovery_start.data else "Your start date is cleared.", "success")
-            return redirect(url_for("tracker.journey"))
-    return _journey_page(start_form=form), 422
+    return inline_form(form, lambda f: journeys.set_recovery_start(current_user, f.recovery_start.data),
+                       page=lambda f: _journey_page(start_form=f), back=url_for("tracker.journey"),
+                       success="Saved." if form.recovery_start.data else "Your start date is cleared.",
+                       flash_errors=False)
 
 
 @bp.route("/setbacks/new", methods=["GET", "POST"])
@@ -327,16 +295,10 @@ def new_setback():
 
 @bp.post("/setbacks/<int:setback_id>/share")
 @person_page
+@button_only
 def share_setback(setback_id: int):
     """Show or hide a setback from people who see your milestones."""
-    try:
-        setback = journeys.load_own_setback(current_user, setback_id)
-    except LookupError:
-        abort(404)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    setback.shared = not setback.shared
-    db.session.commit()
+    setback = journeys.toggle_setback_shared(current_user, setback_id)
     flash("Now shared with people who see your milestones." if setback.shared else "Now private again.", "success")
     return redirect(url_for("tracker.journey"))
 
@@ -378,11 +340,7 @@ def shared_milestones(viewer, owner, connection):
 def shared_commitment(connection_id: int, commitment_id: int):
     """Show a loved one one shared commitment, read-only, with a way to confirm check-ins."""
     connection, owner = shared_through(current_user, connection_id, "tracker")
-    try:
-        item = commitments.load_shared_commitment(connection, commitment_id)
-    except LookupError:
-        abort(404)
-    db.session.commit()  # the access log
+    item = commitments.load_shared_commitment(connection, commitment_id)
     return _shared_commitment_page(connection, owner, item)
 
 
@@ -405,18 +363,12 @@ def _shared_commitment_page(connection, owner, item, bound: tuple[int, ConfirmFo
 def confirm(connection_id: int, checkin_id: int):
     """Say "I saw this" or "I didn't see this" about a check-in shared with me."""
     connection, owner = shared_through(current_user, connection_id, "tracker")
-    try:
-        item = commitments.load_shared_commitment_of_checkin(connection, checkin_id)
-    except LookupError:
-        abort(404)
+    item = commitments.load_shared_commitment_of_checkin(connection, checkin_id)
     back = safe_next(request.args.get("next")) or url_for("circle.shared_area", connection_id=connection.id,
                                                           area="tracker")
 
     def act(form):
-        try:
-            checkins.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
-        except LookupError:
-            abort(404)
+        checkins.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
 
     return inline_form(ConfirmForm(prefix=f"k{checkin_id}"), act,
                        page=lambda f: _shared_commitment_page(connection, owner, item, bound=(checkin_id, f)),

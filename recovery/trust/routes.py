@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user, login_required
 
 from recovery.accounts.auth import role_required
@@ -18,10 +18,7 @@ bp = Blueprint("trust", __name__, url_prefix="/trust")
 
 def _person_trust_or_404(person_id: int) -> services.PersonTrust:
     """Load my page about a person I support, or stop with 404 for anyone else."""
-    try:
-        return services.person_trust(current_user, person_id)
-    except LookupError:
-        abort(404)
+    return services.person_trust(current_user, person_id)
 
 
 @bp.get("/")
@@ -60,9 +57,6 @@ def new(person_id: int):
 @shared_view("trust")
 def shared(viewer, owner, connection):
     """Show the person the loved one's check-ins about them, and only about them."""
-    try:
-        trust = services.shared_trust_for(viewer, connection)
-    except LookupError:
-        abort(404)
+    trust = services.shared_trust_for(viewer, connection)
     return render_template("trust/shared.html", connection=connection, owner=owner, area=AREAS["trust"],
                            trust=trust, questions=QUESTIONS)

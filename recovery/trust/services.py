@@ -39,7 +39,7 @@ from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, ENDED, Connection
 from recovery.circle.permissions import shared_areas, sharing
 from recovery.db import db
-from recovery.errors import Refused
+from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 from recovery.trust.chart import Chart, build_chart
 from recovery.trust.models import TrustCheckIn
@@ -174,9 +174,9 @@ def people_i_support(loved_one: User) -> list[Connection]:
 
 
 def connection_to(loved_one: User, person_id: int) -> Connection:
-    """Return the loved one's active or paused connection with this person, or raise LookupError."""
+    """Return the loved one's active or paused connection with this person, or raise NotFound."""
     if loved_one.role != LOVED_ONE or not isinstance(person_id, int) or isinstance(person_id, bool):
-        raise LookupError(person_id)
+        raise NotFound(person_id)
     connection = db.session.scalar(
         sa.select(Connection).where(
             Connection.loved_one_id == loved_one.id,
@@ -185,7 +185,7 @@ def connection_to(loved_one: User, person_id: int) -> Connection:
         )
     )
     if connection is None:
-        raise LookupError(person_id)
+        raise NotFound(person_id)
     return connection
 
 
@@ -380,7 +380,7 @@ class SharedTrust:
 def shared_trust_for(person: User, connection: Connection) -> SharedTrust:
     """Load what the loved one shares with this person: their check-ins about this person only."""
     if person.id != connection.person_id or not is_shared(connection):
-        raise LookupError(connection.id)
+        raise NotFound(connection.id)
     newest_first = _checkins(connection.loved_one_id, person.id)
     oldest_first = list(reversed(newest_first))
     return SharedTrust(loved_one=connection.loved_one, checkins=newest_first, reading=reading(oldest_first),

@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from recovery.accounts import services
-from recovery.accounts.data import export
 from recovery.accounts.models import User
 from recovery.db import db
 from recovery.errors import Refused
+from recovery.yourdata import export
 from tests.conftest import row_counts
 from tests.factories import PASSWORD
 from tests.forms import choices_of, form_data

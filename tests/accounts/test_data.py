@@ -1,13 +1,16 @@
 """Export (SECURITY.md 19) and deletion (SECURITY.md 20) of a user's own data."""
 
 import json
+from pathlib import Path
 
 import sqlalchemy as sa
 
-from recovery.accounts import data
+import recovery
+from recovery import yourdata
 from recovery.accounts.models import User
 from recovery.db import db
 from recovery.trust.models import TrustCheckIn
+from recovery.yourdata import registry
 from tests.conftest import row_counts
 from tests.factories import PASSWORD
 from tests.security.world import build_world
@@ -21,7 +24,7 @@ def test_export_holds_everything_of_mine_and_nothing_of_anyone_elses(app, login)
     """SECURITY.md 19: A's export has A's records from every area, and none of B's words or any secret."""
     world = build_world(app, login)
     a = _user(world.a)
-    exported = data.export(a)
+    exported = yourdata.export(a)
     text = json.dumps(exported)
     for mine in ("amends-secret-what", "amends-secret-impact", "boundary-secret-situation", "plan-secret-words",
                  "Walk the dog", "it happened", "asked for help", world.invitation_label):
@@ -36,7 +39,7 @@ def test_export_holds_everything_of_mine_and_nothing_of_anyone_elses(app, login)
     assert len(exported["boundaries"]["versions"]) == 1 and len(exported["conversation_plans"]) == 1
     assert {c["with"] for c in exported["connections"]} == {world.b.name, world.d.name}
     assert exported["tracker"]["calendar_link"] is True
-    b_export = json.dumps(data.export(_user(world.b)))
+    b_export = json.dumps(yourdata.export(_user(world.b)))
     assert f"private-trust-note-{world.b.id}" in b_export and "openness-secret-condition" in b_export
     assert "amends-secret-what" not in b_export
 
@@ -143,3 +146,56 @@ def test_deletion_removes_the_words_i_wrote_anywhere_and_my_login_counter(app, l
                                  .where(sa.cast(column, sa.Text).contains("boundary-secret-note")))
         assert hits == 0, f"{table.name}.{column.name} still holds words the deleted account wrote"
     assert db.session.get(LoginThrottle, accounts.throttle_key(b_email)) is None
+
+
+# --- The registry: every feature adds its part (recovery/yourdata) -------------------------------------------
+
+
+def test_the_export_keeps_its_format_and_the_order_of_its_keys(app, login):
+    """The file people download keeps the shape it had: the same keys, in the same order, at each level."""
+    world = build_world(app, login)
+    exported = yourdata.export(_user(world.a))
+    assert list(exported) == [
+        "format", "exported_at", "account", "sessions", "known_devices", "security_events", "connections",
+        "sharing", "invitations", "who_viewed_my_areas", "tracker", "trust_checkins", "amends", "boundaries",
+        "conversation_plans"]
+    assert exported["format"] == "mend-export-1"
+    assert list(exported["tracker"]) == ["commitments", "schedules", "checkins", "checkin_notes", "setbacks",
+                                         "small_wins", "calendar_link"]
+    assert list(exported["amends"]) == ["entries", "steps", "my_openness_answers"]
+    assert list(exported["boundaries"]) == ["boundaries", "versions", "my_answers", "events_i_noted"]
+    assert exported["account"]["id"] == world.a.id and "password_hash" not in exported["account"]
+
+
+def test_every_table_is_exported_or_left_out_with_a_reason(app):
+    """A new feature can't forget its rows: each table is in an export section or listed as left out, and why."""
+    tables = set(db.metadata.tables)
+    exported = registry.exported_tables()
+    left_out = registry.tables_not_exported()
+    assert exported <= tables and set(left_out) <= tables, "a section names a table that isn't there"
+    assert not exported & set(left_out), f"both exported and left out: {exported & set(left_out)}"
+    user_owned = {table.name for table, _column in _user_columns()} | {"users"}
+    assert user_owned - exported - set(left_out) == set(), "tables with a user column missing from Your data"
+    assert tables - exported - set(left_out) == set(), "tables missing from Your data (export them, or say why not)"
+    assert all(len(reason.split()) >= 5 for reason in left_out.values()), left_out
+
+
+def test_every_feature_data_module_is_loaded_at_start_up(app):
+    """Each recovery/<feature>/data.py is in yourdata.FEATURES (so it registers), and each listed module exists."""
+    source = Path(recovery.__file__).resolve().parent
+    on_disk = {f"recovery.{path.parent.name}.data" for path in source.glob("*/data.py")}
+    assert on_disk == set(yourdata.FEATURES)
+    assert app.extensions["yourdata"] == yourdata.FEATURES
+
+
+def test_words_for_the_printed_export_come_from_each_feature(app):
+    """Stored values from every area read in plain words: statuses, kinds of amends, what is shared."""
+    from recovery.amends.models import KINDS
+    from recovery.circle.permissions import AREAS
+    from recovery.conversations.models import STATUSES
+    from recovery.tracker.models import CHECKIN_STATUSES
+
+    words = yourdata.export_words()
+    for labels in (KINDS, STATUSES, CHECKIN_STATUSES, {key: area.label for key, area in AREAS.items()}):
+        assert labels.items() <= words.items()
+    assert {"active": "Active", "paused": "Paused", "ended": "Ended"}.items() <= words.items()

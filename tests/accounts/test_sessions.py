@@ -90,9 +90,9 @@ def test_timeouts_are_configurable(make_app, make_user):
         token = services.start_session(user)
         db.session.commit()
         now = utcnow()
-        assert services.load_session(token, now + timedelta(minutes=4)) is not None
+        assert services.check_session(token, now + timedelta(minutes=4))[0] is not None
         db.session.rollback()
-        assert services.load_session(token, now + timedelta(minutes=6)) is None
+        assert services.check_session(token, now + timedelta(minutes=6))[0] is None
 
 
 def test_activity_keeps_a_session_alive(app, make_user):
@@ -101,9 +101,9 @@ def test_activity_keeps_a_session_alive(app, make_user):
     token = services.start_session(user)
     db.session.commit()
     later = utcnow() + timedelta(minutes=20)
-    assert services.load_session(token, later) is not None
+    assert services.check_session(token, later)[0] is not None
     db.session.commit()
-    assert services.load_session(token, later + timedelta(minutes=20)) is not None
+    assert services.check_session(token, later + timedelta(minutes=20))[0] is not None
 
 
 def test_list_and_revoke_sessions(app, make_user, as_user):

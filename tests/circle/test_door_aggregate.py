@@ -295,7 +295,7 @@ def test_nothing_outside_the_door_reads_share_grants(app):
         "recovery/circle/models.py",  # the table
         "recovery/circle/services.py",  # grants are given and taken back here (set_sharing, end_connection)
         "recovery/models.py",  # the list of every model
-        "recovery/accounts/data.py",  # the owner's export of their own choices (owned elsewhere)
+        "recovery/circle/data.py",  # the owner's export of their own choices and connections (Your data)
     }
     pattern = re.compile(r"\bShareGrant\b|\.grants\b")
     readers = sorted(

@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from recovery.accounts.data import export as data_export
 from recovery.accounts.models import User
 from recovery.amends import services as amends
 from recovery.boundaries import services as boundaries
@@ -16,6 +15,7 @@ from recovery.conversations import services
 from recovery.conversations.models import ConversationPlan
 from recovery.db import db
 from recovery.errors import Refused
+from recovery.yourdata import export as data_export
 from tests.conftest import PASSWORD, row_counts
 from tests.forms import form_data
 

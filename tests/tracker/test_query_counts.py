@@ -13,7 +13,7 @@ from tests.queries import captured_statements
 
 PINNED = {
     "overview": 4, "today": 4, "commitment": 8, "journey": 4, "home": 14,
-    "shared tracker": 13, "shared commitment": 16, "shared milestones": 11,
+    "shared tracker": 10, "shared commitment": 12, "shared milestones": 8,
     # The loved one's home shows the person's score, so it logs a tracker visit: one query finds the
     # recent visits of every person it shows (a reload within a minute writes nothing).
     "loved one home": 14,
