@@ -44,3 +44,11 @@ def make_connection(a: User | None = None, b: User | None = None, relationship: 
         circle.set_sharing(loved, connection, set(loved_one_shares))
     db.session.commit()
     return connection
+
+
+def door_pass(viewer: User, connection, area: str):
+    """A pass to `area` as the door hands it out (its own checks are tested in tests/circle): for service tests."""
+    from recovery.circle.permissions import Access
+
+    owner = connection.loved_one if viewer.id == connection.person_id else connection.person
+    return Access(viewer=viewer, owner=owner, connection=connection, area=area)

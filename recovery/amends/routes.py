@@ -221,8 +221,8 @@ def openness(person_id: int):
 
 
 @shared_view("amends")
-def shared_amends(viewer, owner, connection):
+def shared_amends(access):
     """Show a loved one only the amends entries about them."""
-    return render_template("amends/shared.html", entries=services.entries_about(connection), owner=owner,
-                           connection=connection, words=WORDS,
-                           openness=services.openness_of(viewer.id, owner.id))
+    return render_template("amends/shared.html", entries=services.entries_about(access), owner=access.owner,
+                           connection=access.connection, words=WORDS,
+                           openness=services.openness_of(access.viewer.id, access.owner.id))

@@ -24,6 +24,7 @@ from recovery.amends.models import (
 )
 from recovery.amends.safety import SafetyAdvice, assess
 from recovery.circle.models import ACTIVE, ENDED, PAUSED, Connection
+from recovery.circle.permissions import Access
 from recovery.db import db, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
@@ -434,8 +435,9 @@ def suggest_next(entries: list[AmendsEntry], contact: dict[int, ContactAdvice] |
 # --- What a loved one sees ---------------------------------------------------------------------------
 
 
-def entries_about(connection: Connection) -> list[AmendsEntry]:
-    """Return only the person's entries about this connection's loved one (the caller checked the grant)."""
+def entries_about(access: Access) -> list[AmendsEntry]:
+    """Return only the person's entries about the loved one holding the door's pass to them."""
+    connection = access.require("amends")
     return list(db.session.scalars(
         sa.select(AmendsEntry).where(AmendsEntry.owner_id == connection.person_id,
                                      AmendsEntry.connection_id == connection.id)

@@ -158,14 +158,15 @@ def _log_event(item, page, back: str):
 
 def _shared(connection_id: int, boundary_id: int):
     """Load a connection I belong to, check the other member shares boundaries with me, then the boundary."""
-    connection, owner = shared_through(current_user, connection_id, "boundaries")
-    return connection, owner, services.load_shared(connection, current_user, boundary_id)
+    access = shared_through(current_user, connection_id, "boundaries")
+    return access.connection, access.owner, services.load_shared(access, boundary_id)
 
 
 @shared_view("boundaries")
-def shared_boundaries(viewer, owner, connection):
+def shared_boundaries(access):
     """Show the other member's active boundaries, those waiting for my answer first."""
-    items = services.shared_boundaries(connection, viewer)
+    viewer, owner, connection = access.viewer, access.owner, access.connection
+    items = services.shared_boundaries(access)
     mine = {a.boundary_id: a for acks in services.acks_for(items, viewer.id).values() for a in acks}
     states = {b.id: services.ack_state(b, mine.get(b.id)) for b in items}
     items.sort(key=lambda b: (states[b.id] not in ("new", "updated"), -b.id))

@@ -22,7 +22,7 @@ from recovery.boundaries.models import (
 )
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
-from recovery.circle.permissions import SharedPage, sharing
+from recovery.circle.permissions import Access, SharedPage, sharing
 from recovery.db import db, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
@@ -178,9 +178,10 @@ def load_own(owner: User, boundary_id: int) -> Boundary:
 # --- Shared with someone ---------------------------------------------------------------------------
 
 
-def shared_boundaries(connection: Connection, viewer: User) -> list[Boundary]:
-    """Return the active boundaries the other member shares in this connection (the caller checked the grant)."""
-    return shared_boundaries_by_connection([connection], viewer)[connection.id]
+def shared_boundaries(access: Access) -> list[Boundary]:
+    """Return the active boundaries the other member shares, with the door's pass to them."""
+    connection = access.require("boundaries")
+    return shared_boundaries_by_connection([connection], access.viewer)[connection.id]
 
 
 def shared_boundaries_by_connection(connections: list[Connection], viewer: User) -> dict[int, list[Boundary]]:
@@ -197,9 +198,10 @@ def shared_boundaries_by_connection(connections: list[Connection], viewer: User)
     return result
 
 
-def load_shared(connection: Connection, viewer: User, boundary_id: int) -> Boundary:
-    """Return one active boundary of the other member, or raise NotFound (the caller checked the grant)."""
-    owner_id = connection.person_id if viewer.id == connection.loved_one_id else connection.loved_one_id
+def load_shared(access: Access, boundary_id: int) -> Boundary:
+    """Return one active boundary of the other member, with the door's pass to them, or raise NotFound."""
+    access.require("boundaries")
+    owner_id = access.owner.id
     boundary = db.session.scalar(
         sa.select(Boundary).where(Boundary.id == boundary_id, Boundary.owner_id == owner_id,
                                   Boundary.status == "active").options(selectinload(Boundary.versions)))

@@ -12,6 +12,7 @@ from flask import abort
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ACTIVE, AccessLogEntry, Connection, ShareGrant
 from recovery.db import db, prepare_to_write, queue_write, utcnow
+from recovery.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -163,17 +164,38 @@ def connection_for_member(user: User, connection_id: int) -> Connection:
     return connection
 
 
-def shared_through(viewer: User, connection_id: int, area: str) -> tuple[Connection, User]:
+@dataclass(frozen=True)
+class Access:
+    """A pass from the door: `viewer` may see `area` of `owner`'s records through `connection`, now.
+
+    Only the door hands these out (shared_through), after checking the grant and logging the visit.
+    Every loader of another person's records takes one and asks `require(area)` before it reads, so a
+    record can't be loaded for a page the door didn't open.
+    """
+
+    viewer: User
+    owner: User
+    connection: Connection
+    area: str
+
+    def require(self, area: str) -> Connection:
+        """Check this pass is for `area` (404 otherwise) and return its connection."""
+        if area != self.area:
+            raise NotFound(area)
+        return self.connection
+
+
+def shared_through(viewer: User, connection_id: int, area: str) -> Access:
     """The door to the other member's area in one of my connections: live, shared with me now, or 404.
 
-    Returns the connection and its other member (the owner), and logs the visit for the owner.
+    Returns the pass (viewer, owner, connection, area) and logs the visit for the owner.
     """
     connection = connection_for_member(viewer, connection_id)
     if connection.status != ACTIVE:
         abort(404)
     owner = connection.other(viewer.id)
     require_view(viewer, owner.id, area)
-    return connection, owner
+    return Access(viewer=viewer, owner=owner, connection=connection, area=area)
 
 
 # --- The batch door, for pages that show several people's shared records at once --------------------

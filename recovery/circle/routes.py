@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from recovery.circle import services
 from recovery.circle.forms import InviteForm, SharingForm
 from recovery.circle.models import ACTIVE, PAUSED, RELATIONSHIPS
-from recovery.circle.permissions import AREAS, areas_for_role, connection_for_member, require_view, sharing
+from recovery.circle.permissions import AREAS, areas_for_role, connection_for_member, shared_through, sharing
 from recovery.circle.shared import SHARED_VIEWS
 from recovery.errors import Refused
 from recovery.extensions import limiter
@@ -191,13 +191,12 @@ def confirm_end(connection_id: int):
 @login_required
 def shared_area(connection_id: int, area: str):
     """Show the other member's area, if they share it with me right now."""
-    connection = connection_for_member(current_user, connection_id)
-    owner = connection.other(current_user.id)
-    require_view(current_user, owner.id, area)  # logs the visit, saved with the request's one commit
+    access = shared_through(current_user, connection_id, area)  # the visit is logged, saved with the one commit
     view = SHARED_VIEWS.get(area)
     if view is not None:
-        return view(current_user, owner, connection)
-    return render_template("circle/shared_area.html", connection=connection, owner=owner, area=AREAS[area])
+        return view(access)
+    return render_template("circle/shared_area.html", connection=access.connection, owner=access.owner,
+                           area=AREAS[area])
 
 
 @bp.get("/access-log")

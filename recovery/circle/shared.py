@@ -1,19 +1,18 @@
 """How each area shows itself to someone it is shared with.
 
 A feature registers one view per area; the circle's shared-area route has already
-passed the viewer through the permission door (permissions.require_view) before
-calling it, so a registered view only loads and renders.
+passed the viewer through the permission door (permissions.shared_through) and hands
+the view its pass, so a registered view only loads (with that pass) and renders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from recovery.accounts.models import User
-from recovery.circle.models import Connection
+from recovery.circle.permissions import Access
 
-# area key -> view(viewer, owner, connection) returning a response body
-SHARED_VIEWS: dict[str, Callable[[User, User, Connection], object]] = {}
+# area key -> view(access) returning a response body
+SHARED_VIEWS: dict[str, Callable[[Access], object]] = {}
 
 
 def shared_view(area: str):

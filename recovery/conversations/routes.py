@@ -163,17 +163,18 @@ def delete(plan_id: int):
 
 
 @shared_view("conversations")
-def shared_conversations(viewer, owner, connection):
+def shared_conversations(access):
     """List the plans the other member chose to share with me."""
-    return render_template("conversations/shared.html", plans=services.shared_plans(connection, viewer),
-                           owner=owner, connection=connection, scripts=library.library())
+    return render_template("conversations/shared.html", plans=services.shared_plans(access),
+                           owner=access.owner, connection=access.connection, scripts=library.library())
 
 
 @bp.get("/shared/<int:connection_id>/<int:plan_id>")
 @login_required
 def shared_plan(connection_id: int, plan_id: int):
     """Read a plan shared with me (like a letter to read before a talk)."""
-    connection, owner = shared_through(current_user, connection_id, "conversations")
-    item = services.load_shared(connection, current_user, plan_id)
+    access = shared_through(current_user, connection_id, "conversations")
+    connection, owner = access.connection, access.owner
+    item = services.load_shared(access, plan_id)
     return render_template("conversations/plan.html", plan=item, s=library.get(item.script_id), statuses=STATUSES,
                            owner=owner, connection=connection, owner_view=False)

@@ -15,7 +15,7 @@ from recovery.amends.models import AmendsEntry
 from recovery.boundaries.models import Boundary
 from recovery.circle import services as circle
 from recovery.circle.models import ENDED, PAUSED, Connection
-from recovery.circle.permissions import can_view, view_if_shared
+from recovery.circle.permissions import Access, can_view, view_if_shared
 from recovery.conversations import library
 from recovery.conversations.library import Script
 from recovery.conversations.models import STATUSES, ConversationPlan
@@ -228,17 +228,17 @@ def delete_plan(plan: ConversationPlan) -> None:
     db.session.flush()
 
 
-def shared_plans(connection: Connection, viewer: User) -> list[ConversationPlan]:
-    """Return the other member's plans shared in this connection (the caller checked the area grant)."""
-    owner_id = connection.other(viewer.id).id
+def shared_plans(access: Access) -> list[ConversationPlan]:
+    """Return the other member's plans shared in this connection, with the door's pass to them."""
+    connection, owner_id = access.require("conversations"), access.owner.id
     return list(db.session.scalars(sa.select(ConversationPlan).where(
         ConversationPlan.owner_id == owner_id, ConversationPlan.connection_id == connection.id,
         ConversationPlan.shared.is_(True)).order_by(ConversationPlan.updated_at.desc())))
 
 
-def load_shared(connection: Connection, viewer: User, plan_id: int) -> ConversationPlan:
-    """Return one plan shared with the viewer in this connection, or raise NotFound."""
-    plan = next((p for p in shared_plans(connection, viewer) if p.id == plan_id), None)
+def load_shared(access: Access, plan_id: int) -> ConversationPlan:
+    """Return one plan shared with the viewer, with the door's pass to them, or raise NotFound."""
+    plan = next((p for p in shared_plans(access) if p.id == plan_id), None)
     if plan is None:
         raise NotFound(plan_id)
     return plan

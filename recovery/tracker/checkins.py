@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
 from recovery.circle.models import Connection
+from recovery.circle.permissions import Access
 from recovery.db import db, insert_unless_present, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.tracker.commitments import as_schedule, is_due, today_for, visible_to_connection
@@ -103,9 +104,10 @@ def add_note(checkin: CheckIn, body: str) -> CheckInAddendum:
 # --- Confirmations ----------------------------------------------------------------------
 
 
-def confirm(viewer: User, connection: Connection, checkin_id: int, verdict: str, note: str = "",
+def confirm(access: Access, checkin_id: int, verdict: str, note: str = "",
             today: date | None = None) -> Confirmation:
-    """Record a loved one's "I saw this" or "I didn't see this" on a check-in they can see."""
+    """Record a loved one's "I saw this" or "I didn't see this" on a check-in the door's pass lets them see."""
+    connection, viewer = access.require("tracker"), access.viewer
     if verdict not in VERDICTS:
         raise Refused("Please choose one of the two answers.", field="verdict")
     checkin = db.session.scalar(

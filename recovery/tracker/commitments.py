@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
 from recovery.circle.models import ENDED, Connection
+from recovery.circle.permissions import Access
 from recovery.db import db
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
@@ -289,8 +290,9 @@ def shared_commitments(connection: Connection) -> list[Commitment]:
     ))
 
 
-def load_shared_commitment(connection: Connection, commitment_id: int) -> Commitment:
-    """Return one commitment visible through this connection, or raise NotFound."""
+def load_shared_commitment(access: Access, commitment_id: int) -> Commitment:
+    """Return one commitment the door's pass to the tracker lets the viewer see, or raise NotFound."""
+    connection = access.require("tracker")
     commitment = db.session.scalar(
         sa.select(Commitment).where(Commitment.id == commitment_id, visible_to_connection(connection))
         .options(selectinload(Commitment.schedules))
@@ -300,8 +302,9 @@ def load_shared_commitment(connection: Connection, commitment_id: int) -> Commit
     return commitment
 
 
-def load_shared_commitment_of_checkin(connection: Connection, checkin_id: int) -> Commitment:
-    """Return the commitment of a check-in visible through this connection, or raise NotFound."""
+def load_shared_commitment_of_checkin(access: Access, checkin_id: int) -> Commitment:
+    """Return the commitment of a check-in the door's pass to the tracker lets the viewer see, or raise NotFound."""
+    access.require("tracker")
     commitment_id = db.session.scalar(sa.select(CheckIn.commitment_id).where(CheckIn.id == checkin_id))
-    return load_shared_commitment(connection, commitment_id or 0)
+    return load_shared_commitment(access, commitment_id or 0)
 

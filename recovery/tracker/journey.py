@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from recovery.accounts.models import User
+from recovery.circle.permissions import Access
 from recovery.db import db
 from recovery.errors import NotFound, Refused
 from recovery.tracker.commitments import today_for
@@ -117,6 +118,12 @@ class Journey:
     @property
     def next_in(self) -> int | None:
         return None if self.days is None or self.next_days is None else self.next_days - self.days
+
+
+def shared_journey(access: Access) -> Journey:
+    """What someone the person shares milestones with sees: milestones, shared setbacks, small wins."""
+    access.require("milestones")
+    return journey(access.owner, shared_only=True)
 
 
 def journey(owner: User, today: date | None = None, shared_only: bool = False, wins_limit: int = 30) -> Journey:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
 from recovery.circle.models import Connection
+from recovery.circle.permissions import Access
 from recovery.db import db
 from recovery.tracker.checkins import OpenDay, open_days
 from recovery.tracker.commitments import (
@@ -55,9 +56,9 @@ def overview(owner: User, today: date | None = None) -> Overview:
                     archived=[c for c in commitments if c.status == "archived"])
 
 
-def shared_overview(connection: Connection, today: date) -> Overview:
-    """Load what a loved one sees of the person's tracker in this connection."""
-    commitments = shared_commitments(connection)
+def shared_overview(access: Access, today: date) -> Overview:
+    """Load what a loved one sees of the person's tracker, with the door's pass to it."""
+    commitments = shared_commitments(access.require("tracker"))
     items, statuses = summaries(commitments, today, since=heatmap_start(today))
     return Overview(summaries=items, overall=overall(items), heatmap=heatmap(commitments, statuses, today))
 

@@ -318,10 +318,11 @@ def add_win():
 
 
 @shared_view("tracker")
-def shared_tracker(viewer, owner, connection):
+def shared_tracker(access):
     """Show a loved one the person's shared commitments, scores and check-ins waiting for a word."""
+    viewer, owner, connection = access.viewer, access.owner, access.connection
     day = commitments.today_for(viewer)
-    view = pages.shared_overview(connection, commitments.today_for(owner))
+    view = pages.shared_overview(access, commitments.today_for(owner))
     waiting = checkins.waiting_for_confirmation(connection, viewer, commitments.today_for(owner), limit=5)
     return render_template("tracker/shared_tracker.html", view=view, owner=owner, connection=connection,
                            waiting=waiting, today=day, statuses=CHECKIN_STATUSES,
@@ -329,19 +330,19 @@ def shared_tracker(viewer, owner, connection):
 
 
 @shared_view("milestones")
-def shared_milestones(viewer, owner, connection):
+def shared_milestones(access):
     """Show a loved one the person's milestones, shared setbacks and small wins."""
-    return render_template("tracker/shared_milestones.html", j=journeys.journey(owner, shared_only=True),
-                           owner=owner, connection=connection, label=journeys.milestone_label)
+    return render_template("tracker/shared_milestones.html", j=journeys.shared_journey(access),
+                           owner=access.owner, connection=access.connection, label=journeys.milestone_label)
 
 
 @bp.get("/shared/<int:connection_id>/commitments/<int:commitment_id>")
 @login_required
 def shared_commitment(connection_id: int, commitment_id: int):
     """Show a loved one one shared commitment, read-only, with a way to confirm check-ins."""
-    connection, owner = shared_through(current_user, connection_id, "tracker")
-    item = commitments.load_shared_commitment(connection, commitment_id)
-    return _shared_commitment_page(connection, owner, item)
+    access = shared_through(current_user, connection_id, "tracker")
+    item = commitments.load_shared_commitment(access, commitment_id)
+    return _shared_commitment_page(access.connection, access.owner, item)
 
 
 def _shared_commitment_page(connection, owner, item, bound: tuple[int, ConfirmForm] | None = None):
@@ -362,13 +363,14 @@ def _shared_commitment_page(connection, owner, item, bound: tuple[int, ConfirmFo
 @login_required
 def confirm(connection_id: int, checkin_id: int):
     """Say "I saw this" or "I didn't see this" about a check-in shared with me."""
-    connection, owner = shared_through(current_user, connection_id, "tracker")
-    item = commitments.load_shared_commitment_of_checkin(connection, checkin_id)
+    access = shared_through(current_user, connection_id, "tracker")
+    connection, owner = access.connection, access.owner
+    item = commitments.load_shared_commitment_of_checkin(access, checkin_id)
     back = safe_next(request.args.get("next")) or url_for("circle.shared_area", connection_id=connection.id,
                                                           area="tracker")
 
     def act(form):
-        checkins.confirm(current_user, connection, checkin_id, form.verdict.data, form.note.data)
+        checkins.confirm(access, checkin_id, form.verdict.data, form.note.data)
 
     return inline_form(ConfirmForm(prefix=f"k{checkin_id}"), act,
                        page=lambda f: _shared_commitment_page(connection, owner, item, bound=(checkin_id, f)),

@@ -55,8 +55,8 @@ def new(person_id: int):
 
 
 @shared_view("trust")
-def shared(viewer, owner, connection):
+def shared(access):
     """Show the person the loved one's check-ins about them, and only about them."""
-    trust = services.shared_trust_for(viewer, connection)
-    return render_template("trust/shared.html", connection=connection, owner=owner, area=AREAS["trust"],
+    trust = services.shared_trust_for(access)
+    return render_template("trust/shared.html", connection=access.connection, owner=access.owner, area=AREAS["trust"],
                            trust=trust, questions=QUESTIONS)

@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from recovery.accounts.models import LOVED_ONE, User
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, ENDED, Connection
-from recovery.circle.permissions import shared_areas, sharing
+from recovery.circle.permissions import Access, shared_areas, sharing
 from recovery.db import db
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
@@ -377,8 +377,9 @@ class SharedTrust:
         return self.reading.shared_explanation.format(name=self.loved_one.display_name)
 
 
-def shared_trust_for(person: User, connection: Connection) -> SharedTrust:
-    """Load what the loved one shares with this person: their check-ins about this person only."""
+def shared_trust_for(access: Access) -> SharedTrust:
+    """Load what the loved one shares with the person holding the door's pass: their check-ins about them only."""
+    connection, person = access.require("trust"), access.viewer
     if person.id != connection.person_id or not is_shared(connection):
         raise NotFound(connection.id)
     newest_first = _checkins(connection.loved_one_id, person.id)

@@ -17,6 +17,7 @@ from recovery.timezones import local_today
 from recovery.tracker import commitments
 from recovery.tracker.commitments import ScheduleInput
 from recovery.tracker.models import DAILY, Commitment
+from tests.factories import door_pass
 from tests.queries import captured_statements, selects
 
 TODAY = date(2025, 3, 12)
@@ -484,25 +485,30 @@ def family(person, make_user, make_connection):
                 about_alex=about_alex)
 
 
+def entries_for(loved_one, connection):
+    """The entries a loved one sees with a pass to the amends area of this connection."""
+    return services.entries_about(door_pass(loved_one, connection, "amends"))
+
+
 def test_entries_about_shows_only_the_entries_about_that_loved_one(app, person, family):
     """Sharing the amends area with Sam and Pat still shows each only the entries linked to them."""
     assert circle.areas_shared_with(family["sam"], family["to_sam"]) == ["amends"]
     assert circle.areas_shared_with(family["pat"], family["to_pat"]) == ["amends"]
-    assert [e.id for e in services.entries_about(family["to_sam"])] == [family["about_sam"].id]
-    assert [e.id for e in services.entries_about(family["to_pat"])] == [family["about_pat"].id]
+    assert [e.id for e in entries_for(family["sam"], family["to_sam"])] == [family["about_sam"].id]
+    assert [e.id for e in entries_for(family["pat"], family["to_pat"])] == [family["about_pat"].id]
     assert len(services.own_entries(person)) == 3
 
 
 def test_entries_about_follows_the_link_when_it_changes(app, person, family):
     """Unlinking an entry hides it from that loved one; linking another shows it, in the order written."""
     second = make_entry(person, person_name="Sam (again)", connection_id=family["to_sam"].id)
-    assert [e.id for e in services.entries_about(family["to_sam"])] == [family["about_sam"].id, second.id]
+    assert [e.id for e in entries_for(family["sam"], family["to_sam"])] == [family["about_sam"].id, second.id]
     services.update_entry(family["about_sam"], person, entry_input(connection_id=None), today=TODAY)
     services.update_entry(family["about_alex"], person, entry_input(person_name="Alex",
                                                                     connection_id=family["to_pat"].id), today=TODAY)
     db.session.commit()
-    assert [e.id for e in services.entries_about(family["to_sam"])] == [second.id]
-    assert {e.id for e in services.entries_about(family["to_pat"])} == {family["about_pat"].id,
+    assert [e.id for e in entries_for(family["sam"], family["to_sam"])] == [second.id]
+    assert {e.id for e in entries_for(family["pat"], family["to_pat"])} == {family["about_pat"].id,
                                                                        family["about_alex"].id}
 
 
@@ -515,8 +521,8 @@ def test_entries_about_ignores_other_peoples_entries(app, person, family, make_u
     stray = AmendsEntry(owner_id=morgan.id, person_name="Sam", connection_id=family["to_sam"].id)
     db.session.add(stray)
     db.session.commit()
-    assert [e.id for e in services.entries_about(family["to_sam"])] == [family["about_sam"].id]
-    assert [e.id for e in services.entries_about(morgan_to_sam)] == [morgans.id]
+    assert [e.id for e in entries_for(family["sam"], family["to_sam"])] == [family["about_sam"].id]
+    assert [e.id for e in entries_for(family["sam"], morgan_to_sam)] == [morgans.id]
 
 
 def test_ended_connection_keeps_the_filter_and_loses_the_grant(app, person, family):
@@ -525,8 +531,8 @@ def test_ended_connection_keeps_the_filter_and_loses_the_grant(app, person, fami
     db.session.commit()
     assert circle.areas_shared_with(family["sam"], family["to_sam"]) == []
     assert circle.shared_areas(family["to_sam"], person.id) == set()
-    assert [e.id for e in services.entries_about(family["to_sam"])] == [family["about_sam"].id]
-    assert [e.id for e in services.entries_about(family["to_pat"])] == [family["about_pat"].id]
+    assert [e.id for e in entries_for(family["sam"], family["to_sam"])] == [family["about_sam"].id]
+    assert [e.id for e in entries_for(family["pat"], family["to_pat"])] == [family["about_pat"].id]
 
 
 # --- Openness --------------------------------------------------------------------------------------------

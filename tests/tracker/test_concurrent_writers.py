@@ -21,6 +21,7 @@ from recovery.db import db
 from recovery.tracker.checkins import add_note, confirm, record_checkin
 from recovery.tracker.commitments import ScheduleInput, create_commitment, load_own_commitment, today_for
 from recovery.tracker.models import DAILY, CheckIn, CheckInAddendum, Confirmation
+from tests.factories import door_pass
 
 WRITES = 200
 DAYS = 7  # check-ins lock after 7 days, so the writers share these
@@ -54,7 +55,8 @@ def _worker(url: str, instance: str, role: str, user_id: int, connection_id: int
                     checkin_id = db.session.scalar(sa.select(CheckIn.id).where(
                         CheckIn.commitment_id == commitment_id, CheckIn.local_date == day))
                     verdict = rng.choice(["saw", "not_seen"])
-                    confirm(user, connection, checkin_id, verdict, note=f"{seed}:{n}", today=today)
+                    confirm(door_pass(user, connection, "tracker"), checkin_id, verdict, note=f"{seed}:{n}",
+                            today=today)
                     written = (verdict, f"{seed}:{n}")
                 db.session.commit()
                 last[(commitment_id, day.isoformat())] = written

@@ -13,6 +13,7 @@ from recovery.timezones import local_today
 from recovery.tracker import checkins, commitments, journey, pages, progress
 from recovery.tracker.commitments import ScheduleInput
 from recovery.tracker.models import DAILY, ONCE, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY, CheckIn
+from tests.factories import door_pass
 
 TODAY = date(2025, 3, 12)  # a Wednesday
 
@@ -186,9 +187,11 @@ def test_visibility_rules_for_loved_ones(app, person, make_user, make_connection
     assert {c.title for c in commitments.shared_commitments(with_sam)} == {"General", "About Sam"}
     assert {c.title for c in commitments.shared_commitments(with_pat)} == {"General", "About Pat"}
     with pytest.raises(LookupError):
-        commitments.load_shared_commitment(with_sam, about_pat.id)
-    assert commitments.load_shared_commitment(with_sam, about_sam.id).id == about_sam.id
-    assert commitments.load_shared_commitment(with_pat, general.id).id == general.id
+        commitments.load_shared_commitment(door_pass(sam, with_sam, "tracker"), about_pat.id)
+    assert commitments.load_shared_commitment(door_pass(sam, with_sam, "tracker"), about_sam.id).id == about_sam.id
+    assert commitments.load_shared_commitment(door_pass(pat, with_pat, "tracker"), general.id).id == general.id
+    with pytest.raises(LookupError):  # a pass to another area opens nothing here
+        commitments.load_shared_commitment(door_pass(sam, with_sam, "milestones"), about_sam.id)
 
 
 def test_confirmations(app, person, make_user, make_connection):
@@ -199,21 +202,21 @@ def test_confirmations(app, person, make_user, make_connection):
     kept = checkins.record_checkin(c, TODAY - timedelta(days=1), "kept", today=TODAY)
     missed = checkins.record_checkin(c, TODAY - timedelta(days=2), "missed", today=TODAY)
     db.session.commit()
-    checkins.confirm(sam, connection, kept.id, "saw", "I saw you call", today=TODAY)
-    checkins.confirm(sam, connection, kept.id, "not_seen", today=TODAY)
+    checkins.confirm(door_pass(sam, connection, "tracker"), kept.id, "saw", "I saw you call", today=TODAY)
+    checkins.confirm(door_pass(sam, connection, "tracker"), kept.id, "not_seen", today=TODAY)
     db.session.commit()
     db.session.refresh(kept)
     assert [(x.verdict, x.confirmer_id) for x in kept.confirmations] == [("not_seen", sam.id)]
     with pytest.raises(Refused):
-        checkins.confirm(sam, connection, missed.id, "saw", today=TODAY)
+        checkins.confirm(door_pass(sam, connection, "tracker"), missed.id, "saw", today=TODAY)
     with pytest.raises(Refused):
-        checkins.confirm(sam, connection, kept.id, "maybe", today=TODAY)
+        checkins.confirm(door_pass(sam, connection, "tracker"), kept.id, "maybe", today=TODAY)
     with pytest.raises(LookupError):  # the person can't confirm their own days
-        checkins.confirm(person, connection, kept.id, "saw", today=TODAY)
+        checkins.confirm(door_pass(person, connection, "tracker"), kept.id, "saw", today=TODAY)
     private = make(person, title="Mine", private=True)
     hidden = checkins.record_checkin(private, TODAY, "kept", today=TODAY)
     with pytest.raises(LookupError):
-        checkins.confirm(sam, connection, hidden.id, "saw", today=TODAY)
+        checkins.confirm(door_pass(sam, connection, "tracker"), hidden.id, "saw", today=TODAY)
 
 
 def test_detail_counts_confirmed_days(app, person, make_user, make_connection):
@@ -224,7 +227,7 @@ def test_detail_counts_confirmed_days(app, person, make_user, make_connection):
     for i in (1, 2, 3):
         ci = checkins.record_checkin(c, TODAY - timedelta(days=i), "kept", today=TODAY)
         if i != 3:
-            checkins.confirm(sam, connection, ci.id, "saw", today=TODAY)
+            checkins.confirm(door_pass(sam, connection, "tracker"), ci.id, "saw", today=TODAY)
     db.session.commit()
     detail = pages.commitment_detail(c, TODAY)
     assert (detail.confirmed, detail.confirmable) == (2, 3)

@@ -13,6 +13,7 @@ from recovery.db import db
 from recovery.errors import Refused
 from recovery.trust import services
 from recovery.trust.chart import HEIGHT, build_chart, y_for
+from tests.factories import door_pass
 from tests.trust.helpers import add_checkin, count_checkins
 
 MONDAY = date(2024, 6, 3)
@@ -287,15 +288,15 @@ def test_shared_trust_is_about_that_person_only(app, make_user, make_connection)
     with_alex = make_connection(alex, sam)
     add_checkin(sam, jordan, MONDAY, (6, 6, 6), note="about jordan")
     add_checkin(sam, alex, MONDAY, (2, 2, 2), note="about alex")
-    shared = services.shared_trust_for(jordan, with_jordan)
+    shared = services.shared_trust_for(door_pass(jordan, with_jordan, "trust"))
     assert [c.note for c in shared.checkins] == ["about jordan"]
     assert shared.explanation.startswith("After three check-ins") and "Sam" in shared.explanation
     with pytest.raises(LookupError):
-        services.shared_trust_for(alex, with_alex)  # not shared with Alex
+        services.shared_trust_for(door_pass(alex, with_alex, "trust"))  # not shared with Alex
     with pytest.raises(LookupError):
-        services.shared_trust_for(alex, with_jordan)  # not Alex's connection
+        services.shared_trust_for(door_pass(alex, with_jordan, "trust"))  # not Alex's connection
     with pytest.raises(LookupError):
-        services.shared_trust_for(sam, with_jordan)  # the loved one is not the viewer it is shared with
+        services.shared_trust_for(door_pass(sam, with_jordan, "trust"))  # the loved one isn't the one it is shared with
 
 
 def test_dashboard_summary_says_who_is_due(app, pair, make_user, make_connection):
