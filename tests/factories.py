@@ -46,6 +46,21 @@ def make_connection(a: User | None = None, b: User | None = None, relationship: 
     return connection
 
 
+def jordans_circle(*loved_ones) -> tuple:
+    """Jordan, a person in recovery, connected to each loved one named: (jordan, *loved ones, *connections).
+
+    Each loved one is a name, or (name, make_connection options) such as share= or relationship=.
+    """
+    jordan = make_user(PERSON, name="Jordan")
+    people, connections = [], []
+    for entry in loved_ones:
+        name, options = (entry, {}) if isinstance(entry, str) else entry
+        person = make_user(LOVED_ONE, name=name)
+        people.append(person)
+        connections.append(make_connection(jordan, person, **options))
+    return (jordan, *people, *connections)
+
+
 def door_pass(viewer: User, connection, area: str):
     """A pass to `area` as the door hands it out (its own checks are tested in tests/circle): for service tests."""
     from recovery.circle.permissions import Access

@@ -17,6 +17,7 @@ from recovery.conversations import services as talks
 from recovery.conversations.models import ConversationPlan
 from recovery.db import db
 from recovery.errors import Refused
+from tests import factories
 from tests.forms import choices_of, form_data
 
 TODAY = date(2025, 3, 12)
@@ -33,14 +34,10 @@ def entry_input(**overrides) -> EntryInput:
 
 
 @pytest.fixture
-def family(make_user, make_connection):
+def family(app):
     """Jordan (in recovery) with Mum (Pat) and a teenage child (Casey), sharing amends with both."""
-    jordan = make_user("person", name="Jordan")
-    pat = make_user("loved_one", name="Pat")
-    casey = make_user("loved_one", name="Casey")
-    with_pat = make_connection(jordan, pat, relationship="parent", share={"amends"})
-    with_casey = make_connection(jordan, casey, relationship="child", share={"amends", "tracker"})
-    return jordan, pat, casey, with_pat, with_casey
+    return factories.jordans_circle(("Pat", {"relationship": "parent", "share": {"amends"}}),
+                                    ("Casey", {"relationship": "child", "share": {"amends", "tracker"}}))
 
 
 def text(response) -> str:

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from recovery.amends import services
 from recovery.amends.models import AmendsEntry, AmendsOpenness, AmendsStep
 from recovery.db import db
+from tests import factories
 from tests.conftest import row_counts
 
 GOOD = {"person_name": "Sam", "relationship": "my partner", "what_happened": "I lied about money.",
@@ -14,13 +15,8 @@ GOOD = {"person_name": "Sam", "relationship": "my partner", "what_happened": "I 
 
 
 @pytest.fixture
-def family(make_user, make_connection):
-    person = make_user("person", name="Jordan")
-    sam = make_user("loved_one", name="Sam")
-    pat = make_user("loved_one", name="Pat")
-    with_sam = make_connection(person, sam, share={"amends"})
-    with_pat = make_connection(person, pat, share={"amends"})
-    return person, sam, pat, with_sam, with_pat
+def family(app):
+    return factories.jordans_circle(("Sam", {"share": {"amends"}}), ("Pat", {"share": {"amends"}}))
 
 
 def test_full_cycle(app, family, as_user):

@@ -9,15 +9,13 @@ from recovery.db import db
 from recovery.tracker import checkins, commitments, journey, pages
 from recovery.tracker.commitments import ScheduleInput
 from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, Setback, SmallWin
+from tests import factories
 from tests.conftest import row_counts
 
 
 @pytest.fixture
-def family(make_user, make_connection):
-    person = make_user("person", name="Jordan")
-    sam = make_user("loved_one", name="Sam")
-    connection = make_connection(person, sam, share={"tracker", "milestones"})
-    return person, sam, connection
+def family(app):
+    return factories.jordans_circle(("Sam", {"share": {"tracker", "milestones"}}))
 
 
 def _commitment(person, title="Call home", days_ago=5, **kwargs):

@@ -14,6 +14,7 @@ from recovery.dashboards.services import dashboard_for
 from recovery.db import db
 from recovery.trust import services
 from recovery.trust.models import TrustCheckIn
+from tests import factories
 from tests.conftest import row_counts
 from tests.queries import captured_statements, count_selects
 from tests.trust.helpers import add_checkin, count_checkins
@@ -23,12 +24,9 @@ HUGE = "é" * 10_000
 
 
 @pytest.fixture
-def family(make_user, make_connection):
+def family(app):
     """Jordan (person in recovery) and Sam (loved one), connected; nothing shared."""
-    jordan = make_user("person", name="Jordan")
-    sam = make_user("loved_one", name="Sam")
-    connection = make_connection(jordan, sam)
-    return jordan, sam, connection
+    return factories.jordans_circle("Sam")
 
 
 def checked(page: str, name: str) -> list[str]:
