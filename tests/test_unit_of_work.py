@@ -188,3 +188,10 @@ def test_routes_assign_no_attributes_of_loaded_records():
                         and not (isinstance(target.value, ast.Name) and target.value.id == "response"):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno} .{target.attr} =")
     assert found == []
+
+
+def test_only_the_request_hook_and_the_commands_commit():
+    """Services flush; the request's one commit is db.finish_request (and db.commit_now, for the login count)."""
+    committing = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "recovery").rglob("*.py")
+                        if "migrations" not in path.parts and ".commit()" in path.read_text())
+    assert committing == ["recovery/cli.py", "recovery/db.py"]
