@@ -415,3 +415,35 @@ def country_for_timezone(tz: str | None) -> str | None:
 def suggested_country(tz: str | None) -> str:
     """The country to preselect in a form: from the time zone when it tells, else the server's."""
     return country_for_timezone(tz) or server_country()
+
+
+# --- Common time zones per country (listed first in the time zone menus) ------------
+
+# The zones most people in each country use, east to west, with the name people know them by.
+COMMON_ZONES: dict[str, tuple[tuple[str, str], ...]] = {
+    "US": (("America/New_York", "Eastern time (New York)"), ("America/Chicago", "Central time (Chicago)"),
+           ("America/Denver", "Mountain time (Denver)"), ("America/Phoenix", "Arizona (Phoenix)"),
+           ("America/Los_Angeles", "Pacific time (Los Angeles)"), ("America/Anchorage", "Alaska (Anchorage)"),
+           ("Pacific/Honolulu", "Hawaii (Honolulu)")),
+    "CA": (("America/St_Johns", "Newfoundland (St. John's)"), ("America/Halifax", "Atlantic time (Halifax)"),
+           ("America/Toronto", "Eastern time (Toronto)"), ("America/Winnipeg", "Central time (Winnipeg)"),
+           ("America/Regina", "Saskatchewan (Regina)"), ("America/Edmonton", "Mountain time (Edmonton)"),
+           ("America/Vancouver", "Pacific time (Vancouver)"), ("America/Whitehorse", "Yukon (Whitehorse)")),
+    "GB": (("Europe/London", "United Kingdom (London)"),),
+    "IE": (("Europe/Dublin", "Ireland (Dublin)"),),
+    "AU": (("Australia/Sydney", "New South Wales (Sydney)"), ("Australia/Melbourne", "Victoria (Melbourne)"),
+           ("Australia/Brisbane", "Queensland (Brisbane)"), ("Australia/Hobart", "Tasmania (Hobart)"),
+           ("Australia/Adelaide", "South Australia (Adelaide)"), ("Australia/Darwin", "Northern Territory (Darwin)"),
+           ("Australia/Perth", "Western Australia (Perth)")),
+    "NZ": (("Pacific/Auckland", "New Zealand (Auckland)"), ("Pacific/Chatham", "Chatham Islands")),
+}
+
+
+def common_zones(code: str | None) -> tuple[tuple[str, str], ...]:
+    """The common time zones of a country, as (zone, label) pairs; none for "Somewhere else"."""
+    return COMMON_ZONES.get(normalize(code), ())
+
+
+def common_zones_heading(code: str | None) -> str:
+    """The heading of a country's common time zones in a menu."""
+    return f"Common in {COUNTRIES[normalize(code)].name}"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from recovery import helplines
 from recovery.accounts.models import ROLES
 from recovery.forms import MendForm, TimezoneField, choice_list, no_control_chars, strip_filter
+from recovery.timezones import timezone_names
 
 NAME = [InputRequired("Please tell us what to call you."),
         Length(max=60, message="Please keep your name to 60 characters or fewer."), no_control_chars]
@@ -43,6 +46,30 @@ class CountryField(SelectField):
             raise ValidationError(COUNTRY_MESSAGE)
 
 
+OTHER_ZONES = "Every other time zone"
+
+
+class ZoneField(TimezoneField):
+    """A time zone menu that lists the common zones of the chosen country first, then every other zone."""
+
+    def list_first(self, country: str | None) -> None:
+        """Put the common zones of this country (a code, or "" for the server's) at the top of the menu."""
+        common = helplines.common_zones(country or helplines.server_country())
+        if not common:
+            return
+        first = {zone for zone, _ in common}
+        rest = [(n, n.replace("_", " ")) for n in timezone_names() if n not in first]
+        heading = helplines.common_zones_heading(country or helplines.server_country())
+        self.choices = {heading: choice_list(common), OTHER_ZONES: choice_list(rest)}
+
+
+def common_zones_json() -> str:
+    """Every country's common zones, for mend.js to reorder the menu when the country changes."""
+    countries = {code: {"heading": helplines.common_zones_heading(code), "zones": helplines.common_zones(code)}
+                 for code in helplines.OFFERED if helplines.common_zones(code)}
+    return json.dumps({"other": OTHER_ZONES, "countries": countries})
+
+
 class RegisterForm(MendForm):
     """Create an account."""
 
@@ -52,7 +79,7 @@ class RegisterForm(MendForm):
                        description="Used to log in and to reset your password. Never shown to anyone.")
     role = RadioField("I am…", choices=choice_list(ROLES.items()),
                       validators=[InputRequired("Please choose one.")])
-    timezone = TimezoneField(description="So 'today' in Mend matches your day.")
+    timezone = ZoneField(description="So 'today' in Mend matches your day.")
     country = CountryField("Where do you live?",
                            description="So the help lines Mend shows are ones you can call. You can change it later.")
     password = PasswordField("Password", NEW_PASSWORD,
@@ -74,7 +101,7 @@ class ProfileForm(MendForm):
     """Change name, time zone and country."""
 
     display_name = StringField("Your name", NAME, filters=[strip_filter])
-    timezone = TimezoneField()
+    timezone = ZoneField()
     country = CountryField()
 
 

@@ -27,6 +27,7 @@ from recovery.accounts.forms import (
     RegisterForm,
     ResetForm,
     ResetRequestForm,
+    common_zones_json,
 )
 from recovery.audit import KINDS
 from recovery.db import keep_changes
@@ -109,16 +110,20 @@ def register():
         return redirect(url_for("accounts.login", next=next_url))
     if request.method == "POST":
         return _invalid_registration(form, next_url)
+    form.timezone.list_first(form.country.data)
     return render_template("accounts/register.html", form=form, next_url=next_url, suggest_country=True,
-                           zone_countries_json=json.dumps(helplines.zone_countries()))
+                           zone_countries_json=json.dumps(helplines.zone_countries()),
+                           common_zones_json=common_zones_json())
 
 
 def _invalid_registration(form: RegisterForm, next_url: str | None):
     """Show the sign-up form again; a country left out is guessed from the chosen time zone."""
     if not form.country.data:
         form.country.data = helplines.suggested_country(form.timezone.data)
+    form.timezone.list_first(form.country.data)
     return _invalid("accounts/register.html", form=form, next_url=next_url,
-                    zone_countries_json=json.dumps(helplines.zone_countries()))
+                    zone_countries_json=json.dumps(helplines.zone_countries()),
+                    common_zones_json=common_zones_json())
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -186,10 +191,11 @@ def settings():
     form = ProfileForm(obj=current_user)
     if request.method == "GET":  # show the country in use: "" follows the server, anything unknown is "somewhere else"
         form.country.data = helplines.normalize(form.country.data) if form.country.data else helplines.server_country()
+    form.timezone.list_first(form.country.data)
     return form_page(
         form, "accounts/settings.html",
         lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data, f.country.data),
-        success="Saved.", redirect_to=url_for("accounts.settings"),
+        success="Saved.", redirect_to=url_for("accounts.settings"), common_zones_json=common_zones_json(),
     )
 
 
@@ -288,8 +294,8 @@ def reset_request():
                             "If you didn't ask for this, you can ignore this email.")
         return render_template("accounts/reset_sent.html", mail_enabled=mail.mail_enabled())
     if request.method == "POST":
-        return _invalid("accounts/reset_request.html", form=form)
-    return render_template("accounts/reset_request.html", form=form)
+        return _invalid("accounts/reset_request.html", form=form, mail_enabled=mail.mail_enabled())
+    return render_template("accounts/reset_request.html", form=form, mail_enabled=mail.mail_enabled())
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

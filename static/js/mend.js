@@ -70,6 +70,43 @@
     }
   }
 
+  // List the common time zones of the chosen country first, then every other zone (the server
+  // does the same for the country it shows; this follows the country menu as it changes).
+  var orderZones = function () {};
+  var zoneMenu = document.querySelector("select[data-common-zones]");
+  var zoneCountry = zoneMenu && zoneMenu.form ? zoneMenu.form.querySelector("select[name=country]") : null;
+  if (zoneMenu && zoneCountry) {
+    var common = {};
+    try { common = JSON.parse(zoneMenu.getAttribute("data-common-zones")) || {}; } catch (e) { common = {}; }
+    var allZones = Array.prototype.map.call(zoneMenu.options, function (o) { return o.value; })
+      .filter(function (v, i, list) { return v && list.indexOf(v) === i; }).sort();
+    var addOption = function (parent, value, label) {
+      var option = document.createElement("option");
+      option.value = value;
+      option.textContent = label;
+      parent.appendChild(option);
+    };
+    orderZones = function () {
+      var entry = (common.countries || {})[zoneCountry.value];
+      var chosen = zoneMenu.value;
+      var first = {};
+      zoneMenu.textContent = "";
+      var rest = zoneMenu;
+      if (entry) {
+        var group = document.createElement("optgroup");
+        group.label = entry.heading;
+        entry.zones.forEach(function (z) { first[z[0]] = true; addOption(group, z[0], z[1]); });
+        zoneMenu.appendChild(group);
+        rest = document.createElement("optgroup");
+        rest.label = common.other;
+        zoneMenu.appendChild(rest);
+      }
+      allZones.forEach(function (z) { if (!first[z]) addOption(rest, z, z.replace(/_/g, " ")); });
+      zoneMenu.value = chosen;
+    };
+    zoneCountry.addEventListener("change", orderZones);
+  }
+
   // Suggest the country of the browser's time zone (first view only, until the person picks one).
   var countrySelect = document.querySelector("select[data-zone-countries]");
   if (countrySelect) {
@@ -81,6 +118,7 @@
       var code = zones[zone] || "ZZ";
       if (Array.prototype.some.call(countrySelect.options, function (o) { return o.value === code; })) {
         countrySelect.value = code;
+        orderZones();
       }
     };
     countrySelect.addEventListener("change", function () { chosenByHand = true; });
@@ -98,6 +136,10 @@
     sync();
     if (wide.addEventListener) wide.addEventListener("change", sync);
   }
+
+  // On a phone the settings tabs scroll sideways: bring the current one into view.
+  var currentTab = document.querySelector(".tabs [aria-current=page]");
+  if (currentTab && currentTab.scrollIntoView) currentTab.scrollIntoView({block: "nearest", inline: "nearest"});
 
   // Copy buttons (hidden without JavaScript, where the text can be selected by hand).
   Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {

@@ -95,13 +95,27 @@ def test_reset_bad_new_password_keeps_the_link_usable(client, make_user):
 
 
 def test_reset_without_mail_points_to_the_operator(make_app, make_user):
-    """With no email configured, the page says to ask whoever runs Mend, and no token is made."""
+    """With no email configured, the page says to ask whoever runs Mend before anything is typed; never "Check
+    your email"; and a post that still arrives (an old tab) makes no token."""
     app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER=None)
     with app.app_context():
         user = make_user()
-        r = app.test_client().post("/reset", data={"email": user.email})
-        assert "ask the person who runs it" in r.get_data(as_text=True)
+        client = app.test_client()
+        page = client.get("/reset").get_data(as_text=True)
+        assert "ask the person who runs this Mend" in page
+        assert 'name="email"' not in page  # no form that could not send anything
+        assert "check your email" not in page.lower()
+        r = client.post("/reset", data={"email": user.email})
+        answer = r.get_data(as_text=True)
+        assert "ask the person who runs this Mend" in answer and "check your email" not in answer.lower()
         assert row_counts()["password_resets"] == 0
+
+
+def test_reset_with_mail_offers_the_form(client):
+    """With email set up, the reset page asks for the email address."""
+    page = client.get("/reset").get_data(as_text=True)
+    assert form_data(page, email="robin@example.org")["email"] == ["robin@example.org"]
+    assert "ask the person who runs this Mend" not in page
 
 
 def test_reset_link_cli(app, make_user):
