@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS
+from recovery.amends.models import KINDS, OPENNESS, STAGES
 from recovery.amends.safety import QUESTIONS
 from recovery.forms import FriendlyDateField, MendForm, choice_list, no_control_chars, strip_filter
 
@@ -30,14 +30,15 @@ class EntryForm(MendForm):
                                             "if you share your amends with them.")
     relationship = StringField("How are you related? (optional)", [Length(max=60, message="Please keep it short."),
                                                                   no_control_chars], filters=[strip_filter])
-    what_happened = _long("What happened, in my words")
-    impact = _long("How it affected them", "Try to see it through their eyes.")
-    my_part = _long("My part", "Only my own part — not what they did. That's what makes amends real.")
+    # Each prompt invites an "I …" sentence: the person owns it, and it reads true if they say it aloud later.
+    what_happened = _long("What happened, in my own words",
+                          "Start with “I …”: what I did, the way I'd say it out loud. A sentence is enough for now.")
+    impact = _long("How it affected them", "Try to see it through their eyes: “I think it made them feel …”.")
+    my_part = _long("My part", "Start with “I …”: only my own part, not what they did. That's what makes amends real.")
     kind = RadioField("What kind of amends might fit?", choices=choice_list(KINDS.items()),
                       validators=[InputRequired("Please choose a kind of amends.")], default="undecided")
-    willingness = RadioField("How willing do I feel?", choices=choice_list(WILLINGNESS.items()),
-                             validators=[InputRequired("Please choose how willing you feel.")], default="not_yet")
-    status = SelectField("Where things stand", choices=choice_list(STATUSES.items()), default="listed")
+    # One question for how willing I feel and where things stand (services.columns_for fills both columns).
+    stage = RadioField("Where am I with this?", choices=choice_list(STAGES.items()), default="not_yet")
     not_possible_reason = TextAreaField("Why it isn't possible (if so)",
                                         [Length(max=1000, message="Please keep this to 1,000 characters.")],
                                         filters=[strip_filter])

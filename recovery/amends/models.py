@@ -27,6 +27,19 @@ STATUSES = {
     "ongoing": "Ongoing (living amends)",
     "not_possible": "Not possible",
 }
+# "How willing" and "where things stand" are one idea to the person: one question in the form, "Where am I
+# with this?". The two columns stay; services.columns_for maps a stage to them, AmendsEntry.stage reads it back.
+STAGES = {
+    "not_yet": "Not willing yet",
+    "willing": "Willing, not ready yet",
+    "ready": "Ready to plan it",
+    "planned": "Planned",
+    "made": "Made",
+    "ongoing": "Ongoing (living amends)",
+    "not_possible": "Not possible",
+}
+# Stages past willingness: the status says it all.
+STATUS_STAGES = ("planned", "made", "ongoing", "not_possible")
 OPENNESS = {
     "yes": "Yes, I'm open to it",
     "maybe_later": "Maybe later",
@@ -82,6 +95,11 @@ class AmendsEntry(IdMixin, db.Model):
         back_populates="entry", cascade="all, delete-orphan", passive_deletes=True,
         order_by="AmendsStep.position",
     )
+
+    @property
+    def stage(self) -> str:
+        """Where the person is with this amends, as one answer (see STAGES)."""
+        return self.status if self.status in STATUS_STAGES else self.willingness
 
     @property
     def has_reflection(self) -> bool:

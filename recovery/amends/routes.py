@@ -9,32 +9,45 @@ from recovery.accounts.auth import person_page, role_required
 from recovery.accounts.models import LOVED_ONE
 from recovery.amends import services
 from recovery.amends.forms import EntryForm, OpennessForm, ReflectionForm, SafetyForm, StepForm
-from recovery.amends.models import KINDS, OPENNESS, STATUSES, WILLINGNESS, WILLINGNESS_BADGES
+from recovery.amends.models import KINDS, OPENNESS, STAGES, STATUSES, WILLINGNESS, WILLINGNESS_BADGES
 from recovery.amends.safety import QUESTIONS, assess
 from recovery.circle import services as circle
 from recovery.circle.forms import connection_choices
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.shared import shared_view
 from recovery.db import db
+from recovery.errors import Refused
 from recovery.forms import ButtonForm, button_only, confirm_page, form_page, inline_form
 
 bp = Blueprint("amends", __name__, url_prefix="/amends")
 WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
-         "questions": QUESTIONS, "willingness_badges": WILLINGNESS_BADGES}
-
+         "questions": QUESTIONS, "willingness_badges": WILLINGNESS_BADGES, "stages": STAGES}
 
 
 def _own_entry(entry_id: int):
     return services.load_own_entry(current_user, entry_id)
 
 
-def _entry_input(form: EntryForm) -> services.EntryInput:
+def _entry_input(form: EntryForm, entry=None) -> services.EntryInput:
+    willingness, status = services.columns_for(form.stage.data, entry.willingness if entry else "not_yet")
     return services.EntryInput(
         person_name=form.person_name.data or "", connection_id=int(form.connection_id.data)
         if form.connection_id.data else None, relationship=form.relationship.data or "",
         what_happened=form.what_happened.data or "", impact=form.impact.data or "", my_part=form.my_part.data or "",
-        kind=form.kind.data, willingness=form.willingness.data, status=form.status.data,
+        kind=form.kind.data, willingness=willingness, status=status,
         not_possible_reason=form.not_possible_reason.data or "", planned_on=form.planned_on.data)
+
+
+def _on_the_form(action):
+    """Show a refusal about how willing I am or where things stand beside the form's one question for both."""
+    def run(form):
+        try:
+            return action(form)
+        except Refused as refused:
+            if refused.field in ("willingness", "status"):
+                raise Refused(refused.message, field="stage") from refused
+            raise
+    return run
 
 
 def _warn_about_contact(entry, removed: int = 0) -> None:
@@ -80,7 +93,7 @@ def new():
         _warn_about_contact(entry)
         return entry
 
-    return form_page(form, "amends/form.html", create,
+    return form_page(form, "amends/form.html", _on_the_form(create),
                      success="Added. Take it one step at a time — the safety questions are a good next step.",
                      redirect_to=lambda e: url_for("amends.safety", entry_id=e.id), entry=None, words=WORDS,
                      direct_closed=False)
@@ -125,9 +138,9 @@ def edit(entry_id: int):
         form.kind.data = "undecided"
 
     def update(f):
-        _warn_about_contact(item, services.update_entry(item, current_user, _entry_input(f)))
+        _warn_about_contact(item, services.update_entry(item, current_user, _entry_input(f, item)))
 
-    return form_page(form, "amends/form.html", update, success="Saved.",
+    return form_page(form, "amends/form.html", _on_the_form(update), success="Saved.",
                      redirect_to=url_for("amends.entry", entry_id=item.id), entry=item, words=WORDS,
                      direct_closed=direct_closed, contact=services.contact_for(item))
 

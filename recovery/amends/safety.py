@@ -1,13 +1,16 @@
 """The amends safety check: could direct contact hurt anyone? It advises — except on a no-contact order.
 
-Four questions, each answered yes, no, or not yet:
+Four questions, each answered yes, no, or "not sure yet":
   1. Could contacting them hurt them?
   2. Could it hurt me or someone else?
   3. Is there a court order or a clear request for no contact?
   4. Would it ease my guilt more than it helps them?
 
 Any "yes" discourages direct amends, suggests indirect or living amends instead, and
-suggests talking it over with a sponsor or counsellor first. A court order or a clear
+suggests talking it over with a sponsor or counsellor first. "Not sure yet" is read as a
+maybe: not knowing is a reason to wait and find out, so the advice says to hold off on direct
+contact and talk it over first (never more than that: it never opens contact another answer
+closed). A court order or a clear
 request for no contact is not advice: contact would break it, so direct amends is no
 longer offered for that entry (see amends.contact). Step 9 of the twelve steps carves
 out amends that would injure others; this check is Mend's gentle version of that.
@@ -41,6 +44,15 @@ class SafetyAdvice:
     def complete(self) -> bool:
         return self.answered == len(QUESTIONS)
 
+    @property
+    def unsure(self) -> int:
+        """How many questions are "not sure yet" (or not answered yet)."""
+        return len(QUESTIONS) - self.answered
+
+
+def _questions(n: int) -> str:
+    return "one question" if n == 1 else f"{n} questions"
+
 
 def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
     """Turn the four answers into advice. Unanswered questions count as neither yes nor no."""
@@ -52,10 +64,10 @@ def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
             messages = ("Nothing here suggests direct amends would cause harm. "
                         "Going over the plan with a sponsor or counsellor is still a good idea.",)
         elif answered:
-            unsure = len(QUESTIONS) - answered
-            messages = (f"You're not sure about {unsure} question{'s' if unsure != 1 else ''} yet. "
-                        "Until you are, treat “not sure” as a maybe: hold off on direct contact, and talk it "
-                        "over with a sponsor or counsellor. Indirect and living amends are open to you now.",)
+            messages = (f"You said “not sure yet” to {_questions(len(QUESTIONS) - answered)}. That's an honest "
+                        "answer. Not knowing yet is a reason to wait and find out: hold off on direct contact "
+                        "for now, and talk it over with a sponsor or counsellor first. They can help you find "
+                        "the answer. Indirect and living amends are open to you now.",)
         return SafetyAdvice(answered=answered, messages=messages)
     no_contact = "safety_no_contact" in concerns
     messages = [
@@ -71,6 +83,10 @@ def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
             "Indirect amends (like a donation, or repaying through a third party) or living amends "
             "(changing how you act, day after day) are the ways open to you, and they can mean just as much.",
         ]
+    if answered < len(QUESTIONS):
+        # Never a way back to contact: only that not knowing is one more reason to wait and talk first.
+        messages.append(f"You're also not sure yet about {_questions(len(QUESTIONS) - answered)}. Not knowing "
+                        "is a reason to wait and find out. A sponsor or counsellor can help you think it through.")
     return SafetyAdvice(answered=answered, concerns=concerns, discourage_direct=True,
                         suggest=("indirect", "living"), talk_first=True, no_contact=no_contact,
                         messages=tuple(messages))

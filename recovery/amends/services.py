@@ -16,6 +16,7 @@ from recovery.amends.models import (
     KINDS,
     OPENNESS,
     SAFETY_QUESTIONS,
+    STAGES,
     STATUSES,
     WILLINGNESS,
     AmendsEntry,
@@ -56,6 +57,22 @@ class EntryInput:
     status: str
     not_possible_reason: str
     planned_on: date | None
+
+
+# A stage before any plan, as the two columns: how willing, and where things stand.
+_EARLY_STATUS = {"not_yet": "listed", "willing": "willing", "ready": "willing"}
+
+
+def columns_for(stage: str, willingness: str = "not_yet") -> tuple[str, str]:
+    """Map the form's one answer "Where am I with this?" to (willingness, status); no column changes shape.
+
+    A planned, made or ongoing amends means the person was ready; "not possible" keeps how willing they were.
+    """
+    if stage in _EARLY_STATUS:
+        return stage, _EARLY_STATUS[stage]
+    if stage not in STAGES:
+        raise Refused("Please choose where you are with this.", field="stage")
+    return (willingness if stage == "not_possible" else "ready"), stage
 
 
 def _check(owner: User, data: EntryInput, today: date, entry: AmendsEntry | None = None) -> None:
@@ -387,6 +404,7 @@ class Overview:
     counts: dict[str, int]
     next_step: str
     openness: dict[int, AmendsOpenness]
+    stages: dict[str, int]
     contact: dict[int, ContactAdvice]
 
 
@@ -397,7 +415,8 @@ def overview(owner: User) -> Overview:
     openness = openness_by_connection(owner)
     contact = contact_by_entry(entries, openness, paused_connections(owner) if entries else set())
     return Overview(entries=entries, counts={k: counts.get(k, 0) for k in STATUSES},
-                    next_step=suggest_next(entries, contact), openness=openness, contact=contact)
+                    next_step=suggest_next(entries, contact), openness=openness, contact=contact,
+                    stages={k: sum(1 for e in entries if e.stage == k) for k in STAGES})
 
 
 def suggest_next(entries: list[AmendsEntry], contact: dict[int, ContactAdvice] | None = None) -> str:

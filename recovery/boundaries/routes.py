@@ -18,6 +18,11 @@ from recovery.timezones import local_today
 bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
 WORDS = {"categories": CATEGORIES, "acks": ACK_KINDS, "events": EVENT_KINDS, "codes": coach.CODES}
 
+# The conversation guide each boundary page offers, by the reader's role and whose boundary it is: saying my
+# own boundary, or hearing one shared with me. Guides are written for one role; where a role has none, the page
+# offers none (tests/boundaries/test_plan_link.py checks each id is a boundary guide for that role).
+GUIDES = {("loved_one", "own"): "stating-a-boundary", ("person", "shared"): "hearing-a-boundary"}
+
 # Every page that prints a boundary (its own, shared ones, dashboards) reads its words through these,
 # so a lead-in the person typed ("If …", "I will …") is never printed twice.
 bp.add_app_template_filter(services.shown, "boundary_words")
@@ -116,7 +121,8 @@ def _boundary_page(item, event_form=None):
                            flags=coach.review(current.situation, current.my_action, current.need, current.request),
                            acks=services.acks_for([item])[item.id], ack_state=services.ack_state,
                            events=services.events_of(item), counts=services.counts(item, today),
-                           event_form=event_form or _event_form(), button=ButtonForm())
+                           event_form=event_form or _event_form(), button=ButtonForm(),
+                           guide=GUIDES.get((current_user.role, "own")) if item.status == "active" else None)
 
 
 @bp.post("/<int:boundary_id>/<action>")
@@ -187,7 +193,8 @@ def _shared_boundary_page(connection, owner, item, event_form=None):
     ack = mine[0] if mine else None
     return render_template("boundaries/shared_boundary.html", b=item, owner=owner, connection=connection,
                            words=WORDS, state=services.ack_state(item, ack), ack=ack, ack_form=AckForm(),
-                           event_form=event_form or _event_form(), events=services.events_of(item))
+                           event_form=event_form or _event_form(), events=services.events_of(item),
+                           guide=GUIDES.get((current_user.role, "shared")))
 
 
 @bp.post("/shared/<int:connection_id>/<int:boundary_id>/answer")

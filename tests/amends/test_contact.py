@@ -245,7 +245,7 @@ def test_a_loved_ones_answer_stops_contact_everywhere(app, family, as_user, answ
     client = as_user(jordan)
     page = text(client.get("/amends/new"))
     client.post("/amends/new", data=form_data(page, person_name="Mum", connection_id=str(with_pat.id),
-                                              kind="direct", status="planned"))
+                                              kind="direct", stage="planned"))
     entry = db.session.scalar(sa.select(AmendsEntry))
     client.post(f"/amends/{entry.id}/safety", data=form_data(
         text(client.get(f"/amends/{entry.id}/safety")), safety_harm_them="no", safety_harm_others="no",

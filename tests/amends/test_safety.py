@@ -57,6 +57,9 @@ def test_advice_for_every_combination(values):
     else:
         assert not any("court order" in m.lower() for m in advice.messages)
 
+    unsure = 4 - answered
+    assert advice.unsure == unsure
+    about_unsure = [m for m in advice.messages if "not sure yet" in m]
     if any_yes:
         assert advice.messages, "concerning answers must come with an explanation"
         assert any("indirect" in m.lower() and "living" in m.lower() for m in advice.messages)
@@ -66,12 +69,21 @@ def test_advice_for_every_combination(values):
         assert _mentions_help(advice.messages[0])
         assert "harm" in advice.messages[0].lower()
     elif answered == 0:
-        assert advice.messages == ()
+        assert advice.messages == ()  # never answered: the entry page explains what "not sure" means
     else:
-        # "Not sure yet" is explained: a maybe, so hold off on direct contact and talk it over.
+        # "Not sure yet" is explained: a reason to wait, so hold off on direct contact and talk it over.
         assert len(advice.messages) == 1
-        assert f"not sure about {4 - answered} question" in advice.messages[0]
         assert "hold off on direct contact" in advice.messages[0] and _mentions_help(advice.messages[0])
+    if 0 < answered < 4 or (any_yes and unsure):
+        # Said once, in words: how many, that not knowing means waiting to find out, and who can help.
+        assert len(about_unsure) == 1, advice.messages
+        assert ("one question" if unsure == 1 else f"{unsure} questions") in about_unsure[0]
+        assert "reason to wait and find out" in about_unsure[0] and _mentions_help(about_unsure[0])
+        if any_yes:
+            # It never reopens contact an answer closed, or that a "yes" discouraged.
+            assert "contact" not in about_unsure[0].lower()
+    else:
+        assert about_unsure == []
 
 
 def test_missing_keys_count_as_unanswered():
@@ -81,7 +93,7 @@ def test_missing_keys_count_as_unanswered():
     assert not advice.discourage_direct and advice.messages == ()
     partial = assess({"safety_for_me": False})
     assert partial.answered == 1 and not partial.complete and not partial.discourage_direct
-    assert "not sure about 3 questions" in partial.messages[0]
+    assert "“not sure yet” to 3 questions" in partial.messages[0]
 
 
 def _direct(**overrides) -> EntryInput:

@@ -59,8 +59,8 @@ def _forms(w):
     commitment = {"title": TEXT, "why": TEXT, "kind": choice("daily", "weekly", "once"), "times_per_week": TEXT,
                   "once_on": DATE, "start_date": DATE, "end_date": DATE, "connection_id": choice("", str(cid))}
     amends = {"person_name": TEXT, "what_happened": TEXT, "impact": TEXT, "my_part": TEXT,
-              "kind": choice("direct", "living"), "willingness": choice("ready", "not_yet"),
-              "status": choice("listed", "not_possible"), "not_possible_reason": TEXT, "planned_on": DATE,
+              "kind": choice("direct", "living"), "stage": choice("ready", "not_possible"),
+              "not_possible_reason": TEXT, "planned_on": DATE,
               "connection_id": choice("", str(cid))}
     boundary = {"category": choice("home", "money"), "situation": TEXT, "my_action": TEXT, "need": TEXT,
                 "request": TEXT, "action": choice("save", "check")}

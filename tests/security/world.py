@@ -294,7 +294,7 @@ def attack_body(world: World, walker: Member) -> dict:
         "win-text": "walk", "start-recovery_start": "2020-01-01",
         # The amends forms.
         "person_name": "walk", "impact": "walk", "my_part": "walk",
-        "willingness": "ready", "safety_harm_them": "yes", "text": "walk", "reflection_how": "walk",
+        "stage": "ready", "safety_harm_them": "yes", "text": "walk", "reflection_how": "walk",
         # The boundary forms.
         "situation": "walk", "my_action": "walk", "category": "home", "action": "save",
         "event-kind": "crossed", "event-local_date": world.checkin_day, "event-note": "walk",
