@@ -73,7 +73,8 @@ class _Forms(HTMLParser):
             self._form = None
         elif tag == "textarea" and form is not None and self._textarea:
             text = "".join(self._text)
-            form.fields[self._textarea] = [text[1:] if text.startswith("\n") else text]
+            # HTML drops one newline right after <textarea> (WTForms writes "\r\n" there).
+            form.fields[self._textarea] = [text.removeprefix("\r").removeprefix("\n")]
             self._textarea = None
         elif tag == "option" and form is not None and self._select and self._option is not None:
             value = self._option.get("value", "".join(self._text).strip())

@@ -76,6 +76,26 @@ class CommitmentForm(MendForm):
     def schedule_errors_to(self, field_name: str, message: str) -> None:
         getattr(self, field_name).errors = [*getattr(self, field_name).errors, message]
 
+    def validate(self, extra_validators=None) -> bool:
+        """Check the form, ignoring the detail fields of the schedules not chosen (they are hidden then)."""
+        ok = super().validate(extra_validators)
+        if ok:
+            return True
+        for kind, name in SCHEDULE_DETAILS.items():
+            if kind != self.kind.data:
+                getattr(self, name).errors = []
+        return not any(f.errors for f in self) and not self.form_errors
+
+
+# Each schedule's own field, shown only when that schedule is chosen.
+SCHEDULE_DETAILS = {WEEKDAYS: "weekdays", WEEKLY: "times_per_week", ONCE: "once_on"}
+
+
+class EditCommitmentForm(CommitmentForm):
+    """Change a commitment: the start date anchors the record, so the form has none."""
+
+    start_date = None
+
 
 class CheckInForm(MendForm):
     """Say how a commitment went on a day."""

@@ -24,11 +24,12 @@ from recovery.tracker.journey import Journey, journey
 from recovery.tracker.models import KEPT, PARTLY, SAW, WEEKLY, CheckIn, Commitment, Confirmation
 from recovery.tracker.progress import (
     HeatDay,
+    Overall,
     Summary,
     heatmap,
     heatmap_start,
     load_statuses,
-    overall,
+    overall_of,
     summaries,
     summary_of,
 )
@@ -40,9 +41,13 @@ class Overview:
     """The tracker's main page."""
 
     summaries: list[Summary]
-    overall: float | None
+    record: Overall  # the overall score, or while every commitment is young the plain record
     heatmap: list[list[HeatDay]]
     archived: list[Commitment] = field(default_factory=list)
+
+    @property
+    def overall(self) -> float | None:
+        return self.record.score
 
 
 def overview(owner: User, today: date | None = None) -> Overview:
@@ -52,7 +57,7 @@ def overview(owner: User, today: date | None = None) -> Overview:
     current = [c for c in commitments if c.status != "archived"]
     items, statuses = summaries(commitments, today, since=heatmap_start(today))
     live = [s for s in items if s.commitment.status != "archived"]
-    return Overview(summaries=live, overall=overall(live), heatmap=heatmap(current, statuses, today),
+    return Overview(summaries=live, record=overall_of(live), heatmap=heatmap(current, statuses, today),
                     archived=[c for c in commitments if c.status == "archived"])
 
 
@@ -60,7 +65,7 @@ def shared_overview(access: Access, today: date) -> Overview:
     """Load what a loved one sees of the person's tracker, with the door's pass to it."""
     commitments = shared_commitments(access.require("tracker"))
     items, statuses = summaries(commitments, today, since=heatmap_start(today))
-    return Overview(summaries=items, overall=overall(items), heatmap=heatmap(commitments, statuses, today))
+    return Overview(summaries=items, record=overall_of(items), heatmap=heatmap(commitments, statuses, today))
 
 
 def _due(items: list[Summary]) -> list[Summary]:
@@ -127,6 +132,8 @@ class PersonToday:
     journey: Journey
     has_commitments: bool
     checked_in_ever: bool
+    young: bool = False  # every commitment still in its first days: show record_words, not a score
+    record_words: str = ""
 
 
 def person_dashboard(owner: User, today: date | None = None) -> PersonToday:
@@ -137,8 +144,10 @@ def person_dashboard(owner: User, today: date | None = None) -> PersonToday:
     due = _due(items)
     checked_in = any(statuses[c.id] for c in commitments) or bool(db.session.scalar(
         sa.select(CheckIn.id).join(Commitment).where(Commitment.owner_id == owner.id).limit(1)))
-    return PersonToday(due=due, overall=overall(items), journey=journey(owner, today, wins_limit=3),
-                       has_commitments=bool(commitments), checked_in_ever=checked_in)
+    record = overall_of(items)
+    return PersonToday(due=due, overall=record.score, journey=journey(owner, today, wins_limit=3),
+                       has_commitments=bool(commitments), checked_in_ever=checked_in,
+                       young=record.young, record_words=record.record_words)
 
 
 @dataclass
@@ -148,6 +157,8 @@ class SharedTracker:
     overall: float | None
     commitments: int
     waiting: list[CheckIn]
+    young: bool = False  # every shared commitment still in its first days: show record_words, not a score
+    record_words: str = ""
 
 
 def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int, SharedTracker]:
@@ -175,8 +186,9 @@ def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int
                 and (c.connection_id is None or c.connection_id == connection.id)]
         items = [summary_of(c, statuses[c.id], today)[0] for c in mine]
         ids = {c.id for c in mine}
+        record = overall_of(items)
         result[connection.id] = SharedTracker(
-            overall=overall(items), commitments=len(mine),
+            overall=record.score, commitments=len(mine), young=record.young, record_words=record.record_words,
             waiting=[w for w in waiting if w.commitment_id in ids and w.local_date >= today - timedelta(days=7)]
             if connection.loved_one_confirms else [])
     return result

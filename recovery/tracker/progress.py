@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from recovery.db import db
 from recovery.tracker.commitments import as_schedule, is_due
-from recovery.tracker.models import KEPT, PARTLY, CheckIn, Commitment
+from recovery.tracker.models import KEPT, PARTLY, WEEKLY, CheckIn, Commitment
 from recovery.tracker.score import (
     Occasion,
     Progress,
@@ -31,6 +31,24 @@ from recovery.tracker.score import (
 
 HEATMAP_WEEKS = 26
 
+# Until a commitment has this many due days behind it, pages show the plain record ("Kept 1 of 1 day
+# so far"), not a score: a young score is low only because it is young.
+YOUNG_DAYS = 7
+# After that, a score still rises for weeks even if every day is kept (7 kept days ≈ 31 %): no warning
+# colour for a low score until this many due days are behind it.
+GROWING_DAYS = 28
+
+
+def record_words(kept: int, partly: int, settled: int, weekly: bool = False) -> str:
+    """Say a young record plainly: "Kept 2 of 3 days so far" (with any partly kept days)."""
+    unit = "time" if weekly else "day"
+    if not settled:
+        return "Nothing to count yet"
+    words = f"Kept {kept} of {settled} {unit}{'s' if settled != 1 else ''} so far"
+    if partly:
+        words += f", {partly} of them partly"
+    return words
+
 
 @dataclass
 class Summary:
@@ -44,10 +62,27 @@ class Summary:
     today_status: str | None
     week_done: int = 0
     settled: int = 0
+    kept: int = 0  # kept or partly kept occasions; counted only while young
+    partly: int = 0
 
     @property
     def percent(self) -> int:
         return round(self.score * 100)
+
+    @property
+    def young(self) -> bool:
+        """Fewer than YOUNG_DAYS due days settled: show the record, not the score."""
+        return self.settled < YOUNG_DAYS
+
+    @property
+    def growing(self) -> bool:
+        """Still in its first weeks: a low score is no reason for a warning colour yet."""
+        return self.settled < GROWING_DAYS
+
+    @property
+    def record_words(self) -> str:
+        return record_words(self.kept, self.partly, self.settled,
+                            weekly=bool(self.schedule and self.schedule.kind == WEEKLY))
 
 
 # Every page needs this many recent days of check-ins: today, this week, the 7 days still open.
@@ -75,7 +110,9 @@ def _saved_progress(commitment: Commitment, versions: list[Schedule]) -> tuple[d
 def _replay_from(commitment: Commitment) -> date:
     """The first day whose check-ins a summary of this commitment needs."""
     saved = _saved_progress(commitment, [as_schedule(v) for v in commitment.schedules])
-    return saved[0] + timedelta(days=1) if saved else commitment.start_date
+    if saved is None or saved[1].settled < YOUNG_DAYS:  # a young record is told from its first day
+        return commitment.start_date
+    return saved[0] + timedelta(days=1)
 
 
 def load_statuses(commitments: list[Commitment], today: date, since: date | None = None) -> dict[int, dict[date, str]]:
@@ -130,6 +167,11 @@ def summary_of(commitment: Commitment, statuses: dict[date, str], today: date) -
     schedule = schedule_on(versions, today) if today >= commitment.start_date else (versions[0] if versions else None)
     week_start = today - timedelta(days=today.weekday())
     week_done = sum(1 for d, s in statuses.items() if week_start <= d <= today and s in (KEPT, PARTLY))
+    kept = partly = 0
+    if progress.settled < YOUNG_DAYS:  # few occasions, all loaded (load_statuses): count them from the start
+        told = [o.value for o in occasions(commitment.start_date, commitment.end_date, versions, statuses, today)
+                if o.value is not None]
+        kept, partly = sum(1 for v in told if v > 0), sum(1 for v in told if 0 < v < 1)
     summary = Summary(
         commitment=commitment,
         schedule=schedule,
@@ -139,6 +181,8 @@ def summary_of(commitment: Commitment, statuses: dict[date, str], today: date) -
         today_status=statuses.get(today),
         week_done=week_done,
         settled=progress.settled,
+        kept=kept,
+        partly=partly,
     )
     return summary, items
 
@@ -151,9 +195,38 @@ def summaries(commitments: list[Commitment], today: date,
 
 
 def overall(items: list[Summary]) -> float | None:
-    """Return the mean score of the commitments that have any settled occasion, or None."""
-    scored = [s.score for s in items if s.settled]
+    """Return the mean score of the commitments past their first days (YOUNG_DAYS), or None.
+
+    A young commitment joins the mean once it has its first week of due days, so a new promise
+    never drags down a score built over months.
+    """
+    scored = [s.score for s in items if not s.young]
     return sum(scored) / len(scored) if scored else None
+
+
+@dataclass(frozen=True)
+class Overall:
+    """The overall line of a tracker: a score, or while every commitment is young, the plain record."""
+
+    score: float | None
+    young: bool
+    record_words: str
+    growing: bool = False  # every scored commitment still in its first weeks: no warning colour
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.score is None else round(self.score * 100)
+
+
+def overall_of(items: list[Summary]) -> Overall:
+    """Return the overall score, or the young record summed over the commitments (none grown yet)."""
+    score = overall(items)
+    young = [s for s in items if s.young and s.settled]
+    if score is not None or not young:
+        return Overall(score=score, young=False, record_words="",
+                       growing=all(s.growing for s in items if not s.young))
+    return Overall(score=None, young=True, record_words=record_words(
+        sum(s.kept for s in young), sum(s.partly for s in young), sum(s.settled for s in young)))
 
 
 @dataclass

@@ -21,6 +21,7 @@ from recovery.tracker.forms import (
     CheckInForm,
     CommitmentForm,
     ConfirmForm,
+    EditCommitmentForm,
     NoteForm,
     RecoveryStartForm,
     SetbackForm,
@@ -142,7 +143,7 @@ def commitment(commitment_id: int):
 def edit_commitment(commitment_id: int):
     """Change a commitment; a schedule change applies from today and never rewrites the past."""
     item = _own_commitment(commitment_id)
-    form = CommitmentForm(obj=item)
+    form = EditCommitmentForm(obj=item)
     _link_choices(form)
     for name in ("connection_id", "amends_id"):  # ids from the row, as the form's string choices
         value = getattr(form, name).data
@@ -156,8 +157,6 @@ def edit_commitment(commitment_id: int):
             form.once_on.data = plan.once_on
         form.connection_id.data = str(item.connection_id) if item.connection_id else ""
         form.amends_id.data = str(item.amends_id) if item.amends_id else ""
-    # The start date can't change once set: it anchors the record.
-    form.start_date.data = item.start_date
     return form_page(
         form, "tracker/commitment_form.html",
         lambda f: commitments.update_commitment(item, f.title.data, f.why.data, _schedule_from(f), f.end_date.data,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-WIDTH = 320
+WIDTH = 280  # narrow enough that 13-unit labels are at least 12 px on a 360 px phone
 HEIGHT = 196
 LEFT = 26  # room for the 1-7 labels
 RIGHT = 14

@@ -11,6 +11,7 @@ from recovery.tracker.commitments import ScheduleInput
 from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, Setback, SmallWin
 from tests import factories
 from tests.conftest import row_counts
+from tests.forms import form_data
 
 
 @pytest.fixture
@@ -68,9 +69,12 @@ def test_create_check_in_and_see_the_score(app, family, as_user):
 def test_commitment_form_bad_input(app, family, as_user, change, message):
     """Bad commitment input shows the form again with a clear message, keeps the typing, saves nothing."""
     person, _, _ = family
-    data = {"title": "Walk the dog", "why": "kept words", "kind": "daily",
-            "start_date": commitments.today_for(person).isoformat(), "connection_id": "", **change}
-    r = as_user(person).post("/tracker/commitments/new", data=data)
+    client = as_user(person)
+    page = client.get("/tracker/commitments/new").get_data(as_text=True)
+    data = form_data(page, title="Walk the dog", why="kept words", kind="daily",
+                     start_date=commitments.today_for(person).isoformat())
+    data.update(change)  # some changes are what no form offers (a choice it hasn't), as a crafted post would be
+    r = client.post("/tracker/commitments/new", data=data)
     body = r.get_data(as_text=True).replace("&#39;", "'")
     assert r.status_code == 422
     assert message.lower() in body.lower()
@@ -81,19 +85,71 @@ def test_commitment_form_bad_input(app, family, as_user, change, message):
         assert "kept words" in body
 
 
+def test_commitment_form_keeps_the_chosen_schedule_when_shown_again(app, family, as_user):
+    """A form sent back with a mistake keeps the schedule picked and the days ticked, with nothing else to redo."""
+    person, _, _ = family
+    client = as_user(person)
+    page = client.get("/tracker/commitments/new").get_data(as_text=True)
+    r = client.post("/tracker/commitments/new", data=form_data(
+        page, title="", why="for Sam", kind="weekdays", weekdays=["0", "4"], end_date="2001-01-01"))
+    body = r.get_data(as_text=True)
+    assert r.status_code == 422
+    shown = form_data(body)
+    assert shown["kind"] == ["weekdays"] and shown["weekdays"] == ["0", "4"] and shown["why"][0].strip() == "for Sam"
+    assert shown["end_date"] == ["2001-01-01"]
+
+
+def test_commitment_form_ignores_the_schedules_not_chosen(app, family, as_user):
+    """What is left in a hidden schedule field (typed before switching to another choice) never blocks saving."""
+    person, _, _ = family
+    client = as_user(person)
+    page = client.get("/tracker/commitments/new").get_data(as_text=True)
+    r = client.post("/tracker/commitments/new", data=form_data(
+        page, title="Walk the dog", kind="daily", times_per_week="abc", once_on="soon"))
+    assert r.status_code == 302
+    c = db.session.scalar(sa.select(Commitment))
+    assert c.title == "Walk the dog" and [v.kind for v in c.schedules] == ["daily"]
+
+
+def test_each_schedule_has_its_own_question_under_its_choice(app, family, as_user):
+    """The days, the number a week and the date sit inside their own choice, so CSS shows only the chosen one."""
+    person, _, _ = family
+    page = as_user(person).get("/tracker/commitments/new").get_data(as_text=True)
+    for kind, name in (("weekdays", 'name="weekdays"'), ("weekly", 'name="times_per_week"'),
+                       ("once", 'name="once_on"')):
+        block = page.split(f'data-kind="{kind}"', 1)[1].split('class="schedule-option"', 1)[0]
+        assert name in block and f'value="{kind}"' in block
+    daily = page.split('data-kind="daily"', 1)[1].split('class="schedule-option"', 1)[0]
+    assert "schedule-detail" not in daily
+
+
 def test_edit_changes_schedule_from_today(app, family, as_user):
-    """Editing keeps the start date, and a new schedule starts today."""
+    """Editing through the rendered form keeps the start date, and a new schedule starts today."""
     person, _, _ = family
     c = _commitment(person)
     client = as_user(person)
-    assert "Walk" not in client.get(f"/tracker/commitments/{c.id}/edit").get_data(as_text=True)
-    r = client.post(f"/tracker/commitments/{c.id}/edit", data={
-        "title": "Call home often", "kind": "weekly", "times_per_week": "3", "connection_id": "",
-        "start_date": "2001-01-01"})
+    page = client.get(f"/tracker/commitments/{c.id}/edit").get_data(as_text=True)
+    assert "Walk" not in page and 'name="start_date"' not in page
+    r = client.post(f"/tracker/commitments/{c.id}/edit", data=form_data(
+        page, title="Call home often", kind="weekly", times_per_week="3"))
     assert r.status_code == 302
     db.session.refresh(c)
     assert c.title == "Call home often" and c.start_date == commitments.today_for(person) - timedelta(days=5)
     assert [v.kind for v in c.schedules] == ["daily", "weekly"]
+
+
+def test_edit_with_only_the_fields_the_page_shows(app, family, as_user):
+    """Saving the edit form as it comes (the browser sends no start date: it has none) saves, never a silent 422."""
+    person, _, _ = family
+    c = _commitment(person)
+    client = as_user(person)
+    page = client.get(f"/tracker/commitments/{c.id}/edit").get_data(as_text=True)
+    r = client.post(f"/tracker/commitments/{c.id}/edit", data=form_data(page, title="Call home on Sundays"))
+    assert r.status_code == 302
+    db.session.refresh(c)
+    assert c.title == "Call home on Sundays"
+    r = client.post(f"/tracker/commitments/{c.id}/edit", data=form_data(page, title=""))
+    assert r.status_code == 422 and "say what you" in r.get_data(as_text=True).replace("&#39;", "'")
 
 
 def test_past_days_edit_then_lock_then_note(app, family, as_user):
@@ -324,7 +380,7 @@ def test_empty_states_say_what_to_do_next(app, family, as_user):
     """A new person's tracker pages explain the next step."""
     person, sam, connection = family
     client = as_user(person)
-    assert "Make my first commitment" in client.get("/tracker/").get_data(as_text=True)
+    assert "Start with “New commitment” above" in client.get("/tracker/").get_data(as_text=True)
     assert "Nothing is due today" in client.get("/tracker/today").get_data(as_text=True)
     assert "set the day you count your recovery from" in client.get("/tracker/journey").get_data(as_text=True)
     assert "hasn't shared any commitments yet" in as_user(sam).get(f"/circle/{connection.id}/tracker").get_data(
