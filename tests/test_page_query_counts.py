@@ -193,7 +193,7 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (PERSON, "shared boundaries"): (9, 9),
     (PERSON, "shared conversations"): (6, 6),
     (PERSON, "shared trust"): (7, 7),
-    (LOVED_ONE, "home"): (14, 14),
+    (LOVED_ONE, "home"): (18, 18),  # + "Waiting for you": shared boundaries, their words, my answers to them
     (LOVED_ONE, "shared tracker"): (10, 10),
     (LOVED_ONE, "shared amends"): (8, 8),
     (LOVED_ONE, "shared boundaries"): (9, 9),

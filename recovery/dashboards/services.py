@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from recovery.accounts.models import User
 from recovery.amends import services as amends_services
+from recovery.amends.contact import advise
+from recovery.amends.models import AmendsEntry
 from recovery.boundaries import services as boundary_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import SharedPage
 from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
+from recovery.db import db
 from recovery.tracker import pages
 from recovery.trust import services as trust_services
 
@@ -29,6 +34,17 @@ class CircleCard:
     openness: object | None = None
 
 
+@dataclass(frozen=True)
+class Action:
+    """One thing that waits for the user, as a line in "Waiting for you": what it is and where to do it."""
+
+    kind: str  # "confirm", "boundary", "openness", "invitation"
+    text: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    detail: str = ""
+
+
 @dataclass
 class Dashboard:
     """Everything a dashboard page needs."""
@@ -40,14 +56,24 @@ class Dashboard:
     # The person's tracker today, or for a loved one each connection's shared tracker.
     tracker: pages.PersonToday | None = None
     tracker_cards: dict[int, pages.SharedTracker] = field(default_factory=dict)
+    # A loved one's "Waiting for you": days to confirm, boundaries to read (again), an openness question, invitations.
+    actions: list[Action] = field(default_factory=list)
+    my_boundaries: int = 0
 
     @property
     def path_done(self) -> bool:
-        return all(s.done for s in self.path)
+        return all(s.done for s in self.path if not s.step.any_time)
 
     @property
     def next_step(self) -> StepState | None:
-        return next((s for s in self.path if not s.done), None)
+        return next((s for s in self.path if not s.done and not s.step.any_time), None)
+
+    @property
+    def primary(self) -> str | None:
+        """The one thing the page offers as its main button: today's check-ins if any are due, else the next step."""
+        if self.tracker is not None and self.tracker.due:
+            return "today"
+        return self.next_step.step.key if self.next_step else None
 
 
 def dashboard_for(user: User) -> Dashboard:
@@ -90,9 +116,76 @@ def dashboard_for(user: User) -> Dashboard:
         tracker_cards = pages.loved_one_dashboard(user, door.sharing("tracker"))
         for c in connections:
             card = tracker_cards.get(c.id)
-            # A card with a score or days to confirm shows the person's tracker: that is a visit.
-            if card is not None and (card.overall is not None or card.waiting):
+            # A card with a score, a young record or days to confirm shows the person's tracker: that is a visit.
+            if card is not None and (card.overall is not None or card.waiting or (card.young and card.record_words)):
                 door.show(c, "tracker")
-    return Dashboard(path=path_for(user, facts), cards=cards,
-                     pending_invitations=len(circle.pending_invitations(user)), trust=trust_summary,
-                     tracker=person_today, tracker_cards=tracker_cards)
+    invitations = circle.pending_invitations(user)
+    actions = [] if user.is_person else _waiting_for(user, connections, door, tracker_cards, openness, invitations)
+    return Dashboard(path=path_for(user, facts), cards=cards, pending_invitations=len(invitations),
+                     trust=trust_summary, tracker=person_today, tracker_cards=tracker_cards, actions=actions,
+                     my_boundaries=facts.get("boundaries", 0))
+
+
+def _waiting_for(user: User, connections: list[Connection], door: SharedPage,
+                 tracker_cards: dict[int, pages.SharedTracker], openness: dict, invitations: list) -> list[Action]:
+    """What waits for a loved one, in a fixed number of queries: days to confirm, each person's boundaries that
+    are new or changed since they answered, the question about an amends conversation (only where it can be
+    asked safely), and their own invitations still open. The boundaries it names are noted for the access log."""
+    actions: list[Action] = []
+    for c in connections:
+        card = tracker_cards.get(c.id)
+        if card is not None and card.waiting:
+            days = len(card.waiting)
+            actions.append(Action("confirm", f"{c.other(user.id).display_name}'s check-ins: "
+                                             f"{days} day{'s' if days != 1 else ''} waiting for your word",
+                                  "circle.shared_area", {"connection_id": c.id, "area": "tracker"}))
+    sharing_boundaries = door.sharing("boundaries")
+    by_connection = boundary_services.shared_boundaries_by_connection(sharing_boundaries, user)
+    my_acks = {a.boundary_id: a for acks in boundary_services.acks_for(
+        [b for items in by_connection.values() for b in items], user.id).values() for a in acks}
+    for c in sharing_boundaries:
+        waiting = [(b, state) for b in by_connection[c.id]
+                   if (state := boundary_services.ack_state(b, my_acks.get(b.id))) in ("new", "updated")]
+        if not waiting:
+            continue
+        door.show(c, "boundaries")
+        first, state = waiting[-1]  # the oldest first: it has waited longest
+        name = c.other(user.id).display_name
+        text = f"Read {name}'s {'changed' if state == 'updated' else 'new'} boundary"
+        more = len(waiting) - 1
+        actions.append(Action(
+            "boundary", text, "boundaries.shared_boundary", {"connection_id": c.id, "boundary_id": first.id},
+            boundary_services.one_line(first.current) + (f" (and {more} more)" if more else "")))
+    for c in _may_ask_about_amends(user, door.sharing("amends"), openness):
+        name = c.other(user.id).display_name
+        actions.append(Action("openness", f"Are you open to an amends conversation with {name}?",
+                              "amends.openness", {"person_id": c.person_id},
+                              "Only if you want to answer. You can say no, or not yet."))
+    for invitation in invitations:
+        to = f" to {invitation.invitee_label}" if invitation.invitee_label else ""
+        actions.append(Action("invitation", f"Your invitation{to} is still waiting for an answer",
+                              "circle.index", {}, "You can share the link again, or cancel it."))
+    return actions
+
+
+def _may_ask_about_amends(user: User, sharing_amends: list[Connection], openness: dict) -> list[Connection]:
+    """The connections where a loved one may be asked whether they are open to an amends conversation.
+
+    Only the question, and only where it can safely be asked: the connection is active and not with a child,
+    they haven't answered, the person shares their amends with them and has an amends not yet made about them,
+    and nothing the person wrote rules contact out (a court order, a clear request for no contact, or a risk
+    from their safety answers). One query however many people.
+    """
+    asked = [c for c in sharing_amends
+             if c.status == ACTIVE and c.relationship != "child" and openness.get(c.id) is None]
+    if not asked:
+        return []
+    entries = list(db.session.scalars(sa.select(AmendsEntry).where(
+        sa.or_(*[sa.and_(AmendsEntry.owner_id == c.person_id, AmendsEntry.connection_id == c.id) for c in asked]))))
+    result = []
+    for c in asked:
+        about = [e for e in entries if e.connection_id == c.id]
+        if about and all(advise(e, None).allowed for e in about) and any(
+                e.status not in amends_services.FINISHED for e in about):
+            result.append(c)
+    return result

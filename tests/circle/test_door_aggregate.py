@@ -52,11 +52,11 @@ def access_log_rows(client) -> list[tuple[str, str]]:
 
 def _commitment_with_checkins(person: User) -> None:
     today = commitments.today_for(person)
-    start = today - timedelta(days=3)
+    start = today - timedelta(days=10)  # old enough for a score (a young record shows counts instead)
     c = commitments.create_commitment(person, "Walk after dinner", "", commitments.ScheduleInput("daily"), start,
                                       today=start)
-    for days_ago in (1, 2):
-        checkins.record_checkin(c, today - timedelta(days=days_ago), "kept", today=today)
+    for days_ago in range(1, 9):
+        checkins.record_checkin(c, today - timedelta(days=days_ago), "kept", today=today - timedelta(days=days_ago))
     db.session.commit()
 
 
@@ -114,7 +114,8 @@ def test_only_content_is_logged_not_the_names_of_shared_areas(app, family, make_
     jordan_home = text(jordan_client.get("/home"))
     assert f"/circle/{connection.id}/trust" in jordan_home
     text(jordan_client.get("/circle/"))
-    assert visits() == [(jordan.id, sam.id, "tracker")]
+    # Sam hasn't answered Jordan's boundary yet: his home shows its words in "Waiting for you", a visit too.
+    assert visits() == [(jordan.id, sam.id, "boundaries"), (jordan.id, sam.id, "tracker")]
 
 
 @pytest.mark.parametrize("how", ["revoke", "pause", "end"])

@@ -1,5 +1,7 @@
 """The two role dashboards and the guided path."""
 
+import re
+
 import sqlalchemy as sa
 
 from recovery.accounts.models import User
@@ -11,13 +13,22 @@ from recovery.tracker.models import Commitment
 from tests.queries import count_selects
 
 
+def _primary_buttons(page: str) -> list[str]:
+    """The labels of the page's main buttons (links or buttons styled "primary") inside <main>."""
+    main = page[page.index("<main"):page.index("</main>")]
+    return [re.sub(r"<[^>]+>|\s+", " ", label).strip()
+            for label in re.findall(r'class="button[^"]*\bprimary\b"[^>]*>(.*?)</(?:a|button)>', main, re.S)]
+
+
 def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection, as_user):
     """The person's path: connect, share, make a commitment, check in — each ticks itself off when done."""
     person = make_user("person", name="Jordan")
     client = as_user(person)
     page = client.get("/home").get_data(as_text=True)
     assert "Your path" in page and "Connect with someone" in page and "No loved ones connected yet" in page
-    assert "Make my first commitment" in page
+    # One main action: the path's first step. Making a commitment waits its turn; "Invite someone" is offered once.
+    assert _primary_buttons(page) == ["Invite someone"]
+    assert page.count(">Invite someone</a>") == 1 and "Make my first commitment" not in page
     dash = dashboard_for(person)
     assert [s.step.key for s in dash.path] == ["connect", "share", "commitment", "checkin", "amends", "boundary",
                                                  "talk"]
@@ -26,6 +37,8 @@ def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection,
     assert [s.done for s in dashboard_for(person).path] == [True, False, False, False, False, False, False]
     client.post(f"/circle/{connection.id}/sharing", data={f"c{connection.id}-areas": ["tracker"]})
     assert [s.done for s in dashboard_for(person).path] == [True, True, False, False, False, False, False]
+    page = client.get("/home").get_data(as_text=True)
+    assert _primary_buttons(page) == ["Make my first commitment"] and "Invite someone" not in page
     client.post("/tracker/commitments/new", data={"title": "Home for dinner", "kind": "daily", "connection_id": "",
                                                   "start_date": commitments.today_for(person).isoformat()})
     assert [s.done for s in dashboard_for(person).path] == [True, True, True, False, False, False, False]
@@ -35,8 +48,8 @@ def test_person_dashboard_path_ticks_itself_off(app, make_user, make_connection,
     client.post(f"/tracker/commitments/{c.id}/checkin?next=/home",
                 data={f"c{c.id}-day": commitments.today_for(person).isoformat(), f"c{c.id}-status": "kept"})
     assert [s.done for s in dashboard_for(person).path] == [True, True, True, True, False, False, False]
-    client.post("/amends/new", data={"person_name": "Alex", "kind": "undecided", "willingness": "not_yet",
-                                     "status": "listed", "connection_id": ""})
+    client.post("/amends/new", data={"person_name": "Alex", "kind": "undecided", "stage": "not_yet",
+                                     "connection_id": ""})
     assert [s.done for s in dashboard_for(person).path] == [True, True, True, True, True, False, False]
     client.post("/boundaries/new", data={"category": "time", "situation": "If I'm invited to a party",
                                          "my_action": "I will leave by nine.", "action": "save"})
@@ -76,7 +89,7 @@ def test_loved_one_dashboard_shows_shared_consistency_and_days_to_confirm(app, m
         checkins.record_checkin(c, today - timedelta(days=i), "kept", today=today)
     db.session.commit()
     page = as_user(loved).get("/home").get_data(as_text=True)
-    assert "Consistency:" in page and "2 days waiting for your word" in page
+    assert "Kept 2 of 3 days so far" in page and "2 days waiting for your word" in page
     assert f"/circle/{connection.id}/tracker" in page
 
 
@@ -91,7 +104,7 @@ def test_loved_one_dashboard_shows_what_each_person_shares(app, make_user, make_
     assert "The people you support" in page and "Jordan" in page and "Alex" in page
     assert f"/circle/{c1.id}/tracker" in page and f"/circle/{c1.id}/milestones" in page
     assert "Shares nothing with you yet" in page
-    assert "Looking after yourself" in page
+    assert "Find support for yourself" in page
 
 
 def test_dashboard_hides_sharing_of_paused_connections(app, make_user, make_connection, as_user):
