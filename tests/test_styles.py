@@ -19,6 +19,7 @@ from flask import template_rendered
 from recovery.accounts.models import User
 from recovery.db import db
 from recovery.demo import DEFAULT_PASSWORD, DEMO_DOMAIN
+from recovery.pages.head import TRACKER_SHEET_FOLDERS
 from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC
 from tests.test_words import _demo_circle, _visits
 
@@ -93,7 +94,7 @@ def test_each_feature_stylesheet_is_linked_where_it_is_used_and_nowhere_else(wal
     needs = {feature: rules((CSS / f"{feature}.css").read_text(encoding="utf-8")) for feature in FEATURES}
     failures = []
     for page, (template, linked, classes) in walked.items():
-        assert {"mend", "tracker", "print"} <= linked, page
+        assert {"mend", "print"} <= linked, page
         for feature in FEATURES:
             uses = any(need <= classes for need in needs[feature])
             own = template.startswith(f"{feature}/")
@@ -135,3 +136,28 @@ def test_a_plan_started_from_their_boundary_links_the_boundary_look(app, make_us
         assert "boundary-words" in classes_in(html) and LINK.findall(html).count("boundaries") == 1, path
     for path in (f"/talk/plans/{unlinked.id}", f"/talk/plans/{unlinked.id}/edit"):
         assert "boundaries" not in LINK.findall(client.get(path).get_data(as_text=True)), path
+
+
+def test_tracker_css_is_linked_only_where_its_look_is_used(walked):
+    """Issue 16: tracker.css (check-ins, heat map, score) is linked by the pages using one of its own rules, only.
+
+    A rule counts as the tracker's own when it names a class mend.css never styles. The tracker's pages
+    and the two homes may link it (as a feature's pages link its sheet); the welcome page, log in and
+    the help pages never do.
+    """
+    shared = set(rules((CSS / "mend.css").read_text(encoding="utf-8")))
+    known = set().union(*shared)
+    # The tracker's own rules: those naming a class mend.css never styles (.heat-day, .checkin-buttons…).
+    theirs = [need for need in rules((CSS / "tracker.css").read_text(encoding="utf-8")) if need - known]
+    failures = []
+    for page, (template, linked, classes) in walked.items():
+        uses = sorted(min(need - known) for need in theirs if need <= classes)
+        if uses and "tracker" not in linked:
+            failures.append(f"{page} ({template}) uses tracker.css ({', '.join(uses[:3])}) without linking it")
+        own = template.startswith(TRACKER_SHEET_FOLDERS)  # the tracker's pages and the two homes
+        if "tracker" in linked and not (own or uses):
+            failures.append(f"{page} ({template}) links tracker.css without using it")
+    assert not failures, "\n".join(failures)
+    for path in ("/", "/help"):
+        assert "tracker" not in walked[f"{PUBLIC} {path}"][1], path
+    assert any("tracker" in linked for _, linked, _ in walked.values())

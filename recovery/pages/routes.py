@@ -6,8 +6,10 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from recovery.helplines import ALATEEN
+from recovery.pages import head
 
 bp = Blueprint("pages", __name__)
+bp.record_once(lambda state: head.init_app(state.app))
 
 
 @bp.get("/")

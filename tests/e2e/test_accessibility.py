@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.e2e.helpers import blocking, describe, log_in_demo, run_axe
-from tests.e2e.pages import SKIP, get_endpoints, pages, redact
+from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC, SKIP, get_endpoints, page_urls, pages, redact
 
 
 def test_every_get_endpoint_is_checked(live_server, demo):
@@ -92,3 +92,39 @@ def test_error_states_and_messages_are_axe_clean(new_context):
     assert pat.locator(".flashes").is_visible()
     check(pat, "flash after logging out")
     assert not problems, "axe found serious or critical problems:\n" + "\n".join(problems)
+
+
+def test_dark_mode_is_really_dark(new_context):
+    """With the system set to dark, Mend's page turns dark (so the dark axe walk below checks something)."""
+    page = new_context(color_scheme="dark").new_page()
+    page.goto("/")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    red, green, blue = (int(n) for n in background[background.index("(") + 1:-1].split(",")[:3])
+    assert red + green + blue < 3 * 60, background
+
+
+def test_every_page_is_axe_clean_in_dark_mode(browser, live_server, demo, artifacts):
+    """Issue 16: zero serious or critical axe violations on every page with prefers-color-scheme: dark."""
+    from tests.e2e.conftest import open_context
+
+    contexts = {who: open_context(browser, live_server, color_scheme="dark") for who in (PUBLIC, PERSON, LOVED_ONE)}
+    tabs = {PUBLIC: contexts[PUBLIC].new_page(),
+            PERSON: log_in_demo(contexts[PERSON], PERSON),
+            LOVED_ONE: log_in_demo(contexts[LOVED_ONE], LOVED_ONE)}
+    problems, listing = [], []
+    try:
+        for who, path, expected in page_urls(live_server, demo):
+            page = tabs[who]
+            response = page.goto(path)
+            where = f"{who} {redact(path)} (dark)"
+            if response.status != expected:
+                problems.append(f"{where}: HTTP {response.status}, expected {expected}")
+            found = blocking(run_axe(page))
+            problems += describe(found, where)
+            listing.append(f"{who:<10} {redact(path)}  {f'{len(found)} problem(s)' if found else 'OK'}")
+    finally:
+        for context in contexts.values():
+            context.close()
+    (artifacts / "axe-pages-dark.txt").write_text("\n".join(listing) + "\n")
+    assert len(listing) > 60
+    assert not problems, "axe found serious or critical problems in dark mode:\n" + "\n".join(problems)
