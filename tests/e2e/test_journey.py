@@ -137,13 +137,14 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     go_by_menu(robin, "Amends")
     robin.get_by_role("link", name="Add someone").first.click()
     robin.get_by_label("Who is it?").fill("Casey")
+    robin.get_by_text("Add more now or later").click()  # the rest of the form waits behind this
     robin.get_by_label("How are you related?").fill("my partner")
     robin.get_by_label("Are they in your Mend circle?").select_option(label="Casey (your partner)")
-    robin.get_by_label("What happened, in my words").fill(WHAT_HAPPENED)
+    robin.get_by_label("What happened, in my own words").fill(WHAT_HAPPENED)
     robin.get_by_label("How it affected them").fill("Casey felt they didn't matter to me.")
     robin.get_by_label("My part").fill("I chose the bar over the dinner, then hid it.")
     robin.get_by_role("radio", name=re.compile(r"^Direct amends")).check()
-    robin.get_by_role("group", name="How willing do I feel?").get_by_label("Willing").check()
+    robin.get_by_role("group", name="Where am I with this?").get_by_label("Willing, not ready yet").check()
     robin.get_by_role("button", name="Add to my list").click()
     expect_flash(robin, "the safety questions are a good next step")
 

@@ -6,39 +6,16 @@ static files, so the CSS and mend.js under test are the ones in the repository.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS
-
 STATIC = Path(__file__).resolve().parents[2] / "static"
 ORIGIN = "http://mend.test"
 
 
-def _browser_problem() -> str | None:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package is not installed"
-    return None if os.access(CHROMIUM, os.X_OK) else f"{CHROMIUM} is missing"
-
-
-problem = _browser_problem()
-pytestmark = pytest.mark.skipif(bool(problem) and os.environ.get("MEND_REQUIRE_BROWSER", "") in ("", "0", "false"),
-                                reason=f"browser tests skipped: {problem}")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+# The browser is the e2e suite's one Chromium (tests/e2e/conftest.py: `browser`), which also decides skipping.
 
 
 def show(browser, client, path: str, width: int, timezone: str = "UTC"):
