@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -346,6 +346,23 @@ def overview(user: User) -> Overview:
         .options(selectinload(BoundaryEvent.author))
         .order_by(BoundaryEvent.local_date.desc(), BoundaryEvent.id.desc()).limit(10))) if ids else []
     return Overview(mine=mine, acks=acks_for(mine), shared_with_me=groups, recent=recent)
+
+
+def heard_since(owner: User, since: datetime) -> list[tuple[str, str, datetime]]:
+    """Who answered one of the owner's active boundaries (as it reads now) with "I understand and will respect
+    this" since an instant, newest first: (their name, the boundary's situation, "If / when …", when). One query."""
+    rows = db.session.execute(
+        sa.select(User.display_name, BoundaryVersion, BoundaryAck.created_at)
+        .select_from(BoundaryAck)
+        .join(Boundary, Boundary.id == BoundaryAck.boundary_id)
+        .join(BoundaryVersion, sa.and_(BoundaryVersion.boundary_id == Boundary.id,
+                                       BoundaryVersion.number == Boundary.version))
+        .join(User, User.id == BoundaryAck.viewer_id)
+        .where(Boundary.owner_id == owner.id, Boundary.status == "active", BoundaryAck.kind == "acknowledged",
+               BoundaryAck.version == Boundary.version, BoundaryAck.created_at >= since)
+        .order_by(BoundaryAck.created_at.desc(), BoundaryAck.id.desc()))
+    return [(name, f"{s.situation_lead} {s.situation.rstrip(' ,.;:')}".strip(), at)
+            for name, s, at in ((name, shown(words), at) for name, words, at in rows)]
 
 
 def path_facts(user: User) -> dict[str, int]:

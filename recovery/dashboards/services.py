@@ -17,6 +17,7 @@ from recovery.circle.permissions import SharedPage
 from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
 from recovery.db import db
+from recovery.tracker import celebrations as moments
 from recovery.tracker import pages
 from recovery.trust import services as trust_services
 
@@ -59,6 +60,9 @@ class Dashboard:
     # A loved one's "Waiting for you": days to confirm, boundaries to read (again), an openness question, invitations.
     actions: list[Action] = field(default_factory=list)
     my_boundaries: int = 0
+    # Moments worth celebrating today (tracker/celebrations.py): a milestone, a first week kept, a loved one's
+    # first "I saw this", a boundary of mine someone said they will respect.
+    celebrations: list[moments.Celebration] = field(default_factory=list)
 
     @property
     def path_done(self) -> bool:
@@ -123,7 +127,16 @@ def dashboard_for(user: User) -> Dashboard:
     actions = [] if user.is_person else _waiting_for(user, connections, door, tracker_cards, openness, invitations)
     return Dashboard(path=path_for(user, facts), cards=cards, pending_invitations=len(invitations),
                      trust=trust_summary, tracker=person_today, tracker_cards=tracker_cards, actions=actions,
-                     my_boundaries=facts.get("boundaries", 0))
+                     my_boundaries=facts.get("boundaries", 0),
+                     celebrations=_celebrations(user, person_today))
+
+
+def _celebrations(user: User, person_today: pages.PersonToday | None) -> list[moments.Celebration]:
+    """Today's moments: the tracker's (for the person) and the user's boundaries heard, in the last day."""
+    found = moments.celebrations_for(user, journey_today=person_today.journey if person_today else None)
+    heard = [moments.heard(name, words, at)
+             for name, words, at in boundary_services.heard_since(user, moments.since())]
+    return moments.in_order(found + heard)
 
 
 def _waiting_for(user: User, connections: list[Connection], door: SharedPage,

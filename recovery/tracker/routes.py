@@ -15,7 +15,7 @@ from recovery.circle.shared import shared_view
 from recovery.errors import Refused
 from recovery.forms import ButtonForm, button_only, choice_list, flash_refusal, form_page, inline_form
 from recovery.security import safe_next
-from recovery.tracker import checkins, commitments, pages
+from recovery.tracker import celebrations, checkins, commitments, pages
 from recovery.tracker import journey as journeys
 from recovery.tracker.forms import (
     CheckInForm,
@@ -198,9 +198,18 @@ def checkin(commitment_id: int):
     form = CheckInForm(prefix=f"c{item.id}")
     back = safe_next(request.args.get("next")) or url_for("tracker.commitment", commitment_id=item.id)
     day = _parse_day(form.day.data)
-    return inline_form(form, lambda f: checkins.record_checkin(item, day, f.status.data, f.note.data),
-                       page=lambda f: _day_page(item, day, form=f, next_url=back), back=back,
-                       success=_checkin_message(form.status.data, item.title), flash_errors=False)
+
+    def record(f):
+        # The check-in that completes a first week kept also gets its moment (tracker/celebrations.py).
+        kept_before = celebrations.first_week_kept(item)
+        checkins.record_checkin(item, day, f.status.data, f.note.data)
+        flash(_checkin_message(f.status.data, item.title), "success")
+        moment = celebrations.moment_after_checkin(item, kept_before)
+        if moment:
+            flash(moment, "celebrate")
+
+    return inline_form(form, record, page=lambda f: _day_page(item, day, form=f, next_url=back), back=back,
+                       flash_errors=False)
 
 
 def _day_page(item, when, *, form=None, note_form=None, next_url: str | None = None):
