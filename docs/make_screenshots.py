@@ -47,6 +47,10 @@ SHOTS = [
     ("loved-one-talks", "sam", "/talk/", 1280, 800),
     ("person-shared-boundaries-phone", "jordan", "/circle/1/boundaries", 360, 740),
     ("person-home-phone", "jordan", "/home", 360, 740),
+    ("loved-one-home-phone", "sam", "/home", 360, 740),
+    ("person-commitment-form-phone", "jordan", "/tracker/commitments/new", 360, 740),
+    ("person-amends-form-phone", "jordan", "/amends/new", 360, 740),
+    ("person-tracker-phone", "jordan", "/tracker/", 360, 740),
 ]
 
 
