@@ -5,7 +5,7 @@ Only the Python standard library is used here, so a fresh clone needs nothing
 but Python 3.11 or newer:
 
     python3 manage.py start    # set up .venv if needed, migrate, serve on 127.0.0.1:5000
-    python3 manage.py test     # set up .venv if needed, run pytest
+    python3 manage.py test     # set up .venv if needed, run pytest (in parallel, one worker per CPU)
 
 Run ``python3 manage.py --help`` for the details.
 """
@@ -194,11 +194,51 @@ def cmd_start(host, port, extra):
     return 0
 
 
+def _given(pytest_args, long, short=None):
+    """Whether the caller passed an option, as `--long`, `--long=V`, `-s V` or `-sV`."""
+    for arg in pytest_args:
+        if arg == long or arg.startswith(long + "="):
+            return True
+        if short and arg.startswith(short) and not arg.startswith("--"):
+            return True
+    return False
+
+
+def _xdist_disabled(pytest_args):
+    """Whether the caller turned pytest-xdist off (`-p no:xdist`) or asked to step through tests in a debugger."""
+    for i, arg in enumerate(pytest_args):
+        if arg in ("-pno:xdist", "-p=no:xdist") or (arg == "-p" and pytest_args[i + 1:i + 2] == ["no:xdist"]):
+            return True
+    return any(arg in ("--pdb", "--trace") or arg.startswith("--pdbcls") for arg in pytest_args)
+
+
+def parallel_args(pytest_args):
+    """The pytest-xdist options put before the caller's: one worker per CPU, browser tests on one worker.
+
+    `-n auto` starts one worker per CPU (PYTEST_XDIST_AUTO_NUM_WORKERS=N sets another number);
+    `--dist loadgroup` hands out tests one by one, except that the browser tests (tests/e2e, which
+    share one live server and one browser) all run on one worker (tests/conftest.py). Nothing is
+    added when the caller chose the workers (`-n 4`; `-n 0` runs in one process), turned xdist off
+    (`-p no:xdist`), asked for a debugger, named single tests (`path::test`, quicker in one process
+    than in workers that start first), or the machine has one CPU.
+    """
+    if _xdist_disabled(pytest_args):
+        return []
+    args = []
+    if not _given(pytest_args, "--numprocesses", "-n"):
+        if (os.cpu_count() or 1) < 2 or any("::" in arg for arg in pytest_args if not arg.startswith("-")):
+            return []
+        args += ["-n", "auto"]
+    if not _given(pytest_args, "--dist"):
+        args += ["--dist", "loadgroup"]
+    return args
+
+
 def cmd_test(pytest_args):
     bootstrap()
     say("Running the tests…")
     completed = subprocess.run(
-        [str(VENV_PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=venv_env()
+        [str(VENV_PYTHON), "-m", "pytest", *parallel_args(pytest_args), *pytest_args], cwd=ROOT, env=venv_env()
     )
     return exit_code(completed.returncode)
 
@@ -224,7 +264,10 @@ commands:
         Set up .venv if needed, then run 'python -m pytest' from the
         repository root. Every argument after 'test' goes to pytest
         unchanged ('manage.py test --help' shows pytest's own help), and
-        the exit code is pytest's.
+        the exit code is pytest's. The tests are spread over one worker
+        per CPU with pytest-xdist ('-n auto --dist loadgroup', put before
+        your arguments), unless you name single tests (path::test); pass
+        '-n 0' to run them in one process, or '-n N' for N workers.
 """
 
 EPILOG = """\
@@ -233,6 +276,7 @@ examples:
   python3 manage.py start --port 8000
   python3 manage.py test -q
   python3 manage.py test tests/test_x.py -k login -x
+  python3 manage.py test -n 0 tests/test_x.py
 """
 
 

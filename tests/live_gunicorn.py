@@ -19,9 +19,24 @@ TEST_ENV = {"MEND_SECRET_KEY": "k" * 48, "MEND_WTF_CSRF_ENABLED": "false", "MEND
 
 
 def free_port() -> int:
+    """A port that was free a moment ago (for servers that can only be given a number; see listening_socket)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listening_socket() -> socket.socket:
+    """A socket already bound to a free port of 127.0.0.1 and listening, to hand to a server process.
+
+    The port is held from the moment it is chosen, so tests running at once (pytest-xdist workers)
+    can never be given the same one, as they could be between free_port() and the server's own bind.
+    """
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
 
 
 def flask(env: dict, *args: str) -> None:
@@ -33,21 +48,33 @@ def flask(env: dict, *args: str) -> None:
 def gunicorn(env: dict, workers: int = 4, output: Path | None = None) -> Iterator[str]:
     """Serve the app with gunicorn.conf.py and `workers` workers; yield its base URL once it answers.
 
-    With `output`, everything gunicorn and the app write (access and error logs) goes to that file.
+    gunicorn serves on a socket this process bound and hands over (`--bind fd://N`), so the port is
+    this test's alone. With `output`, everything gunicorn and the app write (access and error logs)
+    goes to that file.
     """
-    port = free_port()
+    listener = listening_socket()
+    port, fd = listener.getsockname()[1], listener.fileno()
     sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115 (closed below)
-    server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
-                               "--bind", f"127.0.0.1:{port}", "app:app"], cwd=ROOT, env=env,
-                              stdout=sink, stderr=subprocess.STDOUT if output is not None else subprocess.DEVNULL)
+    try:
+        server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
+                                   "--bind", f"fd://{fd}", "app:app"], cwd=ROOT, env=env, pass_fds=(fd,),
+                                  stdout=sink, stderr=subprocess.STDOUT if output is not None else subprocess.DEVNULL)
+    finally:
+        listener.close()  # gunicorn holds its own copy now
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        # The socket listens already, so connections queue until a worker takes them: wait for an answer.
+        deadline = time.monotonic() + 30
+        while True:
             try:
-                urllib.request.urlopen(base + "/login", timeout=1)
+                urllib.request.urlopen(base + "/login", timeout=5)
                 break
             except OSError:
-                time.sleep(0.1)
+                if server.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited with code {server.returncode} before it answered") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer within 30 seconds") from None
+                time.sleep(0.05)
         yield base
     finally:
         server.terminate()

@@ -1,6 +1,5 @@
 """The application factory, configuration layers and the database setup."""
 
-import multiprocessing
 import os
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from alembic.migration import MigrationContext
 from recovery import create_app, normalize_database_url
 from recovery.accounts.models import LoginThrottle
 from recovery.db import UTCDateTime, db
+from tests import processes
 from tests.queries import captured_statements
 
 
@@ -152,8 +152,7 @@ def _hammer(url: str, instance: str, email: str, times: int) -> int:
 def test_concurrent_writers_lose_nothing(app, database_url, tmp_path):
     """SECURITY.md 21/22: four processes updating one counter at once: zero errors, zero lost updates."""
     db.engine.dispose()
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(4) as pool:
+    with processes.context().Pool(4) as pool:
         errors = pool.starmap(_hammer, [(database_url, str(tmp_path), "same@example.org", 50)] * 4)
     assert errors == [0, 0, 0, 0]
     row = db.session.scalar(sa.select(LoginThrottle))

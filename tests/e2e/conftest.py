@@ -41,7 +41,12 @@ def browser_required() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every test here `e2e`; skip them when no browser is available, unless one is required."""
+    """Mark every test here `e2e`; skip them when no browser is available, unless one is required.
+
+    Under pytest-xdist with `--dist loadgroup` (manage.py test) all of them run on one worker, so that
+    one browser, one live server and one walk of the pages serve them all (tests/conftest.py's
+    pytest_xdist_make_scheduler).
+    """
     problem = browser_problem()
     for item in items:
         if HERE not in Path(item.path).resolve().parents:

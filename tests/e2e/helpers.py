@@ -46,6 +46,7 @@ def log_in_demo(context, name: str):
 def open_menu(page) -> None:
     """Show the main menu's links: a <details> that is open on wide screens (by JavaScript, or by CSS
     without it) and opened with its "Menu" toggle on phones."""
+    page.wait_for_load_state("domcontentloaded")  # mend.js (deferred) has run: it opens the menu on wide screens
     menu = page.locator("details.menu")
     if not menu.get_by_role("link", name="Home", exact=True).is_visible():
         menu.locator("summary").click()

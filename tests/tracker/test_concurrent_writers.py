@@ -9,7 +9,6 @@ check-in, every note kept, and every row holds a write that really was the last 
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import random
 from datetime import timedelta
@@ -21,6 +20,7 @@ from recovery.db import db
 from recovery.tracker.checkins import add_note, confirm, record_checkin
 from recovery.tracker.commitments import ScheduleInput, create_commitment, load_own_commitment, today_for
 from recovery.tracker.models import DAILY, CheckIn, CheckInAddendum, Confirmation
+from tests import processes
 from tests.factories import door_pass
 
 WRITES = 200
@@ -92,7 +92,7 @@ def test_four_processes_check_in_and_confirm_at_once(app, database_url, tmp_path
     ]
     db.session.close()  # reading the ids above began a transaction: on SQLite it would hold the write lock
     db.engine.dispose()
-    with multiprocessing.get_context("spawn").Pool(4) as pool:
+    with processes.context().Pool(4) as pool:
         results = pool.starmap(_worker, jobs)
 
     assert [errors for errors, _ in results] == [0, 0, 0, 0]
