@@ -19,9 +19,10 @@ bp = Blueprint("boundaries", __name__, url_prefix="/boundaries")
 WORDS = {"categories": CATEGORIES, "acks": ACK_KINDS, "events": EVENT_KINDS, "codes": coach.CODES}
 
 # The conversation guide each boundary page offers, by the reader's role and whose boundary it is: saying my
-# own boundary, or hearing one shared with me. Guides are written for one role; where a role has none, the page
-# offers none (tests/boundaries/test_plan_link.py checks each id is a boundary guide for that role).
-GUIDES = {("loved_one", "own"): "stating-a-boundary", ("person", "shared"): "hearing-a-boundary"}
+# own boundary, or hearing one shared with me. Guides are written for one role; each role has one of each
+# (tests/boundaries/test_plan_link.py checks each id is a boundary guide for that role, and that all four are here).
+GUIDES = {("loved_one", "own"): "stating-a-boundary", ("person", "shared"): "hearing-a-boundary",
+          ("person", "own"): "sharing-your-own-boundary", ("loved_one", "shared"): "hearing-their-boundary"}
 
 # Every page that prints a boundary (its own, shared ones, dashboards) reads its words through these,
 # so a lead-in the person typed ("If …", "I will …") is never printed twice.

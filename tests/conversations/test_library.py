@@ -17,11 +17,14 @@ STIGMA = [r"\baddicts?\b", r"\bjunkies?\b", r"\babusers?\b", r"\balcoholics?\b",
 
 
 def test_library_has_every_required_conversation():
-    """At least 14 scripts, six for the person and eight for loved ones, covering the topics the product brief names."""
+    """At least 16 scripts, seven for the person and nine for loved ones, covering the topics the product brief names,
+    with a guide for saying and one for hearing a boundary in each role."""
     scripts = load_all()
-    assert len(scripts) >= 14
-    assert len(library.for_role("person")) >= 6 and len(library.for_role("loved_one")) >= 8
+    assert len(scripts) >= 16
+    assert len(library.for_role("person")) >= 7 and len(library.for_role("loved_one")) >= 9
     assert {"ending-or-pausing-contact", "hearing-about-a-relapse", "saying-not-ready-yet"} <= set(scripts)
+    assert {"stating-a-boundary", "hearing-a-boundary", "sharing-your-own-boundary",
+            "hearing-their-boundary"} <= set(scripts)
 
 
 @pytest.mark.parametrize("path", SCRIPT_FILES, ids=[p.stem for p in SCRIPT_FILES])
