@@ -489,3 +489,26 @@ def carries_out(name: str, finder: Callable[[AmendsEntry], list]) -> None:
 def carried_out_by(entry: AmendsEntry) -> list:
     """Return what carries out this amends over time (the tracker's commitments), from every finder."""
     return [record for finder in _CARRIED_OUT_BY.values() for record in finder(entry)]
+
+
+def may_ask_openness(connections: list[Connection], openness: dict) -> list[Connection]:
+    """The connections (sharing amends with their loved one) where the loved one may be asked whether they are
+    open to an amends conversation.
+
+    Only the question, and only where it can safely be asked: the connection is active and not with a child,
+    they haven't answered (`openness`: connection id -> answer), the person has an amends not yet made about
+    them, and nothing the person wrote rules contact out (a court order, a clear request for no contact, or a
+    risk from their safety answers). One query however many people.
+    """
+    asked = [c for c in connections
+             if c.status == ACTIVE and c.relationship != "child" and openness.get(c.id) is None]
+    if not asked:
+        return []
+    entries = list(db.session.scalars(sa.select(AmendsEntry).where(
+        sa.or_(*[sa.and_(AmendsEntry.owner_id == c.person_id, AmendsEntry.connection_id == c.id) for c in asked]))))
+    result = []
+    for c in asked:
+        about = [e for e in entries if e.connection_id == c.id]
+        if about and all(advise(e, None).allowed for e in about) and any(e.status not in FINISHED for e in about):
+            result.append(c)
+    return result

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
-
 from recovery.accounts.models import User
 from recovery.amends import services as amends_services
-from recovery.amends.contact import advise
-from recovery.amends.models import AmendsEntry
 from recovery.boundaries import services as boundary_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import SharedPage
 from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
-from recovery.db import db
 from recovery.tracker import celebrations as moments
 from recovery.tracker import pages
 from recovery.trust import services as trust_services
@@ -169,7 +164,8 @@ def _waiting_for(user: User, connections: list[Connection], door: SharedPage,
         actions.append(Action(
             "boundary", text, "boundaries.shared_boundary", {"connection_id": c.id, "boundary_id": first.id},
             boundary_services.one_line(first.current) + (f" (and {more} more)" if more else "")))
-    for c in _may_ask_about_amends(user, door.sharing("amends"), openness):
+    for c in amends_services.may_ask_openness(door.sharing("amends"), openness):
+        door.show(c, "amends")  # the question tells them an amends about them is open: a visit to that area
         name = c.other(user.id).display_name
         actions.append(Action("openness", f"Are you open to an amends conversation with {name}?",
                               "amends.openness", {"person_id": c.person_id},
@@ -179,26 +175,3 @@ def _waiting_for(user: User, connections: list[Connection], door: SharedPage,
         actions.append(Action("invitation", f"Your invitation{to} is still waiting for an answer",
                               "circle.index", {}, "You can share the link again, or cancel it."))
     return actions
-
-
-def _may_ask_about_amends(user: User, sharing_amends: list[Connection], openness: dict) -> list[Connection]:
-    """The connections where a loved one may be asked whether they are open to an amends conversation.
-
-    Only the question, and only where it can safely be asked: the connection is active and not with a child,
-    they haven't answered, the person shares their amends with them and has an amends not yet made about them,
-    and nothing the person wrote rules contact out (a court order, a clear request for no contact, or a risk
-    from their safety answers). One query however many people.
-    """
-    asked = [c for c in sharing_amends
-             if c.status == ACTIVE and c.relationship != "child" and openness.get(c.id) is None]
-    if not asked:
-        return []
-    entries = list(db.session.scalars(sa.select(AmendsEntry).where(
-        sa.or_(*[sa.and_(AmendsEntry.owner_id == c.person_id, AmendsEntry.connection_id == c.id) for c in asked]))))
-    result = []
-    for c in asked:
-        about = [e for e in entries if e.connection_id == c.id]
-        if about and all(advise(e, None).allowed for e in about) and any(
-                e.status not in amends_services.FINISHED for e in about):
-            result.append(c)
-    return result

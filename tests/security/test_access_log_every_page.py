@@ -58,6 +58,9 @@ TOKEN_ROUTES: dict[str, tuple[str, str]] = {
 MARKERLESS: dict[tuple[str, str, str], str] = {
     ("dashboards.home", LOVED_ONE, "tracker"): "the loved one's home shows the person's consistency score, as a "
                                                "percentage, and how many days wait for their word",
+    ("dashboards.home", LOVED_ONE, "amends"): "the loved one's home asks whether they are open to an amends "
+                                              "conversation only when an amends about them is open: that tells them "
+                                              "something from the person's amends, with no words of it",
 }
 
 # Query strings a GET page reads to show a linked record: (query name, the id argument whose values it takes).
