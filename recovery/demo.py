@@ -19,6 +19,8 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     """(Re)create the demo circle and return its people and their password."""
     password = password or DEFAULT_PASSWORD
     db.session.execute(sa.delete(User).where(User.email.like(f"%@{DEMO_DOMAIN}")))
+    # The database removed everything of the old demo (cascades); forget any of it this session still holds.
+    db.session.expunge_all()
     pw_hash = hash_password(password)
 
     def person(name: str, email: str, role: str, tz: str) -> User:
