@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from recovery.accounts.models import User
@@ -131,6 +132,7 @@ def test_dashboard_query_count_does_not_grow_with_circle_size(app, make_user, ma
     assert count_queries() == one
 
 
+@pytest.mark.committing  # the command commits for real, as it does on a server
 def test_demo_command_creates_the_demo_circle(app):
     """`flask demo` makes one person and three loved ones with different sharing, and can run twice."""
     runner = app.test_cli_runner()
