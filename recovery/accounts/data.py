@@ -11,7 +11,15 @@ import sqlalchemy as sa
 
 from recovery import yourdata
 from recovery.accounts import services
-from recovery.accounts.models import AuditEvent, KnownDevice, LoginThrottle, PasswordReset, User, UserSession
+from recovery.accounts.models import (
+    AuditEvent,
+    KnownDevice,
+    LoginThrottle,
+    PasswordReset,
+    SignInLink,
+    User,
+    UserSession,
+)
 from recovery.db import db
 
 
@@ -29,6 +37,8 @@ yourdata.rows("sessions", UserSession, lambda uid: UserSession.user_id == uid)
 yourdata.rows("known_devices", KnownDevice, lambda uid: KnownDevice.user_id == uid)
 yourdata.rows("security_events", AuditEvent, lambda uid: AuditEvent.user_id == uid)
 yourdata.not_exported(PasswordReset, "Only hashes of single-use reset links: secrets, with nothing the user wrote.")
+yourdata.not_exported(SignInLink, "Only hashes of single-use sign-in links mailed after sign-up: secrets, with "
+                                  "nothing the user wrote.")
 yourdata.not_exported(LoginThrottle, "Counts of login tries, keyed by a hash of an email or address, not by the "
                                      "user; the account's own counters are deleted with it.")
 yourdata.account(check_password=services.check_password, delete=_delete_user)

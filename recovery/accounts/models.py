@@ -1,4 +1,4 @@
-"""Tables for accounts: users, their sessions, reset tokens, login throttling, known devices and audit events."""
+"""Tables for accounts: users, sessions, reset tokens, sign-in links, login throttling, known devices, audit events."""
 
 from __future__ import annotations
 
@@ -74,6 +74,23 @@ class PasswordReset(IdMixin, db.Model):
     """A single-use, expiring password reset token (only its hash is kept)."""
 
     __tablename__ = "password_resets"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class SignInLink(IdMixin, db.Model):
+    """A single-use, expiring link mailed after sign-up that logs the new account in (only its hash is kept).
+
+    A table of its own, apart from password resets, so a reset token is never a sign-in link and the
+    reverse. The page to land on afterwards travels in the link's query string, not here: it may be an
+    invitation link, whose token must not be stored in plain text.
+    """
+
+    __tablename__ = "sign_in_links"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)

@@ -1,4 +1,4 @@
-"""Views for accounts: register, log in and out, settings, sessions, password reset."""
+"""Views for accounts: register (and the sign-in link it mails), log in and out, settings, sessions, password reset."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from recovery.audit import KINDS
 from recovery.db import keep_changes
 from recovery.errors import Refused
 from recovery.extensions import limiter
-from recovery.forms import ButtonForm, form_page, refuse, show_refusal
+from recovery.forms import ButtonForm, button_only, form_page, refuse, show_refusal
 from recovery.security import safe_next
 from recovery.urls import external_url
 
@@ -97,23 +97,49 @@ def register():
         except Refused as refused:
             show_refusal(form, refused)
             return _invalid_registration(form, next_url)
+        email = services.normalize_email(form.email.data)
+        if not mail.mail_enabled():
+            # Without mail nothing can prove the address is theirs: everyone is sent to log in, so a
+            # known email answers like a new one (SECURITY.md 4).
+            flash("Thank you. Your account is ready: log in to start. "
+                  "If this email already had an account, use that account's password.", "success")
+            # The email is not carried over to the login form: it would have to sit in the cookie.
+            return redirect(url_for("accounts.login", next=next_url))
+        # Queued, not sent: mail leaves after the commit, so both answers take the same time (SECURITY.md 28).
         if created is None:
-            # Queued, not sent: it leaves after the commit, so both answers take the same time.
-            mail.queue_mail(services.normalize_email(form.email.data),
-                            "Someone tried to sign up to Mend with your email",
-                            "Someone tried to make a new Mend account with this email address.\n"
-                            "If it was you, you already have an account: log in, or reset your password.\n"
-                            "If it wasn't you, you don't need to do anything.")
-        flash("Thank you. Your account is ready: log in to start. "
-              "If this email already had an account, use that account's password.", "success")
-        # The email is not carried over to the login form: it would have to sit in the cookie.
-        return redirect(url_for("accounts.login", next=next_url))
+            _mail_someone_tried_to_sign_up(email, next_url)
+        else:
+            _mail_sign_in_link(created, next_url)
+        return render_template("accounts/register_sent.html", email=email, next_url=next_url)
     if request.method == "POST":
         return _invalid_registration(form, next_url)
     form.timezone.list_first(form.country.data)
     return render_template("accounts/register.html", form=form, next_url=next_url, suggest_country=True,
                            zone_countries_json=json.dumps(helplines.zone_countries()),
                            common_zones_json=common_zones_json())
+
+
+def _mail_sign_in_link(user, next_url: str | None) -> None:
+    """Email a new account its one-time sign-in link; the page to land on afterwards travels in the link."""
+    token = services.create_sign_in_link(user)
+    link = external_url("accounts.sign_in_link", token=token, next=next_url)  # never from the request's Host
+    mail.queue_mail(user.email, "Start using Mend",
+                    f"Hello {user.display_name},\n\nWelcome to Mend. Open this link to start. "
+                    f"It works once, for one hour:\n\n{link}\n\n"
+                    "If the link has stopped working, log in with your email and password instead:\n\n"
+                    f"{external_url('accounts.login', next=next_url)}\n\n"
+                    "If you didn't sign up to Mend, you can ignore this email.")
+
+
+def _mail_someone_tried_to_sign_up(email: str, next_url: str | None) -> None:
+    """Tell an account's owner that someone signed up with their email; nothing more, no account is made."""
+    mail.queue_mail(email, "Someone tried to sign up to Mend with your email",
+                    "Someone tried to make a new Mend account with this email address.\n\n"
+                    "If it was you, you already have an account. Log in here:\n\n"
+                    f"{external_url('accounts.login', next=next_url)}\n\n"
+                    "Forgot your password? Choose a new one here:\n\n"
+                    f"{external_url('accounts.reset_request')}\n\n"
+                    "If it wasn't you, you don't need to do anything.")
 
 
 def _invalid_registration(form: RegisterForm, next_url: str | None):
@@ -124,6 +150,36 @@ def _invalid_registration(form: RegisterForm, next_url: str | None):
     return _invalid("accounts/register.html", form=form, next_url=next_url,
                     zone_countries_json=json.dumps(helplines.zone_countries()),
                     common_zones_json=common_zones_json())
+
+
+@bp.get("/start/<token>")
+def sign_in_link(token: str):
+    """The page behind the link mailed after sign-up: one button that logs in.
+
+    Opening it changes nothing and leaves the link unused (mail scanners open links); the button does it.
+    """
+    next_url = safe_next(request.args.get("next"))
+    if services.find_sign_in_link(token) is None:
+        return render_template("accounts/sign_in_invalid.html", next_url=next_url), 404
+    return render_template("accounts/sign_in_link.html", form=ButtonForm(), token=token, next_url=next_url)
+
+
+@bp.post("/start/<token>")
+@limiter.limit(auth_limit)
+@button_only
+def use_sign_in_link(token: str):
+    """Use the sign-in link once and log in exactly as a right password does; go home or to a safe `next`."""
+    next_url = safe_next(request.values.get("next"))
+    try:
+        user, device_token = services.use_sign_in_link(token, known_device_token())
+    except Refused:
+        return render_template("accounts/sign_in_invalid.html", next_url=next_url), 404
+    if current_user.is_authenticated:
+        log_out()  # someone else was logged in on this browser: their session ends first
+    log_in(user)
+    response = redirect(next_url or url_for("dashboards.home"))
+    keep_known_device(response, device_token)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -168,8 +224,11 @@ def logout():
         # Leave no trace on a shared browser: the known-device cookie goes too (the next login is from a "new" device).
         response = _leave_for(current_app.config["QUICK_EXIT_URL"])
         forget_known_device(response)
-        return response
-    return redirect(url_for("pages.index"))
+    else:
+        response = redirect(url_for("pages.index"))
+    # The browser empties its caches of this site too (the service worker's copies of the app's shell).
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 def _leave_for(url: str) -> Response:

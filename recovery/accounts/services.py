@@ -1,4 +1,4 @@
-"""Account rules: registration, login and throttling, sessions, password changes and resets.
+"""Account rules: registration, sign-in links, login and throttling, sessions, password changes and resets.
 
 Login throttling policy (SECURITY.md 3 and 4; settings in recovery/config.py):
 
@@ -30,7 +30,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -44,6 +44,7 @@ from recovery.accounts.models import (
     KnownDevice,
     LoginThrottle,
     PasswordReset,
+    SignInLink,
     User,
     UserSession,
 )
@@ -61,6 +62,8 @@ from recovery.timezones import is_valid_timezone
 
 SESSION_PURPOSE = "session"
 RESET_PURPOSE = "password-reset"
+SIGN_IN_PURPOSE = "sign-in-link"
+SIGN_IN_LINK_LIFETIME = timedelta(hours=1)
 
 
 def normalize_email(email: str) -> str:
@@ -540,6 +543,7 @@ def change_password(user: User, current: str, new: str, keep_session_id: int | N
 def log_out_other_devices(user: User, keep_session_id: int | None) -> tuple[int, bool]:
     """End every session but this one and change the calendar link; return (sessions ended, link changed)."""
     count = end_other_sessions(user, keep_session_id)
+    void_sign_in_links(user)  # an unused sign-in link is one more device waiting to log in
     audit.record(user.id, "session.revoke", f"others:{count}")
     return count, rotate_calendar_link(user)
 
@@ -561,6 +565,7 @@ def set_password(user: User, new: str) -> None:
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     void_reset_tokens(user)
+    void_sign_in_links(user)
 
 
 def change_email(user: User, password: str, new_email: str, keep_session_id: int | None = None) -> bool:
@@ -578,6 +583,7 @@ def change_email(user: User, password: str, new_email: str, keep_session_id: int
     user.email = new_email
     clear_failed_logins(old_email)  # no account uses it now: its counts must not outlive the account
     void_reset_tokens(user)
+    void_sign_in_links(user)
     end_other_sessions(user, keep_session_id)
     audit.record(user.id, "email.change")
     mail.send_email_changed_notice(old_email)
@@ -652,3 +658,70 @@ def reset_password(token: str, new: str) -> tuple[User, bool]:
     clear_failed_logins(user.email)
     audit.record(user.id, "password.reset")
     return user, rotate_calendar_link(user)
+
+
+# --- Sign-in links (after sign-up; SECURITY.md 4, 5 and 25) -----------------------------------
+
+# When the server can send mail, signing up answers "check your email" for new and known emails
+# alike (SECURITY.md 4); a new account's email holds a link that logs it in once. Only the link's hash
+# is stored, in a table of its own and hashed with its own purpose, so a reset token is never a sign-in
+# link and the reverse. Opening the link (GET) changes nothing: mail scanners open links. Pressing its
+# button (POST) claims it in one statement, like a reset link.
+
+SIGN_IN_LINK_USED = "This link has expired or was already used."
+
+
+def create_sign_in_link(user: User) -> str:
+    """Make a single-use sign-in link token for a new account and return it (only its hash is stored)."""
+    token = new_token()
+    db.session.add(SignInLink(user_id=user.id, token_hash=hash_token(token, SIGN_IN_PURPOSE),
+                              expires_at=utcnow() + SIGN_IN_LINK_LIFETIME))
+    db.session.flush()
+    return token
+
+
+def find_sign_in_link(token: str, now: datetime | None = None) -> SignInLink | None:
+    """Return the unused, unexpired sign-in link row for a token, or None."""
+    if not token or not isinstance(token, str) or len(token) > 200:
+        return None
+    now = now or utcnow()
+    row = db.session.scalar(
+        sa.select(SignInLink).where(SignInLink.token_hash == hash_token(token, SIGN_IN_PURPOSE)))
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    return row
+
+
+def use_sign_in_link(token: str, device_token: str | None = None) -> tuple[User, str]:
+    """Use a sign-in link once; return its user and the token of their known-device cookie.
+
+    Raise Refused when the link is unknown, used, expired or voided. Of several requests with one link
+    at once, only the first claims it (SECURITY.md 25); the caller then logs the user in like a login.
+    """
+    now = utcnow()
+    row = find_sign_in_link(token, now)
+    claimed = row is not None and db.session.execute(
+        sa.update(SignInLink)
+        .where(SignInLink.id == row.id, SignInLink.used_at.is_(None), SignInLink.expires_at > now)
+        .values(used_at=now).execution_options(synchronize_session=False)).rowcount == 1
+    if not claimed:
+        raise Refused(SIGN_IN_LINK_USED)
+    user = db.session.get(User, row.user_id)
+    if user is None:  # deleted meanwhile (the row would have gone with it)
+        raise Refused(SIGN_IN_LINK_USED)
+    device = remember_device(user, device_token, now)
+    audit.record(user.id, "login.link")
+    return user, device
+
+
+def void_sign_in_links(user: User) -> None:
+    """Make every outstanding sign-in link of a user stop working (SECURITY.md 29).
+
+    Called with void_reset_tokens (a password change, an email change, a completed reset) and when
+    every other device is logged out: a link mailed before must not open the account afterwards.
+    """
+    db.session.execute(
+        sa.update(SignInLink)
+        .where(SignInLink.user_id == user.id, SignInLink.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
