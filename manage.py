@@ -4,7 +4,7 @@
 Only the Python standard library is used here, so a fresh clone needs nothing
 but Python 3.11 or newer:
 
-    python3 manage.py start    # set up .venv if needed, migrate, serve on 127.0.0.1:5000
+    python3 manage.py start    # set up .venv if needed, migrate, run the jobs, serve on 127.0.0.1:5000
     python3 manage.py test     # set up .venv if needed, run pytest (in parallel, one worker per CPU)
 
 Run ``python3 manage.py --help`` for the details.
@@ -185,13 +185,36 @@ def cmd_start(host, port, extra):
         )
     say("Bringing the database up to date…")
     run_in_venv([str(VENV_FLASK), "--app", "app", "db", "upgrade"], "The database migration")
-    say("Starting Mend on http://%s:%d/ (press Ctrl+C to stop)…" % (
-        "[%s]" % host if ":" in host else host, port))
-    run_in_venv(
-        [str(VENV_FLASK), "--app", "app", "run", "--host", host, "--port", str(port), *extra],
-        "The web server",
-    )
+    say("Starting the background jobs (reminders and email)…")
+    consumer = subprocess.Popen([str(VENV_FLASK), "--app", "app", "jobs"], cwd=ROOT, env=venv_env())
+    try:
+        say("Starting Mend on http://%s:%d/ (press Ctrl+C to stop)…" % (
+            "[%s]" % host if ":" in host else host, port))
+        run_in_venv(
+            [str(VENV_FLASK), "--app", "app", "run", "--host", host, "--port", str(port), *extra],
+            "The web server",
+        )
+    finally:
+        stop(consumer)
     return 0
+
+
+def stop(child, wait=10):
+    """Stop a child process the way Ctrl+C would, then for good if it does not stop within `wait` seconds."""
+    if child.poll() is not None:
+        return
+    try:
+        if WINDOWS:
+            child.terminate()
+        else:
+            child.send_signal(signal.SIGINT)
+        child.wait(timeout=wait)
+    except (subprocess.TimeoutExpired, OSError):
+        child.kill()
+        child.wait()
+    except KeyboardInterrupt:  # a second Ctrl+C while waiting
+        child.kill()
+        child.wait()
 
 
 def _given(pytest_args, long, short=None):
@@ -256,8 +279,10 @@ changed.
 commands:
   start [--host HOST] [--port N] [FLASK-RUN-OPTIONS...]
         Set up .venv if needed, bring the database up to date
-        ('flask --app app db upgrade'), then serve the app with
-        'flask --app app run' on http://127.0.0.1:5000/ by default.
+        ('flask --app app db upgrade'), start the background jobs
+        ('flask --app app jobs': reminders and email), then serve the app
+        with 'flask --app app run' on http://127.0.0.1:5000/ by default.
+        Ctrl+C stops both.
         Any other options are passed on to 'flask run' (e.g. --debug).
 
   test [PYTEST-ARGS...]

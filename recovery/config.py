@@ -95,9 +95,28 @@ class Defaults:
     INVITATION_LIFETIME = timedelta(days=7)
     RESET_TOKEN_LIFETIME = timedelta(hours=1)
 
+    # Background jobs (recovery/jobs.py): "sqlite" (a file in the instance folder; the default),
+    # "redis" (MEND_JOBS_REDIS_URL; several hosts share one queue) or "memory" (tests). None picks
+    # redis when a URL is set. JOBS_EMBEDDED runs jobs in a thread of the process that queued them,
+    # for hosts without a separate consumer (`flask --app app jobs`; manage.py start runs one).
+    JOBS_BACKEND: str | None = None
+    JOBS_REDIS_URL: str | None = None
+    JOBS_SQLITE_PATH: str | None = None
+    JOBS_QUEUE_NAME = "mend"
+    JOBS_EMBEDDED = False
+
+    # Web push (recovery/notifications/push.py). The server's VAPID key is made in instance/vapid_private.pem
+    # on first use; with several app hosts give every host the same PEM key here (MEND_VAPID_PRIVATE_KEY):
+    # a browser only accepts messages signed with the key it subscribed with. VAPID_SUBJECT defaults to
+    # MAIL_FROM's address (else BASE_URL, if https). PUSH_SERVICE_HOSTS limits where Mend sends: by
+    # default the push services browsers use (".name" allows subdomains, "*" any https host).
+    VAPID_PRIVATE_KEY: str | None = None
+    VAPID_SUBJECT: str | None = None
+    PUSH_SERVICE_HOSTS: list[str] | None = None
+
     # Email. With no MAIL_SERVER, no email is sent and operators use the CLI
     # (`flask --app app reset-link EMAIL`). Requests only queue mail; it is sent after the
-    # request commits, by a background sender in each worker (recovery/mail.py).
+    # request commits, as a background job (recovery/mail.py, recovery/jobs.py).
     MAIL_SERVER: str | None = None
     MAIL_PORT = 587
     MAIL_USE_TLS = True

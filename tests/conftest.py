@@ -177,6 +177,9 @@ def _make_app(url: str, instance: Path, **overrides):
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "MAIL_BACKEND": "outbox",
+        # Jobs (mail, push) run in a thread of the test process, from a queue in memory.
+        "JOBS_BACKEND": "memory",
+        "JOBS_EMBEDDED": True,
         # Cheap hashing for speed; a test below checks real parameters are rehashed to.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST_KIB": 8,

@@ -19,8 +19,8 @@ from recovery.db import db
 
 WORKER_CONFIG = {
     "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789", "TESTING": True, "WTF_CSRF_ENABLED": False,
-    "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "outbox", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8,
-    "ARGON2_PARALLELISM": 1, "SERVER_NAME": "mend.test",
+    "RATELIMIT_ENABLED": False, "MAIL_BACKEND": "outbox", "JOBS_BACKEND": "memory", "JOBS_EMBEDDED": True,
+    "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1, "SERVER_NAME": "mend.test",
 }
 
 

@@ -190,8 +190,9 @@ def test_routes_assign_no_attributes_of_loaded_records():
     assert found == []
 
 
-def test_only_the_request_hook_and_the_commands_commit():
-    """Services flush; the request's one commit is db.finish_request (and db.commit_now, for the login count)."""
+def test_only_the_request_hook_the_job_runner_and_the_commands_commit():
+    """Services flush; the request's one commit is db.finish_request (and db.commit_now, for the login count),
+    and a background job's is the job runner's (jobs.Jobs._in_app), once the job returns."""
     committing = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "recovery").rglob("*.py")
                         if "migrations" not in path.parts and ".commit()" in path.read_text())
-    assert committing == ["recovery/cli.py", "recovery/db.py"]
+    assert committing == ["recovery/cli.py", "recovery/db.py", "recovery/jobs.py"]

@@ -101,6 +101,9 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         "RATELIMIT_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
         "MAIL_BACKEND": "outbox",
+        # Mail and push leave through the job queue: here a thread of the server's process runs it.
+        "JOBS_BACKEND": "memory",
+        "JOBS_EMBEDDED": True,
         # Cheap hashing: the journeys register and log in many times.
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST_KIB": 8,
