@@ -133,9 +133,11 @@ def _init_extensions(app: Flask) -> None:
     app.after_request(finish_request)
     # Registered after Flask-SQLAlchemy's, so it runs first: a failed rollback never escapes teardown.
     app.teardown_appcontext(end_request_session)
-    from recovery import mail
+    from recovery import jobs, mail  # noqa: F401  (mail declares its job)
+    from recovery.notifications import tasks  # noqa: F401  (declares the reminder jobs)
 
-    mail.init_app(app)  # mail leaves only after the request's commit, from a background sender
+    # The job queue, once every module that declares jobs is imported: mail and push leave after the commit.
+    jobs.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -146,12 +148,15 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.circle.routes import bp as circle_bp
     from recovery.conversations.routes import bp as conversations_bp
     from recovery.dashboards.routes import bp as dashboards_bp
+    from recovery.notifications.push_routes import bp as push_bp
+    from recovery.notifications.routes import bp as notifications_bp
     from recovery.pages.routes import bp as pages_bp
+    from recovery.pwa.routes import bp as pwa_bp
     from recovery.tracker.routes import bp as tracker_bp
     from recovery.trust.routes import bp as trust_bp
 
     blueprints = (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp, amends_bp,
-                  boundaries_bp, conversations_bp)
+                  boundaries_bp, conversations_bp, notifications_bp, push_bp, pwa_bp)
     from recovery import converters
 
     converters.init_app(app)  # `<int:...>` is a record id in range (404 otherwise); before any rule is added

@@ -21,6 +21,7 @@ _PENDING = "mend.audit.pending"
 # Every kind of event, with the words shown to the account's owner.
 KINDS = {
     "login.ok": "Logged in",
+    "login.link": "Logged in with the link from the sign-up email",
     "login.failed": "A login with the wrong password",
     "login.locked": "Logins paused after too many wrong passwords",
     "reauth.failed": "A wrong password when confirming a download or a change",
@@ -44,6 +45,11 @@ KINDS = {
     "calendar.revoke": "Calendar link turned off",
     "export": "Downloaded my data",
     "delete": "Deleted account",
+    "notify.sent": "A reminder or message was sent to me",
+    "notify.settings": "Reminder settings changed",
+    "notify.unsubscribe": "Stopped some emails with an unsubscribe link",
+    "notify.alert": "Chose who hears if I go quiet, or who I can reach out to",
+    "notify.reach_out": "Reached out to my circle",
 }
 
 

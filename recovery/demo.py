@@ -58,7 +58,45 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     _amends_with_limits(jordan, casey, with_casey)
     _boundaries(jordan, sam, pat)
     _plans(jordan, sam, with_sam, with_pat)
+    _reminders(jordan, sam, with_sam)
     return [jordan, sam, pat, casey], password
+
+
+def _reminders(jordan: User, sam: User, with_sam) -> None:
+    """Jordan and Sam chose reminders; Jordan asked Mend to tell Sam if he goes quiet for 3 days.
+
+    A few things already sent sit in their "What's new" lists (email goes only where a mail server is set).
+    """
+    from datetime import time, timedelta
+
+    from recovery.db import utcnow
+    from recovery.notifications import services as reminders
+    from recovery.notifications.models import QUIET, REACH_OUT, REMINDER, WAITING, WEEKLY, Notification
+    from recovery.timezones import local_today
+
+    for who, hour in ((jordan, 20), (sam, 18)):
+        reminders.save_settings(who, by_email=True, daily_on=True, daily_time=time(hour, 0), weekly_on=True,
+                                weekly_day=6, circle_on=True, quiet_start=time(22, 30), quiet_end=time(7, 0),
+                                full_wording=False, calendar_alarm=False)
+    reminders.set_alert(jordan, with_sam, 3, reach_out=True)
+    now = utcnow()
+    today = local_today(jordan.timezone)
+    last_sunday = today - timedelta(days=(today.weekday() + 1) % 7 or 7)
+
+    def sent(user: User, kind: str, key: str, days_ago: float, read: bool, **extra) -> None:
+        at = now - timedelta(days=days_ago)
+        db.session.add(Notification(user_id=user.id, kind=kind, key=key, created_at=at, delivered_at=at,
+                                    channels="", read_at=at + timedelta(hours=1) if read else None, **extra))
+
+    sent(jordan, WEEKLY, f"{last_sunday.isocalendar()[0]}-W{last_sunday.isocalendar()[1]:02d}",
+         (today - last_sunday).days + 0.2, read=True)
+    sent(jordan, REMINDER, (today - timedelta(days=2)).isoformat(), 2, read=True)
+    sent(jordan, REMINDER, (today - timedelta(days=1)).isoformat(), 1, read=False)
+    sent(sam, QUIET, f"{with_sam.id}:{(today - timedelta(days=50)).isoformat()}", 47, read=True,
+         about_id=jordan.id, count=3)
+    sent(sam, REACH_OUT, f"{jordan.id}:demo", 6, read=True, about_id=jordan.id)
+    sent(sam, WAITING, (today - timedelta(days=1)).isoformat(), 1, read=False, count=2)
+    db.session.flush()
 
 
 def _amends_with_limits(jordan: User, casey: User, with_casey) -> None:

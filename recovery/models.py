@@ -6,6 +6,7 @@ from recovery.boundaries.models import Boundary, BoundaryAck, BoundaryEvent, Bou
 from recovery.calendar.models import CalendarFeed
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
 from recovery.conversations.models import ConversationPlan
+from recovery.notifications.models import CircleAlert, Notification, NotificationSettings, PushSubscription
 from recovery.tracker.models import (
     CheckIn,
     CheckInAddendum,
@@ -18,6 +19,10 @@ from recovery.tracker.models import (
 from recovery.trust.models import TrustCheckIn
 
 __all__ = [
+    "CircleAlert",
+    "Notification",
+    "NotificationSettings",
+    "PushSubscription",
     "AccessLogEntry",
     "AmendsEntry",
     "AmendsOpenness",

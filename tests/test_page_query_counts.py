@@ -176,7 +176,7 @@ PAGES = {
 PINNED: dict[tuple[str, str], tuple[int, int]] = {
     # + today's moments (tracker/celebrations.py): first weeks kept (the commitments come from the page's own
     # load), each loved one's first "I saw this", my boundaries heard (boundaries.heard_since)
-    (PERSON, "home"): (17, 17),
+    (PERSON, "home"): (18, 18),
     (PERSON, "tracker overview"): (4, 4),
     (PERSON, "today"): (4, 4),
     (PERSON, "commitment"): (8, 8),
@@ -196,7 +196,7 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (PERSON, "shared conversations"): (6, 6),
     (PERSON, "shared trust"): (7, 7),
     # + "Waiting for you": shared boundaries, their words, my answers to them; + my boundaries heard today
-    (LOVED_ONE, "home"): (19, 19),
+    (LOVED_ONE, "home"): (20, 20),
     (LOVED_ONE, "shared tracker"): (10, 10),
     (LOVED_ONE, "shared amends"): (8, 8),
     (LOVED_ONE, "shared boundaries"): (9, 9),

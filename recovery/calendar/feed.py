@@ -2,19 +2,21 @@
 
 Whoever holds the address can read the feed, so it says as little as it can: no "why", no
 notes, and by default not even the titles, because phones show event titles on the lock screen.
+If the person chose it (Settings, Reminders), each event carries an alarm at their reminder time.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
 from recovery.calendar.models import CalendarFeed
 from recovery.db import db, utcnow
+from recovery.notifications.models import NotificationSettings
 from recovery.tracker.models import DAILY, ONCE, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY, Commitment, ScheduleVersion
 
 PLAIN_TITLE = "Mend: a commitment"
@@ -54,7 +56,7 @@ def _times(n: int) -> str:
 
 
 def commitment_event(commitment: Commitment, plain_titles: bool, stamp: datetime,
-                     url: str | None = None) -> Event | None:
+                     url: str | None = None, alarm_at: time | None = None) -> Event | None:
     """Turn an active commitment's current schedule into an all-day event, or None if nothing is due."""
     version = current_schedule(commitment)
     if commitment.status != "active" or version is None or version.kind == PAUSED_SCHEDULE:
@@ -102,11 +104,18 @@ def commitment_event(commitment: Commitment, plain_titles: bool, stamp: datetime
         event.add("rrule", rule)
     if url:
         event.add("url", url)
+    if alarm_at is not None:
+        # The reminder time the person chose (Settings, Reminders): hours after the all-day event's start.
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", timedelta(hours=alarm_at.hour, minutes=alarm_at.minute), parameters={"RELATED": "START"})
+        event.add_component(alarm)
     return event
 
 
 def build_calendar(timezone: str, commitments: list[Commitment], plain_titles: bool,
-                   url: str | None = None, now: datetime | None = None) -> Calendar:
+                   url: str | None = None, now: datetime | None = None, alarm_at: time | None = None) -> Calendar:
     """Build the VCALENDAR of a user's commitments."""
     stamp = now or utcnow()
     calendar = Calendar()
@@ -116,7 +125,7 @@ def build_calendar(timezone: str, commitments: list[Commitment], plain_titles: b
     calendar.add("x-wr-calname", "Mend")
     calendar.add("x-wr-timezone", timezone)
     for commitment in commitments:
-        event = commitment_event(commitment, plain_titles, stamp, url)
+        event = commitment_event(commitment, plain_titles, stamp, url, alarm_at)
         if event is not None:
             calendar.add_component(event)
     return calendar
@@ -126,4 +135,6 @@ def feed_ics(feed: CalendarFeed, url: str | None = None) -> bytes:
     """Return the .ics text of a feed: its owner's active commitments and nobody else's."""
     timezone = db.session.scalar(sa.select(User.timezone).where(User.id == feed.user_id)) or "UTC"
     commitments = feed_commitments(feed.user_id)
-    return build_calendar(timezone, commitments, feed.plain_titles, url).to_ical()
+    alarm_at = db.session.scalar(sa.select(NotificationSettings.daily_time).where(
+        NotificationSettings.user_id == feed.user_id, NotificationSettings.calendar_alarm.is_(True)))
+    return build_calendar(timezone, commitments, feed.plain_titles, url, alarm_at=alarm_at).to_ical()

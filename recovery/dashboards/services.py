@@ -12,6 +12,7 @@ from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import SharedPage
 from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
+from recovery.notifications import services as notifications
 from recovery.tracker import celebrations as moments
 from recovery.tracker import pages
 from recovery.trust import services as trust_services
@@ -58,6 +59,9 @@ class Dashboard:
     # Moments worth celebrating today (tracker/celebrations.py): a milestone, a first week kept, a loved one's
     # first "I saw this", a boundary of mine someone said they will respect.
     celebrations: list[moments.Celebration] = field(default_factory=list)
+    # Notifications not yet seen, and whether to offer reminders (a new account's first two weeks).
+    unread: int = 0
+    offer_reminders: bool = False
 
     @property
     def path_done(self) -> bool:
@@ -120,10 +124,11 @@ def dashboard_for(user: User) -> Dashboard:
                 door.show(c, "tracker")
     invitations = circle.pending_invitations(user)
     actions = [] if user.is_person else _waiting_for(user, connections, door, tracker_cards, openness, invitations)
+    unread, offer_reminders = notifications.home_notes(user)
     return Dashboard(path=path_for(user, facts), cards=cards, pending_invitations=len(invitations),
                      trust=trust_summary, tracker=person_today, tracker_cards=tracker_cards, actions=actions,
                      my_boundaries=facts.get("boundaries", 0),
-                     celebrations=_celebrations(user, person_today))
+                     celebrations=_celebrations(user, person_today), unread=unread, offer_reminders=offer_reminders)
 
 
 def _celebrations(user: User, person_today: pages.PersonToday | None) -> list[moments.Celebration]:

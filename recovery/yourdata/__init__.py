@@ -57,6 +57,7 @@ FEATURES = (
     "recovery.amends.data",
     "recovery.boundaries.data",
     "recovery.conversations.data",
+    "recovery.notifications.data",
 )
 
 

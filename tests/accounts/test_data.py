@@ -158,8 +158,9 @@ def test_the_export_keeps_its_format_and_the_order_of_its_keys(app, login):
     assert list(exported) == [
         "format", "exported_at", "account", "sessions", "known_devices", "security_events", "connections",
         "sharing", "invitations", "who_viewed_my_areas", "tracker", "trust_checkins", "amends", "boundaries",
-        "conversation_plans"]
+        "conversation_plans", "reminders"]
     assert exported["format"] == "mend-export-1"
+    assert list(exported["reminders"]) == ["settings", "sent", "circle_alerts", "devices"]
     assert list(exported["tracker"]) == ["commitments", "schedules", "checkins", "checkin_notes", "setbacks",
                                          "small_wins", "calendar_link"]
     assert list(exported["amends"]) == ["entries", "steps", "my_openness_answers"]

@@ -210,7 +210,31 @@ def test_feed_loads_in_a_fixed_number_of_queries(app, make_user):
     one = count_queries()
     for n in range(9):
         make_commitment(user, f"Commitment {n}", versions=[(date(2024, 2, 1), WEEKLY, {"times_per_week": 2})])
-    assert count_queries() == one == 4  # the feed, the time zone, the commitments, their schedules
+    # the feed, the time zone, the commitments, their schedules, the reminder time if an alarm is chosen
+    assert count_queries() == one == 5
+
+
+def test_an_alarm_at_the_reminder_time_is_added_only_when_chosen(app, make_user, as_user):
+    """Settings, Reminders: "Add an alert at this time to my calendar feed" puts a VALARM on each event."""
+    from datetime import timedelta
+
+    from recovery.notifications import services as notifications
+
+    user = make_user()
+    make_commitment(user)
+    token = service.create_feed(user)
+    db.session.commit()
+    assert list(Calendar.from_ical(ics.feed_ics(service.find_feed(token))).walk("VALARM")) == []
+    web = as_user(user)
+    page = web.get("/settings/reminders").get_data(as_text=True)
+    response = web.post("/settings/reminders", data=form_data(page, action="/settings/reminders",
+                                                              daily_time="19:30", calendar_alarm="y"))
+    assert response.status_code == 302
+    [alarm] = Calendar.from_ical(ics.feed_ics(service.find_feed(token))).walk("VALARM")
+    assert alarm.decoded("TRIGGER") == timedelta(hours=19, minutes=30)
+    assert alarm["TRIGGER"].params["RELATED"] == "START"
+    assert str(alarm["ACTION"]) == "DISPLAY" and str(alarm["DESCRIPTION"]) == ics.PLAIN_TITLE
+    assert notifications.settings_for(user).daily_on is False  # an alarm alone sends nothing
 
 
 # --- The settings page and the link --------------------------------------------------

@@ -130,6 +130,7 @@ def demo_ids(live_server) -> dict:
     from recovery.circle.models import Connection
     from recovery.conversations.models import ConversationPlan
     from recovery.db import db
+    from recovery.notifications.services import unsubscribe_token
     from recovery.tracker.models import CheckIn, Commitment
 
     with live_server.db():
@@ -162,6 +163,9 @@ def demo_ids(live_server) -> dict:
                                     ConversationPlan.status == "held"),
             "sam_plan": one(ConversationPlan, ConversationPlan.owner_id == sam.id),
             "invitation_token": invitation_token, "reset_token": reset_token,
+            # A sign-in link as sign-up mails one, and the unsubscribe link of Jordan's reminder emails.
+            "sign_in_token": accounts.create_sign_in_link(pat),
+            "unsubscribe_token": unsubscribe_token(jordan.id, "daily"),
         }
         db.session.commit()
         db.session.remove()

@@ -15,6 +15,8 @@ PUBLIC, PERSON, LOVED_ONE = "logged out", "jordan", "sam"
 SKIP: dict[str, str] = {
     "static": "CSS, JavaScript and images, not pages",
     "calendar.feed": "an .ics file for calendar apps, not a page",
+    "pwa.manifest": "the web app manifest (JSON), not a page",
+    "pwa.service_worker": "the service worker script, not a page",
 }
 
 # Pages that are not endpoints of their own: (who, path, expected status).
@@ -22,6 +24,7 @@ EXTRA: list[tuple[str, str, int]] = [
     (PUBLIC, "/no-such-page", 404),
     (PERSON, "/no-such-page", 404),
     (PUBLIC, "/reset/not-a-real-token", 404),
+    (PUBLIC, "/start/not-a-real-token", 404),
     (PUBLIC, "/circle/join/not-a-real-token", 404),
 ]
 
@@ -38,6 +41,7 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
     with_sam = ids["with_sam"]
     return {
         "pages.index": [(PUBLIC, {})],
+        "pwa.offline": [(PUBLIC, {})],
         "pages.help": everyone,
         "pages.privacy": everyone,
         "pages.overdose": everyone,
@@ -49,6 +53,8 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
         "accounts.register": [(PUBLIC, {}), (PUBLIC, {"role": "loved_one"})],
         "accounts.reset_request": [(PUBLIC, {})],
         "accounts.reset": [(PUBLIC, {"token": ids["reset_token"]})],
+        # The link mailed after sign-up; page_urls makes a live one (opening it leaves it unused).
+        "accounts.sign_in_link": [(PUBLIC, {"token": ids.get("sign_in_token", "made-by-page-urls")})],
         "accounts.settings": both,
         "accounts.change_password": both,
         "accounts.change_email": both,
@@ -57,6 +63,11 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
         "accounts.export": both,
         "accounts.delete_account": both,
         "calendar.settings": [(PERSON, {})],
+        "notifications.settings": both,
+        "notifications.index": both,
+        "notifications.reach_out": [(PERSON, {})],
+        "notifications.unsubscribe": [(PUBLIC, {"token": ids["unsubscribe_token"]})],
+        "notifications.unsubscribed": [(PUBLIC, {})],
         "dashboards.home": both,
         "circle.index": both,
         "circle.invite": both,
@@ -110,17 +121,35 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
 
 def redact(path: str) -> str:
     """Keep one-time tokens out of the printed list."""
-    return re.sub(r"/(reset|join)/[A-Za-z0-9_-]{20,}", r"/\1/<token>", path)
+    return re.sub(r"/(reset|join|start|unsubscribe)/[A-Za-z0-9_.-]{20,}", r"/\1/<token>", path)
 
 
 def get_endpoints(app) -> set[str]:
     return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
 
 
+def sign_in_token(live_server) -> str:
+    """A live sign-in link for Pat, as sign-up mails one (only its hash is stored, so it is made here)."""
+    import sqlalchemy as sa
+
+    from recovery.accounts import services as accounts
+    from recovery.accounts.models import User
+    from recovery.db import db
+    from recovery.demo import DEMO_DOMAIN
+
+    with live_server.db():
+        pat = db.session.scalar(sa.select(User).where(User.email == f"pat@{DEMO_DOMAIN}"))
+        token = accounts.create_sign_in_link(pat)
+        db.session.commit()
+        db.session.remove()
+    return token
+
+
 def page_urls(live_server, ids: dict) -> list[tuple[str, str, int]]:
     """(who, path, expected status) for every mapped page, then the extras."""
     from flask import url_for
 
+    ids = {**ids, "sign_in_token": sign_in_token(live_server)}
     urls = []
     with live_server.app.test_request_context():
         for endpoint, visits in pages(ids).items():
@@ -164,8 +193,13 @@ def main_pages(ids: dict) -> list[tuple[str, str, str]]:
         (PERSON, "settings", "/settings"),
         (PERSON, "export", "/settings/export"),
         (PERSON, "calendar", "/settings/calendar"),
+        (PERSON, "reminders", "/settings/reminders"),
+        (PERSON, "whats-new", "/whats-new"),
+        (PERSON, "reach-out", "/reach-out"),
         (PERSON, "access-log", "/circle/access-log"),
         (LOVED_ONE, "home", "/home"),
+        (LOVED_ONE, "reminders", "/settings/reminders"),
+        (LOVED_ONE, "whats-new", "/whats-new"),
         (LOVED_ONE, "circle", "/circle/"),
         (LOVED_ONE, "shared-tracker", f"/circle/{c}/tracker"),
         (LOVED_ONE, "shared-commitment", f"/tracker/shared/{c}/commitments/{w}"),

@@ -23,8 +23,9 @@ BOUNDARY_SITUATION = "If someone offers me a drink at a family party"
 TRUST_NOTE = "A calmer week. I noticed the lunchtime calls."
 
 
-def register(page, role_link: str | None, role_label: str, name: str, email: str, password: str) -> None:
-    """Create an account through the form and log in with it; land on the next page or home."""
+def register(page, live_server, role_link: str | None, role_label: str, name: str, email: str,
+             password: str) -> None:
+    """Create an account through the form, open the link it mails, and start; land on the next page or home."""
     if role_link:
         page.get_by_role("link", name=role_link).click()
     expect(page.get_by_role("heading", name="Join Mend")).to_be_visible()
@@ -36,10 +37,21 @@ def register(page, role_link: str | None, role_label: str, name: str, email: str
     page.get_by_label("Type the password again").fill(password)
     page.get_by_label("Time zone").select_option("America/New_York")
     page.get_by_role("button", name="Create my account").click()
-    expect_flash(page, "Your account is ready")
-    page.get_by_label("Email").fill(email)  # not carried over from the sign-up: it would sit in the cookie
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Check your email to start")).to_be_visible()
+    expect(page.get_by_text(email)).to_be_visible()
+    page.goto(mailed_link(live_server, email))  # no second password: the link signs the new account in
+    page.get_by_role("button", name="Start using Mend").click()
+
+
+def mailed_link(live_server, email: str) -> str:
+    """The sign-in link in the last email the live server sent to this address (its "outbox" backend)."""
+    from recovery import mail
+
+    with live_server.db():
+        body = [m for m in mail.outbox() if m["To"] == email][-1].get_content()
+    link = next(line.strip() for line in body.splitlines() if "/start/" in line)
+    assert link.startswith(f"{live_server.url}/start/"), link
+    return link
 
 
 def connection_card(page, name: str):
@@ -74,7 +86,7 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
 
     # --- Robin joins as a person in recovery and invites Casey. ------------------------------------
     robin.goto("/")
-    register(robin, "I'm in recovery", "Person in recovery", "Robin", person_email, PERSON_PASSWORD)
+    register(robin, live_server, "I'm in recovery", "Person in recovery", "Robin", person_email, PERSON_PASSWORD)
     expect(robin.get_by_role("heading", name="Hello, Robin")).to_be_visible()
     go_by_menu(robin, "My circle")
     robin.get_by_role("link", name="Invite someone").first.click()
@@ -87,8 +99,8 @@ def test_person_and_loved_one_journey(javascript, new_context, live_server):
     # --- Casey opens the link, makes an account on the way, and accepts. ------------------------------
     casey.goto(link)
     expect(casey.get_by_role("heading", name="Robin invited you to connect")).to_be_visible()
-    register(casey, "Create an account", "Loved one", "Casey", loved_email, LOVED_PASSWORD)
-    expect(casey).to_have_url(link)  # back at the invitation after logging in
+    register(casey, live_server, "Create an account", "Loved one", "Casey", loved_email, LOVED_PASSWORD)
+    expect(casey).to_have_url(link)  # back at the invitation: the mailed link carried it
     casey.get_by_role("button", name="Accept and connect").click()
     expect_flash(casey, "You're connected with Robin")
 

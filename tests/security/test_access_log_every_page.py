@@ -33,6 +33,7 @@ from recovery.circle.permissions import AREAS, areas_for_role
 from recovery.conversations import library
 from recovery.conversations import services as conversations
 from recovery.db import db
+from recovery.notifications import services as notification_services
 from recovery.tracker import checkins, journey
 from recovery.tracker.commitments import ScheduleInput, create_commitment, today_for
 from recovery.tracker.models import DAILY
@@ -49,7 +50,9 @@ UNBUILDABLE: dict[str, str] = {
 TOKEN_ROUTES: dict[str, tuple[str, str]] = {
     "calendar.feed": ("calendar", "mine"),  # my own calendar link, kept in my calendar app
     "accounts.reset": ("reset", "mine"),  # a reset link is mailed to its account's owner
+    "accounts.sign_in_link": ("sign-in", "mine"),  # a sign-in link is mailed to a new account's owner
     "circle.invitation": ("invitation", "theirs"),  # an invitation link is handed to someone else
+    "notifications.unsubscribe": ("unsubscribe", "mine"),  # an unsubscribe link is mailed to its owner
 }
 
 # Pages that show another person's area only as numbers, with none of its words to mark:
@@ -177,8 +180,12 @@ def build_family() -> Family:
     tokens = {
         person.id: {"calendar": calendar_service.create_feed(person, plain_titles=False),
                     "reset": accounts.create_reset_token(person),
-                    "invitation": circle.create_invitation(person, "friend")[1]},
+                    "sign-in": accounts.create_sign_in_link(person),
+                    "invitation": circle.create_invitation(person, "friend")[1],
+                    "unsubscribe": notification_services.unsubscribe_token(person.id, "daily")},
         loved.id: {"reset": accounts.create_reset_token(loved),
+                   "unsubscribe": notification_services.unsubscribe_token(loved.id, "weekly"),
+                   "sign-in": accounts.create_sign_in_link(loved),
                    "invitation": circle.create_invitation(loved, "friend")[1]},
     }
     db.session.commit()

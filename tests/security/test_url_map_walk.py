@@ -48,11 +48,31 @@ FILLERS: dict[str, Callable[[World, str], list]] = {
     "person_id": lambda w, ep: [w.a.id],
     # A's real token of the *other* purpose: holding a token for one purpose must open nothing else.
     "token": lambda w, ep: [tok for purpose, tok in w.tokens.items() if purpose != BEARER_TOKEN_ROUTES[ep][0]],
+    "device_id": lambda w, ep: [_a_push_device(w)],
 }
+
+
+def _a_push_device(world: World) -> int:
+    """A's web push device: the walks below give A one (`give_a_a_push_device`); elsewhere (test_csrf's own-data
+    walk, which must not write) an id in range that names no device."""
+    from recovery.notifications.models import PushSubscription
+
+    found = db.session.scalar(sa.select(PushSubscription.id).where(PushSubscription.user_id == world.a.id))
+    return found or 2**31 - 1
+
+
+def give_a_a_push_device(world: World) -> None:
+    """A browser that gets A's reminders by web push (the world has none of its own)."""
+    from recovery.notifications.models import PushSubscription
+
+    db.session.add(PushSubscription(user_id=world.a.id, endpoint="https://fcm.googleapis.com/fcm/send/a-device",
+                                    endpoint_hash="a" * 64, p256dh="BA", auth="AA", label="Chrome on Android"))
+    db.session.flush()
+
 
 # Arguments that name one of A's records: anyone else must get 404 and change nothing.
 ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id", "commitment_id", "checkin_id", "setback_id",
-                "entry_id", "step_id", "boundary_id", "plan_id"}
+                "entry_id", "step_id", "boundary_id", "plan_id", "device_id"}
 
 # Routes without ids: public, or acting only on the signed-in user's own rows.
 OWN_DATA_OR_PUBLIC: dict[str, str] = {
@@ -99,12 +119,29 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "calendar.settings": "the current user's own calendar link (a new link is shown only to them)",
     "calendar.titles": "the current user's own calendar link's title choice",
     "calendar.revoke": "turns off the current user's own calendar link",
+    "push.subscribe": "adds a browser to the current user's own web push devices (another's endpoint: 409)",
+    "push.unsubscribe": "stops web push to a browser among the current user's own devices (else 404)",
+    "push.test": "sends a test push to the current user's own devices",
+    "notifications.settings": "the current user's own reminder settings",
+    "notifications.not_now": "puts away the reminders offer on the current user's own home",
+    "notifications.index": "the current user's own \"What's new\" list",
+    "notifications.mark_read": "marks the current user's own notifications as seen",
+    "notifications.unsubscribed": "public: says emails were stopped (names no one)",
+    "notifications.reach_out": "the current person's own \"Reach out\" to the loved ones they chose",
+    "pwa.manifest": "public: the web app manifest, the same for everyone",
+    "pwa.service_worker": "public: the service worker script, the same for everyone",
+    "pwa.offline": "public: the offline page, the same for everyone (no name, no form)",
 }
 
 # Routes whose token is the authority (a link sent to someone): (purpose, why).
 BEARER_TOKEN_ROUTES: dict[str, tuple[str, str]] = {
     "circle.invitation": ("invitation", "the invitation link is meant to be handed to the invitee"),
     "accounts.reset": ("reset", "the reset link is mailed to the account's owner"),
+    "accounts.sign_in_link": ("sign-in", "the sign-in link is mailed to a new account's owner; opening it "
+                                         "changes nothing"),
+    "accounts.use_sign_in_link": ("sign-in", "the sign-in link's button logs in the new account it was mailed to"),
+    "notifications.unsubscribe": ("unsubscribe", "the unsubscribe link is mailed to the account's owner; "
+                                                 "it only turns emails off"),
     "calendar.feed": ("calendar", "the calendar link is the owner's own, kept in their calendar app"),
 }
 
@@ -137,6 +174,8 @@ A_ONLY_FOR_MEMBER: dict[str, str] = {
     "conversations.status": "only the owner moves a plan along",
     "conversations.reflection": "only the owner reflects",
     "conversations.delete": "only the owner deletes a plan",
+    "push.stop": "only the owner stops web push on one of their devices",
+    "notifications.circle_alert": "only the person chooses who hears if they go quiet",
 }
 MEMBER_SHARED: dict[str, str] = {
     "circle.change_connection": "either member may pause, resume or end their own connection",
@@ -230,6 +269,7 @@ def _leaks(world: World, viewer_key: str, body: str, path: str) -> list[str]:
 def test_walk_every_rule_as_another_user(app, login, outsider):
     """SECURITY.md 10: as a stranger (either role) or an ungranted member of A's circle, A's ids give 404."""
     world = build_world(app, login, outsider_role=LOVED_ONE if outsider == "c_loved_one" else PERSON)
+    give_a_a_push_device(world)
     key = "d" if outsider.startswith("d") else "c"
     walker = world.d if key == "d" else world.c
     client = world.clients[key]
@@ -265,7 +305,7 @@ def test_walk_every_rule_as_another_user(app, login, outsider):
                 if rule.endpoint not in LIBRARY_ROUTES:
                     _check(problems, where, row_counts() == counts, "row counts changed")
                 _check(problems, where, snapshot(world.a.id) == before, "A's rows changed")
-                leaked = _leaks(world, key, resp.get_data(as_text=True), path)
+                leaked = _leaks(world, key, resp.get_data().decode("utf-8", "replace"), path)  # icons are bytes
                 _check(problems, where, not leaked, f"showed A's private values {leaked}")
 
     # Own-data and public routes: never a 500, 405 for an unrouted method, A's rows untouched.
@@ -282,7 +322,7 @@ def test_walk_every_rule_as_another_user(app, login, outsider):
             if not routed(app, path, method):
                 _check(problems, where, resp.status_code == 405, f"answered {resp.status_code}, expected 405")
             _check(problems, where, snapshot(world.a.id) == before, "A's rows changed")
-            leaked = _leaks(world, key, resp.get_data(as_text=True), path)
+            leaked = _leaks(world, key, resp.get_data().decode("utf-8", "replace"), path)  # icons are bytes
             _check(problems, where, not leaked, f"showed A's private values {leaked}")
 
     assert not problems, "\n".join(problems)
@@ -293,6 +333,7 @@ def test_walk_every_rule_as_another_user(app, login, outsider):
 def test_walk_a_only_routes_as_the_member_with_grants(app, login):
     """SECURITY.md 10: B, who sees all A shares, can't cancel A's invitation, end A's session or change A's sharing."""
     world = build_world(app, login)
+    give_a_a_push_device(world)
     client = world.clients["b"]
     problems: list[str] = []
     own_choice = {**attack_body(world, world.b), f"c{world.ab_id}-areas": sorted(LOVED_ONE_AREAS)}

@@ -16,6 +16,7 @@ from recovery.calendar import services as calendar_service
 from recovery.circle import services as circle
 from recovery.circle.permissions import AREAS, areas_for_role
 from recovery.db import db
+from recovery.notifications import services as notification_services
 from recovery.timezones import local_today
 from tests import factories
 from tests.conftest import PASSWORD
@@ -86,7 +87,8 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
     world = World(
         a=member(a), b=member(b), c=member(c), d=member(d), ab_id=ab.id, ad_id=ad.id,
         invitation_id=invitation.id, invitation_label=label, a_session_id=0,
-        tokens={"invitation": invite_token, "reset": reset_token, "calendar": calendar_token},
+        tokens={"invitation": invite_token, "reset": reset_token, "calendar": calendar_token,
+                "unsubscribe": notification_services.unsubscribe_token(a.id, "daily")},
         commitment_id=commitment.id, checkin_id=checkin.id, setback_id=setback.id,
         checkin_day=checkin.local_date.isoformat(), entry_id=entry.id, step_id=entry.steps[0].id,
         boundary_id=boundary.id, plan_id=plan.id,

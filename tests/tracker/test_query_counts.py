@@ -15,12 +15,13 @@ PINNED = {
     "overview": 4, "today": 4, "commitment": 8, "journey": 4,
     # The person's home also shows today's moments (tracker/celebrations.py): first weeks kept, a loved one's
     # first "I saw this", my boundaries heard: three queries, however long the history.
-    "home": 17,
+    # One more on both homes: unseen notifications and the reminders offer (notifications.home_notes).
+    "home": 18,
     "shared tracker": 10, "shared commitment": 12, "shared milestones": 8,
     # The loved one's home shows the person's score, so it logs a tracker visit: one query finds the
     # recent visits of every person it shows (a reload within a minute writes nothing). One more: their
     # own boundaries heard today.
-    "loved one home": 15,
+    "loved one home": 16,
 }
 
 

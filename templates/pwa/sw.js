@@ -1,0 +1,130 @@
+// Mend's service worker (served at /sw.js by recovery/pwa/routes.py).
+//
+// It keeps the app shell: the static files in SHELL and the offline page, fetched without cookies, so
+// nothing of anyone's own is ever kept. Pages are always fetched from the network and never stored;
+// when one can't load, the offline page shows instead. Logging out empties the cache. It also shows
+// web push messages and opens the page a message points to, on this site only.
+"use strict";
+
+var VERSION = {{ version|tojson }};
+var CACHE = "mend-shell-" + VERSION;
+var OFFLINE_URL = {{ offline_url|tojson }};
+var LOGOUT_URL = {{ logout_url|tojson }};
+var ICON = {{ icon|tojson }};
+var BADGE = {{ badge|tojson }};
+// Everything this worker ever stores: the offline page and static files. Never a page behind login.
+var SHELL = {{ shell|tojson }};
+var NEUTRAL_TITLE = "Mend";
+var NEUTRAL_BODY = "You have something to look at in Mend.";
+
+function inShell(url) {
+  return url.origin === self.location.origin && !url.search && SHELL.indexOf(url.pathname) !== -1;
+}
+
+// Fetch the shell without cookies: the offline page is then the same for everyone.
+function shellRequest(path) {
+  return new Request(path, { credentials: "omit", cache: "no-cache" });
+}
+
+function fillShell() {
+  return caches.open(CACHE).then(function (cache) {
+    return Promise.all(SHELL.map(function (path) {
+      return cache.match(path).then(function (found) {
+        return found || cache.add(shellRequest(path));
+      });
+    }));
+  });
+}
+
+function forgetEverything() {
+  return caches.keys().then(function (names) {
+    return Promise.all(names.map(function (name) { return caches.delete(name); }));
+  });
+}
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(fillShell().then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) { return name !== CACHE; })
+                            .map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST" && url.pathname === LOGOUT_URL) {
+    // Logging out (a form, or "Quick exit and log out"): the browser sends it as usual; the cache goes.
+    event.waitUntil(forgetEverything());
+    return;
+  }
+  if (request.method !== "GET") return;
+  if (request.mode === "navigate") {
+    // A page: always from the network, never stored. Offline, the offline page instead.
+    event.respondWith(fetch(request).then(function (response) {
+      event.waitUntil(fillShell().catch(function () {}));
+      return response;
+    }, function () {
+      return caches.open(CACHE).then(function (cache) { return cache.match(OFFLINE_URL); }).then(function (page) {
+        return page || Response.error();
+      });
+    }));
+    return;
+  }
+  if (inShell(url)) {
+    // A file of the shell: the network first (so it is never stale), the kept copy when offline.
+    event.respondWith(fetch(request).then(function (response) {
+      if (response.ok && response.type === "basic") {
+        var copy = response.clone();
+        event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(url.pathname, copy); }));
+      }
+      return response;
+    }, function () {
+      return caches.open(CACHE).then(function (cache) { return cache.match(url.pathname); }).then(function (kept) {
+        return kept || Response.error();
+      });
+    }));
+  }
+});
+
+// A page of this site, or null: a message never opens anything elsewhere.
+function sameSite(value) {
+  try {
+    var url = new URL(value, self.location.origin);
+    return url.origin === self.location.origin ? url.href : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+self.addEventListener("push", function (event) {
+  var data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (e) {
+    data = {};
+  }
+  var title = typeof data.title === "string" && data.title ? data.title : NEUTRAL_TITLE;
+  var body = typeof data.body === "string" && data.body ? data.body : NEUTRAL_BODY;
+  event.waitUntil(self.registration.showNotification(title, {
+    body: body,
+    icon: ICON,
+    badge: BADGE,
+    data: { url: sameSite(data.url) || self.registration.scope }
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = sameSite(event.notification.data && event.notification.data.url) || self.registration.scope;
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if (windows[i].url === target && "focus" in windows[i]) return windows[i].focus();
+    }
+    return self.clients.openWindow(target);
+  }));
+});

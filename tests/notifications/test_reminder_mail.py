@@ -1,0 +1,56 @@
+"""A reminder goes through the real path: the periodic job, the job queue, and a real SMTP server (aiosmtpd)."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from recovery import jobs, mail
+from recovery.db import db
+from recovery.notifications import services
+from recovery.notifications.words import NEUTRAL, NEUTRAL_SUBJECT
+from recovery.tracker import commitments
+from recovery.tracker.commitments import ScheduleInput
+from recovery.tracker.models import DAILY
+from tests import factories
+from tests.accounts.test_mail_queue import HeldMailbox, wait_for
+from tests.live_gunicorn import free_port
+
+
+@pytest.fixture
+def smtp(make_app):
+    mailbox = HeldMailbox()
+    mailbox.release.set()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+    try:
+        with app.app_context():
+            yield app, mailbox
+    finally:
+        mail.drain(10)
+        controller.stop()
+
+
+def test_the_periodic_job_sends_a_reminder_through_a_real_mail_server(smtp):
+    app, mailbox = smtp
+    person = factories.make_user(timezone="UTC")
+    start = date.today() - timedelta(days=3)
+    commitments.create_commitment(person, "Walk", "", ScheduleInput(DAILY), start_date=start, today=start)
+    services.save_settings(person, by_email=True, daily_on=True, daily_time=time(0, 0), weekly_on=False,
+                           weekly_day=6, circle_on=True, quiet_start=None, quiet_end=None, full_wording=False,
+                           calendar_alarm=False)
+    db.session.commit()
+    jobs.queue().tasks["notifications.tick"].call_local()  # what the consumer's clock runs every 5 minutes
+    jobs.queue().tasks["notifications.tick"].call_local()  # and again: nothing new
+    assert wait_for(lambda: mailbox.messages)
+    mail.drain(10)
+    [message] = mailbox.messages
+    assert message["To"] == person.email and message["Subject"] == NEUTRAL_SUBJECT
+    assert message.get_body(("plain",)).get_content().splitlines()[2] == NEUTRAL
+    html = message.get_body(("html",)).get_content()
+    assert "Open Mend" in html and "Stop these emails" in html
+    unsubscribe = message["List-Unsubscribe"].strip("<>")
+    assert unsubscribe.startswith("http://mend.test/unsubscribe/") and unsubscribe in html
