@@ -89,7 +89,7 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     """The service worker script (no-store, like every response that isn't a static file)."""
-    body = render_template("pwa/sw.js", version=_version(), shell=shell(), offline_url=url_for("pwa.offline"),
+    body = render_template("pwa/sw.js", version=_version(), shell_files=shell(), offline_url=url_for("pwa.offline"),
                            logout_url=url_for("accounts.logout"),
                            icon=url_for("static", filename="icons/icon-192.png"),
                            badge=url_for("static", filename="icons/badge-96.png"))

@@ -13,7 +13,7 @@ var LOGOUT_URL = {{ logout_url|tojson }};
 var ICON = {{ icon|tojson }};
 var BADGE = {{ badge|tojson }};
 // Everything this worker ever stores: the offline page and static files. Never a page behind login.
-var SHELL = {{ shell|tojson }};
+var SHELL = {{ shell_files|tojson }};
 var NEUTRAL_TITLE = "Mend";
 var NEUTRAL_BODY = "You have something to look at in Mend.";
 
