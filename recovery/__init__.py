@@ -148,15 +148,19 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.circle.routes import bp as circle_bp
     from recovery.conversations.routes import bp as conversations_bp
     from recovery.dashboards.routes import bp as dashboards_bp
+    from recovery.findhelp.routes import bp as findhelp_bp
     from recovery.notifications.push_routes import bp as push_bp
     from recovery.notifications.routes import bp as notifications_bp
     from recovery.pages.routes import bp as pages_bp
+    from recovery.plan.routes import bp as plan_bp
     from recovery.pwa.routes import bp as pwa_bp
     from recovery.tracker.routes import bp as tracker_bp
     from recovery.trust.routes import bp as trust_bp
+    from recovery.wellbeing.routes import bp as wellbeing_bp
 
     blueprints = (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp, amends_bp,
-                  boundaries_bp, conversations_bp, notifications_bp, push_bp, pwa_bp)
+                  boundaries_bp, conversations_bp, notifications_bp, push_bp, pwa_bp, plan_bp,
+                  findhelp_bp, wellbeing_bp)
     from recovery import converters
 
     converters.init_app(app)  # `<int:...>` is a record id in range (404 otherwise); before any rule is added

@@ -51,6 +51,10 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("The demo refuses to run in production mode.")
         people, pw = create_demo(password)
         db.session.commit()
+        from recovery.findhelp.demo import write_demo_local_help
+
+        if write_demo_local_help(current_app.instance_path):
+            click.echo("Wrote an example local help list to the instance folder (restart the server to see it).")
         click.echo("Demo circle ready. Log in at http://127.0.0.1:5000/login with any of:")
         for user in people:
             click.echo(f"  {user.email:<28} ({user.role_label}, {user.display_name})")

@@ -59,7 +59,20 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     _boundaries(jordan, sam, pat)
     _plans(jordan, sam, with_sam, with_pat)
     _reminders(jordan, sam, with_sam)
+    _features(jordan, sam, pat, casey, with_sam, with_pat, with_casey)
     return [jordan, sam, pat, casey], password
+
+
+def _features(jordan: User, sam: User, pat: User, casey: User, with_sam, with_pat, with_casey) -> None:
+    """Each newer feature adds its own part of the demo (its package's demo module)."""
+    from recovery.plan.demo import add_demo as plan_for_hard_days
+    from recovery.tracker.demo_self_care import add_demo as self_care
+    from recovery.wellbeing.demo import add_demo as looking_after_me
+
+    people = {"jordan": jordan, "sam": sam, "pat": pat, "casey": casey}
+    connections = {"sam": with_sam, "pat": with_pat, "casey": with_casey}
+    for add in (plan_for_hard_days, looking_after_me, self_care):
+        add(people, connections)
 
 
 def _reminders(jordan: User, sam: User, with_sam) -> None:

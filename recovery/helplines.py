@@ -214,7 +214,7 @@ COUNTRIES: dict[str, CountryHelp] = {
                  "to use them. Some pharmacies do too.",
         treatment=(
             Line("FRANK: find support near you", url="https://www.talktofrank.com/get-help/find-support-near-you",
-                 note="Search for drug and alcohol services in your area. Many take you without a doctor's letter."),
+                 note="Search for drug and alcohol services near you. Many take you without a doctor's letter."),
             FRANK,
         ),
         treatment_note="You can also ask your GP. NHS treatment for drug and alcohol problems is free.",

@@ -7,6 +7,7 @@ from recovery.calendar.models import CalendarFeed
 from recovery.circle.models import AccessLogEntry, Connection, Invitation, ShareGrant
 from recovery.conversations.models import ConversationPlan
 from recovery.notifications.models import CircleAlert, Notification, NotificationSettings, PushSubscription
+from recovery.plan.models import HardDaysPlan
 from recovery.tracker.models import (
     CheckIn,
     CheckInAddendum,
@@ -17,8 +18,12 @@ from recovery.tracker.models import (
     SmallWin,
 )
 from recovery.trust.models import TrustCheckIn
+from recovery.wellbeing.models import WellbeingCheck, Worksheet
 
 __all__ = [
+    "WellbeingCheck",
+    "Worksheet",
+    "HardDaysPlan",
     "CircleAlert",
     "Notification",
     "NotificationSettings",

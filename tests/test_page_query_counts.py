@@ -31,6 +31,8 @@ from recovery.circle.models import AccessLogEntry, Connection
 from recovery.circle.permissions import areas_for_role
 from recovery.conversations import services as talks
 from recovery.db import db, utcnow
+from recovery.plan import services as hard_days
+from recovery.plan.sections import BY_KEY as PLAN_SECTIONS
 from recovery.tracker import commitments, journey
 from recovery.tracker.commitments import ScheduleInput, today_for
 from recovery.tracker.models import DAILY, CheckIn, Confirmation
@@ -74,6 +76,17 @@ def _pair(person: User, loved: User) -> dict[str, int]:
     journey.log_setback(person, today - timedelta(days=20), "A hard night.", "Called my sponsor.", shared=True,
                         today=today)
     journey.add_small_win(person, f"Cooked dinner with {loved.display_name}.", today=today)
+    # The person's plan for hard days (one per person, shared with everyone above): a line and the note.
+    hard_days.save_lines(person, PLAN_SECTIONS["warning-signs"], f"I stop calling {loved.display_name}.")
+    hard_days.save_note(person, f"Call me, {loved.display_name}.")
+
+    # Self-care: the loved one's own daily commitment, two weeks of check-ins, shared with the person.
+    loved_start = today_for(loved) - timedelta(days=14)
+    walk = commitments.create_commitment(loved, f"Walk, then call {person.display_name}", "Fresh air.",
+                                         ScheduleInput(DAILY), loved_start, today=loved_start)
+    db.session.add_all([CheckIn(commitment_id=walk.id, local_date=loved_start + timedelta(days=i),
+                                status="kept" if i % 3 else "partly", note="By the river." if i % 5 == 0 else "")
+                        for i in range(14)])
 
     # Amends: an entry about this loved one, the safety questions answered, and their answer.
     entry = amends.create_entry(person, EntryInput(
@@ -115,7 +128,7 @@ def _pair(person: User, loved: User) -> dict[str, int]:
     db.session.commit()
     return {"connection": connection.id, "commitment": commitment.id, "entry": entry.id,
             "person_boundary": mine.id, "loved_boundary": theirs.id, "person_plan": plan.id,
-            "loved_plan": their_plan.id, "person": person.id, "loved": loved.id}
+            "loved_plan": their_plan.id, "person": person.id, "loved": loved.id, "self_care": walk.id}
 
 
 def family(role: str, n: int) -> Family:
@@ -146,9 +159,11 @@ PAGES = {
         "talks": lambda i: "/talk/",
         "plan": lambda i: f"/talk/plans/{i['person_plan']}",
         "shared plan": lambda i: f"/talk/shared/{i['connection']}/{i['loved_plan']}",
+        "shared self-care commitment": lambda i: f"/tracker/shared/{i['connection']}/commitments/{i['self_care']}",
         "circle": lambda i: "/circle/",
         "access log": lambda i: "/circle/access-log",
         "settings": lambda i: "/settings",
+        "plan for hard days": lambda i: "/plan/",
         **{f"shared {a.key}": (lambda key: lambda i: f"/circle/{i['connection']}/{key}")(a.key)
            for a in areas_for_role(LOVED_ONE)},
     },
@@ -159,6 +174,8 @@ PAGES = {
         "shared commitment": lambda i: f"/tracker/shared/{i['connection']}/commitments/{i['commitment']}",
         "shared boundary": lambda i: f"/boundaries/shared/{i['connection']}/{i['person_boundary']}",
         "shared plan": lambda i: f"/talk/shared/{i['connection']}/{i['person_plan']}",
+        # The "shared plan" above is a talk; the person's plan for hard days is read here.
+        "shared plan for hard days": lambda i: f"/circle/{i['connection']}/plan",
         "boundaries": lambda i: "/boundaries/",
         "boundary": lambda i: f"/boundaries/{i['loved_boundary']}",
         "talks": lambda i: "/talk/",
@@ -166,6 +183,9 @@ PAGES = {
         "trust": lambda i: "/trust/",
         "trust history": lambda i: f"/trust/{i['person']}",
         "openness": lambda i: f"/amends/openness/{i['person']}",
+        "self-care overview": lambda i: "/tracker/",
+        "self-care today": lambda i: "/tracker/today",
+        "self-care commitment": lambda i: f"/tracker/commitments/{i['self_care']}",
         "circle": lambda i: "/circle/",
         "access log": lambda i: "/circle/access-log",
         "settings": lambda i: "/settings",
@@ -192,11 +212,17 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (PERSON, "circle"): (4, 4),
     (PERSON, "access log"): (2, 2),
     (PERSON, "settings"): (1, 1),
+    # + who can read it: my connections and what I share with each
+    (PERSON, "plan for hard days"): (4, 4),
     (PERSON, "shared boundaries"): (9, 9),
     (PERSON, "shared conversations"): (6, 6),
     (PERSON, "shared trust"): (7, 7),
+    # A loved one's shared self-care, read-only like their other areas (no "I saw this" to load).
+    (PERSON, "shared self_care"): (8, 8),
+    (PERSON, "shared self-care commitment"): (11, 11),
     # + "Waiting for you": shared boundaries, their words, my answers to them; + my boundaries heard today
-    (LOVED_ONE, "home"): (20, 20),
+    # + my own wellbeing: the last two checks, for "How you're doing" ("Looking after me")
+    (LOVED_ONE, "home"): (23, 23),  # + their self-care today (two queries)
     (LOVED_ONE, "shared tracker"): (10, 10),
     (LOVED_ONE, "shared amends"): (8, 8),
     (LOVED_ONE, "shared boundaries"): (9, 9),
@@ -205,6 +231,7 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (LOVED_ONE, "shared commitment"): (12, 12),
     (LOVED_ONE, "shared boundary"): (11, 11),
     (LOVED_ONE, "shared plan"): (6, 6),
+    (LOVED_ONE, "shared plan for hard days"): (6, 6),
     (LOVED_ONE, "boundaries"): (14, 14),
     (LOVED_ONE, "boundary"): (8, 8),
     (LOVED_ONE, "talks"): (3, 3),
@@ -212,6 +239,10 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (LOVED_ONE, "trust"): (4, 4),
     (LOVED_ONE, "trust history"): (5, 5),
     (LOVED_ONE, "openness"): (3, 3),
+    # A loved one's own self-care: the person's tracker pages, on the loved one's commitments.
+    (LOVED_ONE, "self-care overview"): (4, 4),
+    (LOVED_ONE, "self-care today"): (4, 4),
+    (LOVED_ONE, "self-care commitment"): (7, 7),
     (LOVED_ONE, "circle"): (4, 4),
     (LOVED_ONE, "access log"): (2, 2),
     (LOVED_ONE, "settings"): (1, 1),
@@ -221,7 +252,7 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
 # so the same count really covers four people's records (not one person's, or none).
 SHOWS_EVERYONE = {
     PERSON: {"home", "tracker overview", "today", "journey", "boundaries", "amends", "talks", "circle",
-             "access log"},
+             "access log", "plan for hard days"},
     LOVED_ONE: {"home", "boundaries", "talks", "trust", "circle", "access log"},
 }
 

@@ -38,8 +38,14 @@ AREAS: dict[str, Area] = {
              "Plans for a talk that you choose to share, such as a letter to read before you talk."),
         Area("milestones", "Milestones", frozenset({PERSON}),
              "Your recovery start date, milestones and small wins."),
+        # The person's plan for hard days, read only, with their note on how to help (recovery/plan).
+        Area("plan", "Plan for hard days", frozenset({PERSON}),
+             "Your plan for hard days, and your note on how they can help when you use it."),
         Area("trust", "Trust check-ins", frozenset({LOVED_ONE}),
              "How your trust has changed over time, in your own check-ins."),
+        # A loved one's own commitments, kept on the same tracker as the person's (recovery/tracker).
+        Area("self_care", "Self-care", frozenset({LOVED_ONE}),
+             "Your self-care commitments, check-ins and score. The ones you keep just for you stay hidden."),
     ]
 }
 

@@ -16,6 +16,7 @@ from recovery.notifications import services as notifications
 from recovery.tracker import celebrations as moments
 from recovery.tracker import pages
 from recovery.trust import services as trust_services
+from recovery.wellbeing import services as wellbeing_services
 
 
 @dataclass
@@ -62,6 +63,10 @@ class Dashboard:
     # Notifications not yet seen, and whether to offer reminders (a new account's first two weeks).
     unread: int = 0
     offer_reminders: bool = False
+    # A loved one's own wellbeing ("Looking after me"): the last check's date and a one-line reading, or none yet.
+    wellbeing: wellbeing_services.WellbeingSummary | None = None
+    # A loved one's own self-care commitments due today (the tracker, kept for themselves).
+    self_care: pages.SelfCareToday | None = None
 
     @property
     def path_done(self) -> bool:
@@ -108,6 +113,7 @@ def dashboard_for(user: User) -> Dashboard:
     }
     person_today = None
     tracker_cards = {}
+    wellbeing = None
     facts.update(amends_services.path_facts(user))
     facts.update(boundary_services.path_facts(user))
     facts.update(conversation_services.path_facts(user))
@@ -116,6 +122,7 @@ def dashboard_for(user: User) -> Dashboard:
         facts["commitments"] = person_today.has_commitments
         facts["checked_in"] = person_today.checked_in_ever
     else:
+        wellbeing = wellbeing_services.dashboard_summary(user)  # one query: the last two checks
         tracker_cards = pages.loved_one_dashboard(user, door.sharing("tracker"))
         for c in connections:
             card = tracker_cards.get(c.id)
@@ -128,7 +135,8 @@ def dashboard_for(user: User) -> Dashboard:
     return Dashboard(path=path_for(user, facts), cards=cards, pending_invitations=len(invitations),
                      trust=trust_summary, tracker=person_today, tracker_cards=tracker_cards, actions=actions,
                      my_boundaries=facts.get("boundaries", 0),
-                     celebrations=_celebrations(user, person_today), unread=unread, offer_reminders=offer_reminders)
+                     celebrations=_celebrations(user, person_today), unread=unread, offer_reminders=offer_reminders,
+                     wellbeing=wellbeing, self_care=pages.self_care_home(user) if user.is_loved_one else None)
 
 
 def _celebrations(user: User, person_today: pages.PersonToday | None) -> list[moments.Celebration]:

@@ -23,7 +23,8 @@ WAITING = "waiting"  # loved one: something waits for them (days to confirm, a b
 WEEKLY = "weekly"  # either: the weekly summary
 QUIET = "quiet"  # loved one: the person has not checked in for N days (they chose to tell them)
 REACH_OUT = "reach_out"  # loved one: the person would like to hear from them
-KINDS = (REMINDER, WAITING, WEEKLY, QUIET, REACH_OUT)
+PLAN_REVIEW = "plan_review"  # person: their plan for hard days was last saved three months ago (recovery/plan)
+KINDS = (REMINDER, WAITING, WEEKLY, QUIET, REACH_OUT, PLAN_REVIEW)
 
 DEFAULT_DAILY_TIME = time(19, 0)
 SUNDAY = 6  # weekdays as Python counts them: Monday is 0

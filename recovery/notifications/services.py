@@ -34,6 +34,7 @@ from recovery.db import db, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.notifications.models import (
     KINDS,
+    PLAN_REVIEW,
     QUIET,
     REACH_OUT,
     REMINDER,
@@ -45,6 +46,8 @@ from recovery.notifications.models import (
     PushSubscription,
 )
 from recovery.notifications.words import CHOICE_OF, outside_words, words_for
+from recovery.plan import services as plan_services
+from recovery.plan.models import HardDaysPlan
 from recovery.timezones import to_local
 from recovery.tracker import pages
 from recovery.tracker.models import CheckIn, Commitment
@@ -278,15 +281,19 @@ def _daily_and_weekly(now: datetime) -> None:
             due.append((found, user, local))
     day_keys = {local.date().isoformat() for _, _, local in due}
     week_keys = {_week_key(local.date()) for _, _, local in due}
-    sent = _sent_keys(REMINDER, day_keys) | _sent_keys(WAITING, day_keys)
+    # Each kind at most once a day: a check-in still open (the person's commitments, or a loved one's own
+    # self-care) is a REMINDER; what waits for a loved one's word is WAITING. A loved one may get both, as
+    # they are about different things; each is looked for until it is sent that day.
+    sent_reminders = _sent_keys(REMINDER, day_keys)
+    sent_waiting = _sent_keys(WAITING, day_keys)
     sent_weekly = _sent_keys(WEEKLY, week_keys)
     for found, user, local in due:
         today = local.date()
-        if found.daily_on and (user.id, today.isoformat()) not in sent:
-            if user.is_person:
-                if check_in_open_today(user, today):
-                    _add(user.id, REMINDER, today.isoformat(), created_at=now)
-            elif (count := waiting_count(user)) > 0:
+        key = (user.id, today.isoformat())
+        if found.daily_on:
+            if key not in sent_reminders and check_in_open_today(user, today):
+                _add(user.id, REMINDER, today.isoformat(), created_at=now)
+            if not user.is_person and key not in sent_waiting and (count := waiting_count(user)) > 0:
                 _add(user.id, WAITING, today.isoformat(), count=count, created_at=now)
         if found.weekly_on and today.weekday() == found.weekly_day and (user.id, _week_key(today)) not in sent_weekly:
             _add(user.id, WEEKLY, _week_key(today), created_at=now)
@@ -334,11 +341,34 @@ def _quiet_alerts(now: datetime) -> None:
                  created_at=now)
 
 
+def _plan_reviews(now: datetime) -> None:
+    """A person with daily reminders on hears once, at their reminder time, when their plan for hard days was
+    last saved (or read through) three months ago or more. The key is the plan and that day, so reading it
+    through or changing it starts the three months again."""
+    rows = db.session.execute(
+        sa.select(HardDaysPlan, NotificationSettings, User)
+        .join(User, User.id == HardDaysPlan.owner_id)
+        .join(NotificationSettings, NotificationSettings.user_id == HardDaysPlan.owner_id)
+        .where(NotificationSettings.daily_on.is_(True),
+               HardDaysPlan.updated_at <= now - plan_services.REVIEW_AFTER)).all()
+    due = []
+    for plan, found, user in rows:
+        local = to_local(now, user.timezone)
+        if (local.time().replace(tzinfo=None) >= found.daily_time and not in_quiet_hours(found, local)
+                and not plan_services.is_empty(plan)):
+            due.append((user, f"{plan.id}:{plan_services.last_saved_day(plan, user.timezone).isoformat()}"))
+    sent = _sent_keys(PLAN_REVIEW, {key for _, key in due})
+    for user, key in due:
+        if (user.id, key) not in sent:
+            _add(user.id, PLAN_REVIEW, key, created_at=now)
+
+
 def make_due(now: datetime | None = None) -> None:
     """Add every notification that is due now (safe to run twice: each is unique)."""
     now = now or utcnow()
     _daily_and_weekly(now)
     _quiet_alerts(now)
+    _plan_reviews(now)
     db.session.flush()
 
 

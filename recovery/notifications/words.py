@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from recovery.notifications.models import QUIET, REACH_OUT, REMINDER, WAITING, WEEKLY, Notification
+from recovery.notifications.models import PLAN_REVIEW, QUIET, REACH_OUT, REMINDER, WAITING, WEEKLY, Notification
 
 NEUTRAL = "You have something to look at in Mend."
 NEUTRAL_SUBJECT = "Something to look at in Mend"
 
 # What a person turns on, in the words of the settings page, by the kinds it covers.
-CHOICE_OF = {REMINDER: "daily", WAITING: "daily", WEEKLY: "weekly", QUIET: "circle", REACH_OUT: "circle"}
+CHOICE_OF = {REMINDER: "daily", WAITING: "daily", WEEKLY: "weekly", QUIET: "circle", REACH_OUT: "circle",
+             PLAN_REVIEW: "daily"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ def words_for(n: Notification, person: bool) -> Words:
         return Words(f"{name} hasn't checked in for {_days(n.count)}. They asked Mend to let you know. "
                      "A kind hello can help; you don't need to fix anything.",
                      f"{name} has been quiet for {_days(n.count)}", "dashboards.home", {})
+    if n.kind == PLAN_REVIEW:
+        return Words("It's been three months since you last changed your plan for hard days. "
+                     "Read it through: does it still fit your life now?", "Time to look at your plan again",
+                     "plan.index", {})
     if n.kind == REACH_OUT:
         return Words(f"{name} would like to hear from you. A call or a message is enough.",
                      f"{name} would like to hear from you", "dashboards.home", {})

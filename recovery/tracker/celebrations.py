@@ -67,9 +67,12 @@ def milestone(days: int) -> Celebration:
     return Celebration(MILESTONE, f"Today is {milestone_label(days)}", "Take a moment — you earned this.")
 
 
-def first_week_words(title: str, weekly: bool = False) -> str:
-    """What the check-in page and the dashboard say when a first week is kept."""
+def first_week_words(title: str, weekly: bool = False, self_care: bool = False) -> str:
+    """What the check-in page and the dashboard say when a first week is kept (a loved one's self-care: about
+    looking after themselves, not trust)."""
     unit = "times" if weekly else "days"
+    if self_care:
+        return f"You kept the first {FIRST_WEEK} {unit} of “{title}”. Taking care of yourself matters too."
     return (f"You kept the first {FIRST_WEEK} {unit} of “{title}”. "
             "Small steps, again and again: this is how trust grows.")
 
@@ -128,7 +131,8 @@ def moment_after_checkin(commitment: Commitment, kept_before: bool, today: date 
     if kept_before or not first_week_kept(commitment, today):
         return None
     today = today or today_for(commitment.owner)
-    return first_week_words(commitment.title, _weekly([as_schedule(v) for v in commitment.schedules], today))
+    return first_week_words(commitment.title, _weekly([as_schedule(v) for v in commitment.schedules], today),
+                            self_care=not commitment.owner.is_person)
 
 
 def _first_weeks(owner: User, today: date, after: datetime) -> list[Celebration]:

@@ -1,4 +1,8 @@
-"""Commitments and their schedules: create, change, pause and list them, and what loved ones may see.
+"""Commitments and their schedules: create, change, pause and list them, and what the other side may see.
+
+The person in recovery keeps commitments on their tracker; a loved one keeps their own on the same
+engine as "self-care" (issue 18). Each is shared through its own area of the door: the person's
+"tracker", a loved one's "self_care" (`area_of`). Only the person's can carry out an amends.
 
 Every date here is the owner's local calendar date (ARCHITECTURE.md pattern 5). A schedule
 change applies from a day on, so days before keep the schedule they were due under.
@@ -12,7 +16,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from recovery.accounts.models import User
+from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ENDED, Connection
 from recovery.circle.permissions import Access
 from recovery.db import db
@@ -23,6 +27,19 @@ from recovery.tracker.score import Schedule, schedule_on
 
 START_WINDOW_BACK = timedelta(days=7)
 PLAN_AHEAD = timedelta(days=366)
+
+# Who keeps commitments, and the sharing area (circle/permissions.py) their commitments are shown through.
+AREA_OF_ROLE = {PERSON: "tracker", LOVED_ONE: "self_care"}
+
+
+def keeps_commitments(user: User) -> bool:
+    """Tell whether the user has commitments of their own: the person's tracker, a loved one's self-care."""
+    return user.role in AREA_OF_ROLE
+
+
+def area_of(owner: User) -> str:
+    """The sharing area the owner's commitments are shown through: "tracker" or "self_care"."""
+    return AREA_OF_ROLE[owner.role]
 
 
 def today_for(user: User) -> date:
@@ -140,9 +157,9 @@ def _check_dates(start: date, end: date | None, today: date) -> None:
 def _check_connection(owner: User, connection_id: int | None) -> int | None:
     if connection_id is None:
         return None
+    mine = Connection.person_id == owner.id if owner.is_person else Connection.loved_one_id == owner.id
     ok = db.session.scalar(
-        sa.select(Connection.id).where(Connection.id == connection_id, Connection.person_id == owner.id,
-                                       Connection.status != ENDED)
+        sa.select(Connection.id).where(Connection.id == connection_id, mine, Connection.status != ENDED)
     )
     if ok is None:
         raise Refused("Please choose someone from your circle.", field="connection_id")
@@ -152,6 +169,8 @@ def _check_connection(owner: User, connection_id: int | None) -> int | None:
 def _check_amends(owner: User, amends_id: int | None) -> int | None:
     if amends_id is None:
         return None
+    if not owner.is_person:
+        raise Refused("Only the person in recovery can link a commitment to an amends.", field="amends_id")
     from recovery.amends.models import AmendsEntry
 
     ok = db.session.scalar(sa.select(AmendsEntry.id).where(AmendsEntry.id == amends_id,
@@ -175,9 +194,9 @@ def living_commitments(entry) -> list[Commitment]:
 def create_commitment(owner: User, title: str, why: str, schedule: ScheduleInput, start_date: date,
                       end_date: date | None = None, connection_id: int | None = None, private: bool = False,
                       today: date | None = None, amends_id: int | None = None) -> Commitment:
-    """Create a commitment for a person in recovery, with its first schedule version."""
-    if not owner.is_person:
-        raise Refused("Commitments belong to the person in recovery.")
+    """Create a commitment (the person's, or a loved one's self-care), with its first schedule version."""
+    if not keeps_commitments(owner):
+        raise Refused("Commitments belong to the person in recovery and their loved ones.")
     today = today or today_for(owner)
     schedule.checked(today)
     _check_dates(start_date, end_date, today)
@@ -269,32 +288,40 @@ def load_own_commitment(owner: User, commitment_id: int) -> Commitment:
     return commitment
 
 
-# --- What loved ones may see ----------------------------------------------------------------
+# --- What the other member may see ----------------------------------------------------------------
 
 
-def visible_to_connection(connection: Connection):
-    """Return the rule for commitments a connection may see once shared: not private, not about someone else."""
+def visible_to_connection(connection: Connection, owner_id: int | None = None):
+    """Return the rule for the owner's commitments the connection's other member may see once shared: not
+    private, not archived, not about someone else. The owner is the person in recovery unless named (a loved
+    one's self-care, seen by the person)."""
+    owner_id = connection.person_id if owner_id is None else owner_id
+    if owner_id not in (connection.person_id, connection.loved_one_id):
+        return sa.false()
     return sa.and_(
-        Commitment.owner_id == connection.person_id,
+        Commitment.owner_id == owner_id,
         Commitment.private.is_(False),
         Commitment.status != "archived",
         sa.or_(Commitment.connection_id.is_(None), Commitment.connection_id == connection.id),
     )
 
 
-def shared_commitments(connection: Connection) -> list[Commitment]:
-    """Return the commitments the loved one in this connection may see (the caller checked the grant)."""
+def shared_commitments(connection: Connection, owner_id: int | None = None) -> list[Commitment]:
+    """Return the owner's commitments the other member of this connection may see (the caller checked the
+    grant); the owner is the person in recovery unless named."""
     return list(db.session.scalars(
-        sa.select(Commitment).where(visible_to_connection(connection))
+        sa.select(Commitment).where(visible_to_connection(connection, owner_id))
         .options(selectinload(Commitment.schedules)).order_by(Commitment.created_at.desc(), Commitment.id.desc())
     ))
 
 
 def load_shared_commitment(access: Access, commitment_id: int) -> Commitment:
-    """Return one commitment the door's pass to the tracker lets the viewer see, or raise NotFound."""
-    connection = access.require("tracker")
+    """Return one commitment the door's pass lets the viewer see (to the person's tracker, or to a loved one's
+    self-care), or raise NotFound."""
+    connection = access.require(area_of(access.owner))
     commitment = db.session.scalar(
-        sa.select(Commitment).where(Commitment.id == commitment_id, visible_to_connection(connection))
+        sa.select(Commitment).where(Commitment.id == commitment_id,
+                                    visible_to_connection(connection, access.owner.id))
         .options(selectinload(Commitment.schedules))
     )
     if commitment is None:

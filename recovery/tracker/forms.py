@@ -44,14 +44,23 @@ def _date(label, required=False, **kwargs):
                      render_kw={"data-date": "1"}, **kwargs)
 
 
-class CommitmentForm(MendForm):
-    """Create or change a commitment."""
+def _title(examples: str) -> StringField:
+    return StringField("What will you do?", [InputRequired("Please say what you'll do."),
+                                             Length(max=120, message="Please keep it to 120 characters or fewer."),
+                                             no_control_chars],
+                       filters=[strip_filter], description=f"Small and concrete works best, like {examples}.")
 
-    title = StringField("What will you do?", [InputRequired("Please say what you'll do."),
-                                              Length(max=120, message="Please keep it to 120 characters or fewer."),
-                                              no_control_chars],
-                        filters=[strip_filter],
-                        description="Small and concrete works best, like “Call Mum” or “Home by 10 pm”.")
+
+def _connection(shared: str) -> SelectField:
+    return SelectField("Who does it concern? (optional)", choices=[], validate_choice=True, default="",
+                       description=f"Linking it to someone in your circle shows it to them only "
+                                   f"if you share your {shared} with them.")
+
+
+class CommitmentForm(MendForm):
+    """Create or change a commitment (the person's; a loved one's self-care uses SelfCareForm)."""
+
+    title = _title("“Call Mum” or “Home by 10 pm”")
     why = TextAreaField("Why it matters to you (optional)",
                         [Length(max=1000, message="Please keep this to 1,000 characters or fewer.")],
                         filters=[strip_filter],
@@ -65,9 +74,7 @@ class CommitmentForm(MendForm):
     once_on = _date("Which date?")
     start_date = _date("Start", required=True)
     end_date = _date("End (optional)", description="Leave empty to keep going.")
-    connection_id = SelectField("Who does it concern? (optional)", choices=[], validate_choice=True, default="",
-                                description="Linking it to someone in your circle shows it to them only "
-                                            "if you share your tracker with them.")
+    connection_id = _connection("tracker")
     amends_id = SelectField("Is it a living amends? (optional)", choices=[], validate_choice=True, default="",
                             description="Link it to someone on your amends list when this is how you make it right.")
     private = BooleanField("Keep this one just for me",
@@ -93,6 +100,22 @@ SCHEDULE_DETAILS = {WEEKDAYS: "weekdays", WEEKLY: "times_per_week", ONCE: "once_
 
 class EditCommitmentForm(CommitmentForm):
     """Change a commitment: the start date anchors the record, so the form has none."""
+
+    start_date = None
+
+
+class SelfCareForm(CommitmentForm):
+    """Create or change a loved one's self-care commitment: the same, in their words, with no amends link."""
+
+    title = _title("“Walk with a friend” or “A meeting on Thursdays”")
+    connection_id = _connection("self-care")
+    amends_id = None
+    private = BooleanField("Keep this one just for me",
+                           description="No one else sees it, even if you share your self-care.")
+
+
+class EditSelfCareForm(SelfCareForm):
+    """Change a self-care commitment (no start date, as for the person's)."""
 
     start_date = None
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from recovery.accounts.models import User
 from recovery.circle.models import Connection
@@ -14,14 +14,16 @@ from recovery.circle.permissions import Access
 from recovery.db import db
 from recovery.tracker.checkins import OpenDay, open_days
 from recovery.tracker.commitments import (
+    area_of,
     as_schedule,
     own_commitments,
     shared_commitments,
     today_for,
     visible_to_connection,
 )
+from recovery.tracker.forms import checkin_form
 from recovery.tracker.journey import Journey, journey
-from recovery.tracker.models import KEPT, PARTLY, SAW, WEEKLY, CheckIn, Commitment, Confirmation
+from recovery.tracker.models import CHECKIN_STATUSES, KEPT, PARTLY, SAW, WEEKLY, CheckIn, Commitment, Confirmation
 from recovery.tracker.progress import (
     HeatDay,
     Overall,
@@ -62,8 +64,9 @@ def overview(owner: User, today: date | None = None) -> Overview:
 
 
 def shared_overview(access: Access, today: date) -> Overview:
-    """Load what a loved one sees of the person's tracker, with the door's pass to it."""
-    commitments = shared_commitments(access.require("tracker"))
+    """Load what the other member sees of the owner's commitments (the person's tracker, or a loved one's
+    self-care), with the door's pass to it."""
+    commitments = shared_commitments(access.require(area_of(access.owner)), access.owner.id)
     items, statuses = summaries(commitments, today, since=heatmap_start(today))
     return Overview(summaries=items, record=overall_of(items), heatmap=heatmap(commitments, statuses, today))
 
@@ -193,3 +196,32 @@ def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int
             if connection.loved_one_confirms else [])
     return result
 
+
+
+# --- A loved one's self-care on their home ----------------------------------------------------------------
+
+
+@dataclass
+class SelfCareToday:
+    """What a loved one's home shows of their own self-care: what is due today, with a quick check-in each."""
+
+    today: date
+    due: list[Summary]
+    has_commitments: bool
+    statuses: dict[str, str] = field(default_factory=lambda: dict(CHECKIN_STATUSES))
+
+    def form(self, item: Summary):
+        """The quick check-in form for one due commitment, showing any answer already given today."""
+        return checkin_form(item.commitment.id, self.today, item.today_status)
+
+
+def self_care_home(owner: User, today: date | None = None) -> SelfCareToday:
+    """Load a loved one's self-care due today for their home: two queries at most (one with no commitments)."""
+    today = today or today_for(owner)
+    commitments = list(db.session.scalars(
+        sa.select(Commitment).where(Commitment.owner_id == owner.id, Commitment.status != "archived")
+        .options(joinedload(Commitment.schedules)).order_by(Commitment.created_at.desc(), Commitment.id.desc())
+    ).unique())
+    active = [c for c in commitments if c.status == "active"]
+    items, _ = summaries(active, today) if active else ([], {})
+    return SelfCareToday(today=today, due=_due(items), has_commitments=bool(commitments))

@@ -1,8 +1,14 @@
-"""Views for the consistency tracker: the person's own pages, and what loved ones see when it is shared."""
+"""Views for the consistency tracker: the owner's own pages, and what the other side sees when it is shared.
+
+The person in recovery keeps their commitments here ("Tracker"); a loved one keeps their own on the same
+pages, in their own words ("Self-care"). The recovery journey (start date, milestones, setbacks, small
+wins) and linking a commitment to an amends stay the person's alone.
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -22,8 +28,10 @@ from recovery.tracker.forms import (
     CommitmentForm,
     ConfirmForm,
     EditCommitmentForm,
+    EditSelfCareForm,
     NoteForm,
     RecoveryStartForm,
+    SelfCareForm,
     SetbackForm,
     WinForm,
     checkin_form,
@@ -32,6 +40,19 @@ from recovery.tracker.models import CHECKIN_STATUSES, VERDICTS, WEEKDAYS, WEEKLY
 
 bp = Blueprint("tracker", __name__, url_prefix="/tracker")
 
+
+def keeper_page(view):
+    """A page of the user's own commitments: the person's tracker or a loved one's self-care; visitors log in,
+    anyone else gets 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not commitments.keeps_commitments(current_user):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
 
 
 def _own_commitment(commitment_id: int):
@@ -49,7 +70,7 @@ def _parse_day(value: str | None) -> date:
 
 
 @bp.get("/")
-@person_page
+@keeper_page
 def overview():
     """Show every commitment's score and streaks, the overall score and the calendar."""
     return render_template("tracker/overview.html", view=pages.overview(current_user),
@@ -57,7 +78,7 @@ def overview():
 
 
 @bp.get("/today")
-@person_page
+@keeper_page
 def today():
     """List what is due today, each with a quick check-in."""
     return _today_page()
@@ -77,13 +98,21 @@ def _today_page(win_form=None):
 
 def _link_choices(form: CommitmentForm) -> None:
     form.connection_id.choices = connection_choices(current_user, "No one in particular")
-    entries = amends_services.own_entries(current_user)
-    amends = [("", "No")] + [(str(e.id), f"Amends to {e.person_name}") for e in entries]
-    form.amends_id.choices = choice_list(amends)
+    if "amends_id" in form:  # the person's form: a loved one's self-care carries out no amends
+        entries = amends_services.own_entries(current_user)
+        amends = [("", "No")] + [(str(e.id), f"Amends to {e.person_name}") for e in entries]
+        form.amends_id.choices = choice_list(amends)
 
 
 def _amends_id(form: CommitmentForm) -> int | None:
-    return int(form.amends_id.data) if form.amends_id.data else None
+    return int(form.amends_id.data) if "amends_id" in form and form.amends_id.data else None
+
+
+def _commitment_form(editing: bool = False, **kwargs) -> CommitmentForm:
+    """The person's commitment form, or a loved one's self-care form (their words, no amends link)."""
+    if current_user.is_person:
+        return (EditCommitmentForm if editing else CommitmentForm)(**kwargs)
+    return (EditSelfCareForm if editing else SelfCareForm)(**kwargs)
 
 
 def _schedule_from(form: CommitmentForm) -> commitments.ScheduleInput:
@@ -102,28 +131,32 @@ def _connection_id(form: CommitmentForm) -> int | None:
 
 
 @bp.route("/commitments/new", methods=["GET", "POST"])
-@person_page
+@keeper_page
 def new_commitment():
     """Make a new commitment."""
-    form = CommitmentForm()
+    form = _commitment_form()
     _link_choices(form)
     if request.method == "GET":
         form.start_date.data = commitments.today_for(current_user)
         wanted = request.args.get("amends", "")
-        if wanted in {c.value for c in form.amends_id.choices}:
+        if "amends_id" in form and wanted in {c.value for c in form.amends_id.choices}:
             form.amends_id.data = wanted
+        if title := " ".join(request.args.get("title", "").split())[:120]:
+            form.title.data = title  # "Make this a commitment" from a line of the plan for hard days
     return form_page(
         form, "tracker/commitment_form.html",
         lambda f: commitments.create_commitment(
             current_user, f.title.data, f.why.data, _schedule_from(f), f.start_date.data, f.end_date.data,
             _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
-        success=lambda c: f"“{c.title}” is on your list. Small steps, kept again and again, rebuild trust.",
+        success=lambda c: f"“{c.title}” is on your list. " + (
+            "Small steps, kept again and again, rebuild trust." if current_user.is_person
+            else "Taking care of yourself matters too."),
         redirect_to=lambda c: url_for("tracker.commitment", commitment_id=c.id), commitment=None,
     )
 
 
 @bp.get("/commitments/<int:commitment_id>")
-@person_page
+@keeper_page
 def commitment(commitment_id: int):
     """Show one commitment: its score and what moves it, streaks, calendar, check-ins and confirmations."""
     item = _own_commitment(commitment_id)
@@ -139,15 +172,16 @@ def commitment(commitment_id: int):
 
 
 @bp.route("/commitments/<int:commitment_id>/edit", methods=["GET", "POST"])
-@person_page
+@keeper_page
 def edit_commitment(commitment_id: int):
     """Change a commitment; a schedule change applies from today and never rewrites the past."""
     item = _own_commitment(commitment_id)
-    form = EditCommitmentForm(obj=item)
+    form = _commitment_form(editing=True, obj=item)
     _link_choices(form)
     for name in ("connection_id", "amends_id"):  # ids from the row, as the form's string choices
-        value = getattr(form, name).data
-        getattr(form, name).data = "" if value is None else str(value)
+        if name in form:
+            value = getattr(form, name).data
+            getattr(form, name).data = "" if value is None else str(value)
     if request.method == "GET":
         plan = commitments.planned_schedule(item)
         if plan is not None:
@@ -156,7 +190,8 @@ def edit_commitment(commitment_id: int):
             form.times_per_week.data = plan.times_per_week or None
             form.once_on.data = plan.once_on
         form.connection_id.data = str(item.connection_id) if item.connection_id else ""
-        form.amends_id.data = str(item.amends_id) if item.amends_id else ""
+        if "amends_id" in form:
+            form.amends_id.data = str(item.amends_id) if item.amends_id else ""
     return form_page(
         form, "tracker/commitment_form.html",
         lambda f: commitments.update_commitment(item, f.title.data, f.why.data, _schedule_from(f), f.end_date.data,
@@ -167,7 +202,7 @@ def edit_commitment(commitment_id: int):
 
 
 @bp.post("/commitments/<int:commitment_id>/<action>")
-@person_page
+@keeper_page
 @button_only
 def change_status(commitment_id: int, action: str):
     """Pause, resume, archive or restore a commitment."""
@@ -191,7 +226,7 @@ def change_status(commitment_id: int, action: str):
 
 
 @bp.post("/commitments/<int:commitment_id>/checkin")
-@person_page
+@keeper_page
 def checkin(commitment_id: int):
     """Record how a commitment went on a day (today, or one of the 7 days before)."""
     item = _own_commitment(commitment_id)
@@ -226,6 +261,8 @@ def _day_page(item, when, *, form=None, note_form=None, next_url: str | None = N
 
 def _checkin_message(status: str, title: str) -> str:
     if status == "kept":
+        if not current_user.is_person:
+            return f"Kept: “{title}”. Well done — looking after yourself counts."
         return f"Kept: “{title}”. Well done — this is how trust grows."
     if status == "partly":
         return f"Partly kept: “{title}”. Showing up partway still counts."
@@ -233,7 +270,7 @@ def _checkin_message(status: str, title: str) -> str:
 
 
 @bp.get("/commitments/<int:commitment_id>/days/<day>")
-@person_page
+@keeper_page
 def day(commitment_id: int, day: str):
     """Show one day of a commitment: change it within 7 days, or add a note after it locks."""
     item = _own_commitment(commitment_id)
@@ -244,7 +281,7 @@ def day(commitment_id: int, day: str):
 
 
 @bp.post("/checkins/<int:checkin_id>/note")
-@person_page
+@keeper_page
 def add_note(checkin_id: int):
     """Add a note to a check-in, even one that has locked."""
     item = checkins.load_own_checkin(current_user, checkin_id)
@@ -337,6 +374,15 @@ def shared_tracker(access):
                            confirm_forms={c.id: ConfirmForm(prefix=f"k{c.id}", formdata=None) for c in waiting})
 
 
+@shared_view("self_care")
+def shared_self_care(access):
+    """Show the person a loved one's shared self-care, read-only: scores, streaks and the calendar (no "I saw this")."""
+    view = pages.shared_overview(access, commitments.today_for(access.owner))
+    return render_template("tracker/shared_tracker.html", view=view, owner=access.owner,
+                           connection=access.connection, waiting=[], today=commitments.today_for(access.viewer),
+                           statuses=CHECKIN_STATUSES, confirm_forms={}, self_care=True)
+
+
 @shared_view("milestones")
 def shared_milestones(access):
     """Show a loved one the person's milestones, shared setbacks and small wins."""
@@ -347,8 +393,11 @@ def shared_milestones(access):
 @bp.get("/shared/<int:connection_id>/commitments/<int:commitment_id>")
 @login_required
 def shared_commitment(connection_id: int, commitment_id: int):
-    """Show a loved one one shared commitment, read-only, with a way to confirm check-ins."""
-    access = shared_through(current_user, connection_id, "tracker")
+    """Show the other member one shared commitment, read-only: the person's, with a way for a loved one to
+    confirm check-ins, or a loved one's self-care, to the person."""
+    # The other member owns it: a loved one sees the person's tracker, the person a loved one's self-care.
+    area = "tracker" if current_user.is_loved_one else "self_care"
+    access = shared_through(current_user, connection_id, area)
     item = commitments.load_shared_commitment(access, commitment_id)
     return _shared_commitment_page(access.connection, access.owner, item)
 
@@ -364,7 +413,7 @@ def _shared_commitment_page(connection, owner, item, bound: tuple[int, ConfirmFo
         forms[checkin_id] = form
     return render_template("tracker/shared_commitment.html", detail=detail, c=item, owner=owner,
                            connection=connection, statuses=CHECKIN_STATUSES, verdicts=VERDICTS, mine=mine,
-                           forms=forms)
+                           forms=forms, self_care=not owner.is_person)
 
 
 @bp.post("/shared/<int:connection_id>/checkins/<int:checkin_id>/confirm")

@@ -58,6 +58,8 @@ FEATURES = (
     "recovery.boundaries.data",
     "recovery.conversations.data",
     "recovery.notifications.data",
+    "recovery.plan.data",
+    "recovery.wellbeing.data",
 )
 
 

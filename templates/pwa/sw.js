@@ -4,6 +4,11 @@
 // nothing of anyone's own is ever kept. Pages are always fetched from the network and never stored;
 // when one can't load, the offline page shows instead. Logging out empties the cache. It also shows
 // web push messages and opens the page a message points to, on this site only.
+//
+// One page may be kept, and only by the page itself: a person in recovery may choose "Keep my plan on
+// this device" (static/js/plan.js), which puts their plan for hard days in PLAN_CACHE. This worker never
+// stores it; it shows that copy when the plan can't load, and empties it with everything else at logout,
+// or as soon as a page lands on the login page (the session has ended).
 "use strict";
 
 var VERSION = {{ version|tojson }};
@@ -14,6 +19,10 @@ var ICON = {{ icon|tojson }};
 var BADGE = {{ badge|tojson }};
 // Everything this worker ever stores: the offline page and static files. Never a page behind login.
 var SHELL = {{ shell_files|tojson }};
+// The plan for hard days and its own files, kept in PLAN_CACHE by the plan page only when its owner asks.
+var PLAN_CACHE = "mend-plan";
+var PLAN_FILES = {{ [url_for("plan.index"), url_for("static", filename="css/plan.css"), url_for("static", filename="js/plan.js")]|tojson }};
+var LOGIN_URL = {{ url_for("accounts.login")|tojson }};
 var NEUTRAL_TITLE = "Mend";
 var NEUTRAL_BODY = "You have something to look at in Mend.";
 
@@ -36,6 +45,12 @@ function fillShell() {
   });
 }
 
+// The copy of the plan the person chose to keep, for a path of PLAN_FILES (never opens or makes a cache).
+function keptPlanFile(url) {
+  if (url.search || PLAN_FILES.indexOf(url.pathname) === -1) return Promise.resolve(undefined);
+  return caches.match(url.pathname, { cacheName: PLAN_CACHE, ignoreVary: true });
+}
+
 function forgetEverything() {
   return caches.keys().then(function (names) {
     return Promise.all(names.map(function (name) { return caches.delete(name); }));
@@ -48,7 +63,7 @@ self.addEventListener("install", function (event) {
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (name) { return name !== CACHE; })
+    return Promise.all(names.filter(function (name) { return name !== CACHE && name !== PLAN_CACHE; })
                             .map(function (name) { return caches.delete(name); }));
   }).then(function () { return self.clients.claim(); }));
 });
@@ -67,9 +82,15 @@ self.addEventListener("fetch", function (event) {
     // A page: always from the network, never stored. Offline, the offline page instead.
     event.respondWith(fetch(request).then(function (response) {
       event.waitUntil(fillShell().catch(function () {}));
+      if (new URL(response.url).pathname === LOGIN_URL) {
+        event.waitUntil(caches.delete(PLAN_CACHE));  // signed out (or never signed in): no plan stays here
+      }
       return response;
     }, function () {
-      return caches.open(CACHE).then(function (cache) { return cache.match(OFFLINE_URL); }).then(function (page) {
+      // Offline: the plan, if its owner chose to keep it on this device; otherwise the offline page.
+      return keptPlanFile(url).then(function (kept) {
+        return kept || caches.open(CACHE).then(function (cache) { return cache.match(OFFLINE_URL); });
+      }).then(function (page) {
         return page || Response.error();
       });
     }));
@@ -87,6 +108,13 @@ self.addEventListener("fetch", function (event) {
       return caches.open(CACHE).then(function (cache) { return cache.match(url.pathname); }).then(function (kept) {
         return kept || Response.error();
       });
+    }));
+    return;
+  }
+  if (PLAN_FILES.indexOf(url.pathname) !== -1 && !url.search) {
+    // The plan's own style and script: the network first, the copy its owner chose to keep when offline.
+    event.respondWith(fetch(request).catch(function () {
+      return keptPlanFile(url).then(function (kept) { return kept || Response.error(); });
     }));
   }
 });

@@ -58,8 +58,8 @@ def test_each_side_shares_only_its_own_areas(app, make_user, make_connection):
     with pytest.raises(Refused):
         services.set_sharing(person, connection, {"trust"})
     assert {a.key for a in areas_for_role("person")} == {"tracker", "amends", "boundaries", "conversations",
-                                                         "milestones"}
-    assert {a.key for a in areas_for_role("loved_one")} == {"boundaries", "conversations", "trust"}
+                                                         "milestones", "plan"}
+    assert {a.key for a in areas_for_role("loved_one")} == {"boundaries", "conversations", "trust", "self_care"}
 
 
 def test_unknown_area_in_the_form_changes_nothing(app, make_user, make_connection, as_user):

@@ -132,6 +132,7 @@ def demo_ids(live_server) -> dict:
     from recovery.db import db
     from recovery.notifications.services import unsubscribe_token
     from recovery.tracker.models import CheckIn, Commitment
+    from recovery.wellbeing.models import Worksheet
 
     with live_server.db():
         def user(name):
@@ -166,6 +167,13 @@ def demo_ids(live_server) -> dict:
             # A sign-in link as sign-up mails one, and the unsubscribe link of Jordan's reminder emails.
             "sign_in_token": accounts.create_sign_in_link(pat),
             "unsubscribe_token": unsubscribe_token(jordan.id, "daily"),
+            # Sam's self-care commitment (recovery/tracker/demo_self_care.py) and its latest check-in day.
+            "sam_self_care": (sam_care := one(Commitment, Commitment.owner_id == sam.id)),
+            "sam_self_care_day": db.session.scalar(sa.select(sa.func.max(CheckIn.local_date))
+                                                   .where(CheckIn.commitment_id == sam_care)).isoformat(),
+            # Sam's three worksheets (recovery/wellbeing/demo.py makes one of each kind).
+            **{f"sam_{kind}": one(Worksheet, Worksheet.owner_id == sam.id, Worksheet.kind == kind)
+               for kind in ("good_days", "stepping_back", "problem_solving")},
         }
         db.session.commit()
         db.session.remove()

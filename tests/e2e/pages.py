@@ -11,6 +11,10 @@ import re
 
 PUBLIC, PERSON, LOVED_ONE = "logged out", "jordan", "sam"
 
+# The sections of Jordan's plan for hard days, each edited on a page of its own (recovery/plan/sections.py).
+PLAN_SECTIONS = ("warning-signs", "triggers", "on-my-own", "people-and-places", "people-to-ask", "professionals",
+                 "safer", "reasons", "how-to-help")
+
 # GET endpoints that are not pages a person reads.
 SKIP: dict[str, str] = {
     "static": "CSS, JavaScript and images, not pages",
@@ -35,10 +39,18 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
     everyone = [(PUBLIC, {}), *both]
     person_entry = [(PERSON, {"entry_id": ids["entry"]})]
     person_commitment = [(PERSON, {"commitment_id": ids["commitment"]})]
+    # Sam's own self-care (recovery/tracker/demo_self_care.py), shared with Jordan: mapped once the demo has it
+    # and helpers.demo_ids looks it up ("sam_self_care", and "sam_self_care_day" for one of its check-ins).
+    sam_self_care = ids.get("sam_self_care")
+    sam_commitment = [(LOVED_ONE, {"commitment_id": sam_self_care})] if sam_self_care else []
+    sam_day = [(LOVED_ONE, {"commitment_id": sam_self_care, "day": ids["sam_self_care_day"]})] if sam_self_care else []
+    jordan_sees_sams = ([(PERSON, {"connection_id": ids["with_sam"], "commitment_id": sam_self_care})]
+                        if sam_self_care else [])
     own_boundary = [(PERSON, {"boundary_id": ids["jordan_boundary"]}),
                     (LOVED_ONE, {"boundary_id": ids["sam_boundary"]})]
     own_plan = [(PERSON, {"plan_id": ids["jordan_plan"]}), (LOVED_ONE, {"plan_id": ids["sam_plan"]})]
     with_sam = ids["with_sam"]
+    sam_worksheets = [(LOVED_ONE, {"worksheet_id": ids[key]}) for key in WORKSHEET_IDS if key in ids]
     return {
         "pages.index": [(PUBLIC, {})],
         "pwa.offline": [(PUBLIC, {})],
@@ -49,6 +61,7 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
         "pages.relapse": everyone,
         "pages.treatment": everyone,
         "pages.young_people": everyone,
+        "findhelp.index": [*everyone, (PUBLIC, {"country": "AU"}), (LOVED_ONE, {"country": "ZZ"})],
         "accounts.login": [(PUBLIC, {})],
         "accounts.register": [(PUBLIC, {}), (PUBLIC, {"role": "loved_one"})],
         "accounts.reset_request": [(PUBLIC, {})],
@@ -77,19 +90,34 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
         "circle.confirm_end": [(PERSON, {"connection_id": with_sam}), (LOVED_ONE, {"connection_id": with_sam})],
         "circle.shared_area": [(PERSON, {"connection_id": with_sam, "area": a}) for a in ("boundaries", "trust")]
         + [(LOVED_ONE, {"connection_id": with_sam, "area": a})
-           for a in ("tracker", "milestones", "boundaries", "amends", "conversations")],
-        "tracker.overview": [(PERSON, {})],
-        "tracker.today": [(PERSON, {})],
+           for a in ("tracker", "milestones", "boundaries", "amends", "conversations", "plan")]
+        + ([(PERSON, {"connection_id": with_sam, "area": "self_care"})] if sam_self_care else []),
+        "plan.index": [(PERSON, {})],
+        "plan.edit": [(PERSON, {"section": key}) for key in PLAN_SECTIONS],
+        "tracker.overview": both,  # Jordan's tracker; Sam's self-care
+        "tracker.today": both,
         "tracker.journey": [(PERSON, {})],
-        "tracker.new_commitment": [(PERSON, {})],
+        "tracker.new_commitment": both,
         "tracker.new_setback": [(PERSON, {})],
-        "tracker.commitment": person_commitment,
-        "tracker.edit_commitment": person_commitment,
-        "tracker.day": [(PERSON, {"commitment_id": ids["commitment"], "day": ids["day"]})],
-        "tracker.shared_commitment": [(LOVED_ONE, {"connection_id": with_sam, "commitment_id": ids["commitment"]})],
+        "tracker.commitment": person_commitment + sam_commitment,
+        "tracker.edit_commitment": person_commitment + sam_commitment,
+        "tracker.day": [(PERSON, {"commitment_id": ids["commitment"], "day": ids["day"]})] + sam_day,
+        "tracker.shared_commitment": [(LOVED_ONE, {"connection_id": with_sam, "commitment_id": ids["commitment"]})]
+        + jordan_sees_sams,
         "trust.index": [(LOVED_ONE, {})],
         "trust.history": [(LOVED_ONE, {"person_id": ids["jordan"]})],
         "trust.new": [(LOVED_ONE, {"person_id": ids["jordan"]})],
+        # Looking after me: Sam's own private pages, and Sam's worksheets from the demo (worksheet_ids below).
+        "wellbeing.index": [(LOVED_ONE, {})],
+        "wellbeing.checks": [(LOVED_ONE, {})],
+        "wellbeing.new_check": [(LOVED_ONE, {})],
+        "wellbeing.not_your_fault": [(LOVED_ONE, {})],
+        "wellbeing.new_good_days": [(LOVED_ONE, {})],
+        "wellbeing.new_stepping_back": [(LOVED_ONE, {})],
+        "wellbeing.new_problem_solving": [(LOVED_ONE, {})],
+        "wellbeing.worksheet": sam_worksheets,
+        "wellbeing.edit_worksheet": sam_worksheets,
+        "wellbeing.delete_worksheet": sam_worksheets,
         "amends.index": [(PERSON, {})],
         "amends.new": [(PERSON, {})],
         "amends.printable": [(PERSON, {})],
@@ -128,6 +156,28 @@ def get_endpoints(app) -> set[str]:
     return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
 
 
+# Sam's demo worksheets, one of each kind (recovery/wellbeing/demo.py), by the id names pages() reads.
+WORKSHEET_IDS = {"sam_good_days": "good_days", "sam_stepping_back": "stepping_back",
+                 "sam_problem_solving": "problem_solving"}
+
+
+def worksheet_ids(live_server) -> dict[str, int]:
+    """The ids of Sam's demo worksheets ("Looking after me"), for the pages that show one; none if the demo has none."""
+    import sqlalchemy as sa
+
+    from recovery.accounts.models import User
+    from recovery.db import db
+    from recovery.demo import DEMO_DOMAIN
+    from recovery.wellbeing.models import Worksheet
+
+    with live_server.db():
+        sam = db.session.scalar(sa.select(User.id).where(User.email == f"sam@{DEMO_DOMAIN}"))
+        found = {kind: sheet_id for sheet_id, kind in db.session.execute(
+            sa.select(Worksheet.id, Worksheet.kind).where(Worksheet.owner_id == sam).order_by(Worksheet.id.desc()))}
+        db.session.remove()
+    return {name: found[kind] for name, kind in WORKSHEET_IDS.items() if kind in found}
+
+
 def sign_in_token(live_server) -> str:
     """A live sign-in link for Pat, as sign-up mails one (only its hash is stored, so it is made here)."""
     import sqlalchemy as sa
@@ -149,7 +199,7 @@ def page_urls(live_server, ids: dict) -> list[tuple[str, str, int]]:
     """(who, path, expected status) for every mapped page, then the extras."""
     from flask import url_for
 
-    ids = {**ids, "sign_in_token": sign_in_token(live_server)}
+    ids = {**worksheet_ids(live_server), **ids, "sign_in_token": sign_in_token(live_server)}
     urls = []
     with live_server.app.test_request_context():
         for endpoint, visits in pages(ids).items():
@@ -197,6 +247,8 @@ def main_pages(ids: dict) -> list[tuple[str, str, str]]:
         (PERSON, "whats-new", "/whats-new"),
         (PERSON, "reach-out", "/reach-out"),
         (PERSON, "access-log", "/circle/access-log"),
+        (PERSON, "hard-days-plan", "/plan/"),
+        (PERSON, "hard-days-plan-edit", "/plan/people-to-ask"),
         (LOVED_ONE, "home", "/home"),
         (LOVED_ONE, "reminders", "/settings/reminders"),
         (LOVED_ONE, "whats-new", "/whats-new"),
@@ -208,6 +260,10 @@ def main_pages(ids: dict) -> list[tuple[str, str, str]]:
         (LOVED_ONE, "shared-boundaries", f"/circle/{c}/boundaries"),
         (LOVED_ONE, "shared-boundary", f"/boundaries/shared/{c}/{ids['jordan_boundary']}"),
         (LOVED_ONE, "shared-plan", f"/talk/shared/{c}/{ids['jordan_plan']}"),
+        (LOVED_ONE, "shared-hard-days-plan", f"/circle/{c}/plan"),
+        (LOVED_ONE, "self-care", "/tracker/"),
+        (LOVED_ONE, "self-care-today", "/tracker/today"),
+        (LOVED_ONE, "self-care-new", "/tracker/commitments/new"),
         (LOVED_ONE, "trust", "/trust/"),
         (LOVED_ONE, "trust-history", f"/trust/{ids['jordan']}"),
         (LOVED_ONE, "openness", f"/amends/openness/{ids['jordan']}"),
@@ -216,4 +272,7 @@ def main_pages(ids: dict) -> list[tuple[str, str, str]]:
         (LOVED_ONE, "talks", "/talk/"),
         (LOVED_ONE, "plan", f"/talk/plans/{ids['sam_plan']}"),
         (LOVED_ONE, "settings", "/settings"),
+        (LOVED_ONE, "looking-after-me", "/looking-after-me/"),
+        (LOVED_ONE, "wellbeing", "/looking-after-me/wellbeing"),
+        (LOVED_ONE, "wellbeing-new", "/looking-after-me/wellbeing/new"),
     ]

@@ -34,6 +34,8 @@ from recovery.conversations import library
 from recovery.conversations import services as conversations
 from recovery.db import db
 from recovery.notifications import services as notification_services
+from recovery.plan import services as hard_days
+from recovery.plan.sections import BY_KEY as PLAN_SECTIONS
 from recovery.tracker import checkins, journey
 from recovery.tracker.commitments import ScheduleInput, create_commitment, today_for
 from recovery.tracker.models import DAILY
@@ -151,6 +153,8 @@ def build_family() -> Family:
     journey.log_setback(person, today - timedelta(days=2), mark(person, "milestones", "basalt"),
                         mark(person, "milestones", "cobalt"), shared=True, today=today)
     journey.add_small_win(person, mark(person, "milestones", "marigold"), today=today)
+    hard_days.save_lines(person, PLAN_SECTIONS["warning-signs"], f"I stop calling {mark(person, 'plan', 'aspen')}")
+    hard_days.save_note(person, f"Call me {mark(person, 'plan', 'cedar')}")
     p_boundary = boundaries.create_boundary(person, "home", boundaries.Words(
         mark(person, "boundaries", "heron"), f"leave the room {mark(person, 'boundaries', 'juniper')}"))
     entry = amends.create_entry(person, amends.EntryInput(
@@ -161,6 +165,12 @@ def build_family() -> Family:
     l_boundary = boundaries.create_boundary(loved, "home", boundaries.Words(
         mark(loved, "boundaries", "osprey"), f"go for a walk {mark(loved, 'boundaries', 'fennel')}"))
     trust.record_checkin(loved, person.id, 3, 4, 5, mark(loved, "trust", "lantern"))
+    # The loved one's own self-care, on the tracker's engine (the person sees it through "self_care").
+    loved_today = today_for(loved)
+    self_care = create_commitment(loved, f"Walk {mark(loved, 'self_care', 'aspen')}", mark(loved, "self_care", "moss"),
+                                  ScheduleInput(DAILY), loved_today - timedelta(days=3), today=loved_today)
+    checkins.record_checkin(self_care, loved_today - timedelta(days=1), "kept", mark(loved, "self_care", "clover"),
+                            today=loved_today)
 
     # Talks: one plan each shared with the other, and one each started from the other's boundary.
     plans = {
@@ -197,7 +207,7 @@ def build_family() -> Family:
         ids={
             person.id: {"commitment_id": [commitment.id], "entry_id": [entry.id], "boundary_id": [p_boundary.id],
                         "plan_id": [p.id for p in plans[person.id]]},
-            loved.id: {"commitment_id": [], "entry_id": [], "boundary_id": [l_boundary.id],
+            loved.id: {"commitment_id": [self_care.id], "entry_id": [], "boundary_id": [l_boundary.id],
                        "plan_id": [p.id for p in plans[loved.id]]},
         },
         tokens=tokens,
@@ -228,9 +238,25 @@ FILLERS: dict[str, Callable[[Family, Member, str], list]] = {
     "boundary_id": _both("boundary_id"),
     "plan_id": _both("plan_id"),
     "script_id": lambda f, me, ep: [PERSON_SCRIPT, PERSON_FROM_BOUNDARY, LOVED_SCRIPT, LOVED_FROM_BOUNDARY],
+    "section": lambda f, me, ep: list(PLAN_SECTIONS),  # the parts of the plan for hard days, by name
     "person_id": lambda f, me, ep: [f.person.id],
     "token": _token,
+    "worksheet_id": lambda f, me, ep: [_loved_worksheet(f)],
 }
+
+
+def _loved_worksheet(family: Family) -> int:
+    """The loved one's own "Looking after me" worksheet (private, never shared), made the first time it is asked for."""
+    from recovery.accounts.models import User
+    from recovery.wellbeing import services as wellbeing
+    from recovery.wellbeing.models import Worksheet
+
+    found = db.session.scalar(sa.select(Worksheet.id).where(Worksheet.owner_id == family.loved.id))
+    if found is None:
+        found = wellbeing.create_worksheet(db.session.get(User, family.loved.id), "good_days", "",
+                                           {"words": "Thanks for dinner."}).id
+        db.session.commit()
+    return found
 
 
 def get_rules(app) -> list:

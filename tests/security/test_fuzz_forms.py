@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import row_counts
 from tests.security.logcapture import SENTINEL, logged_text, sentinel_in
-from tests.security.world import build_world
+from tests.security.world import World, build_world
 
 settings.register_profile("ci", max_examples=200, deadline=None,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -85,6 +85,14 @@ def _forms(w):
         ("a", f"/tracker/commitments/{c}/checkin", {f"c{c}-day": DATE, f"c{c}-status": choice("kept", "missed"),
                                                     f"c{c}-note": TEXT}),
         ("a", f"/tracker/checkins/{w.checkin_id}/note", {"body": TEXT}),
+        # B's own self-care (a loved one's commitments): the same forms, without the amends link.
+        ("b", "/tracker/commitments/new", commitment),
+        ("b", f"/tracker/commitments/{w.b_commitment_id}/edit", commitment),
+        ("b", f"/tracker/commitments/{w.b_commitment_id}/checkin", {
+            f"c{w.b_commitment_id}-day": DATE, f"c{w.b_commitment_id}-status": choice("kept", "partly"),
+            f"c{w.b_commitment_id}-note": TEXT}),
+        ("b", f"/tracker/checkins/{w.b_checkin_id}/note", {"body": TEXT}),
+        ("b", f"/circle/{cid}/sharing", {f"c{cid}-areas": choice("self_care", "trust", "tracker")}),
         ("b", f"/tracker/shared/{cid}/checkins/{w.checkin_id}/confirm", {"verdict": choice("saw", "not_seen"),
                                                                           "note": TEXT}),
         ("a", "/tracker/setbacks/new", {"local_date": DATE, "what_happened": TEXT, "next_step": TEXT}),
@@ -114,11 +122,46 @@ def _forms(w):
                                       "quiet_start": choice("", "22:00"), "quiet_end": choice("", "06:30"),
                                       "full_wording": choice("y", ""), "calendar_alarm": choice("y", "")}),
         ("a", f"/settings/reminders/circle/{cid}", {"quiet_days": choice("", "2", "14"), "reach_out": choice("y", "")}),
+        # The plan for hard days: a list, pairs, people from the circle or typed, services, the note.
+        ("a", "/plan/warning-signs", {"items": TEXT, "action": choice("save", "next")}),
+        ("a", "/plan/triggers", {"rows-0-trigger": TEXT, "rows-0-response": TEXT, "rows-1-trigger": TEXT,
+                                 "rows-1-response": TEXT, "action": choice("save", "more")}),
+        ("a", "/plan/people-to-ask", {"rows-0-who": choice("", str(cid)), "rows-0-name": TEXT, "rows-0-phone": TEXT,
+                                      "rows-1-who": choice("", str(cid)), "rows-1-name": TEXT,
+                                      "rows-1-phone": choice("", "555 0100", "+44 20 7946 0000"),
+                                      "action": choice("save", "more")}),
+        ("a", "/plan/professionals", {"rows-0-name": TEXT, "rows-0-phone": TEXT}),
+        ("a", "/plan/how-to-help", {"note": TEXT}),
+        # Looking after me (B, a loved one): the weekly check, the worksheets, stepping back's two pages.
+        ("b", "/looking-after-me/wellbeing/new", {**{k: choice("5", "10", "0", "11") for k in WELLBEING_PARTS},
+                                                  "note": TEXT}),
+        ("b", "/looking-after-me/good-days/new", {"title": TEXT, "signs": TEXT, "words": TEXT, "happened": TEXT}),
+        ("b", "/looking-after-me/problem-solving/new", {"title": TEXT, "problem": TEXT, "steps": TEXT}),
+        ("b", "/looking-after-me/stepping-back/new", {"stage": choice("worksheet", "safety"),
+                                                      **{k: choice("no", "yes", "unsure") for k in SAFETY_KEYS},
+                                                      "title": TEXT, "usual": TEXT, "say": TEXT}),
+        ("b", f"/looking-after-me/worksheets/{_b_worksheet(w)}/edit", {"title": TEXT, "words": TEXT, "when": TEXT}),
     ]
+
+
+WELLBEING_PARTS = ("sleep", "daily", "friends", "health", "me_time", "money", "feelings", "relationship")
+SAFETY_KEYS = ("danger", "overdose", "self_harm", "violence", "driving", "child")
+
+
+def _b_worksheet(w) -> int:
+    """B's own "Looking after me" worksheet, made for a real world (it has none); a stand-in id for the lists below."""
+    if not isinstance(w, World):
+        return 8
+    from recovery.accounts.models import User
+    from recovery.db import db
+    from recovery.wellbeing import services as wellbeing
+
+    return wellbeing.create_worksheet(db.session.get(User, w.b.id), "good_days", "", {"words": "Thanks."}).id
 
 
 FORM_IDS = [path for _, path, _ in _forms(type("W", (), {
     "commitment_id": "C", "ab_id": "X", "checkin_id": "K", "entry_id": "E", "boundary_id": "B", "plan_id": "P",
+    "b_commitment_id": "BC", "b_checkin_id": "BK",
     "tokens": {"reset": "TOKEN"}, "a": type("A", (), {"id": "A"})})())]
 
 
@@ -155,8 +198,11 @@ BUTTONS_ONLY = {
     "amends.delete", "amends.change_step",
     "boundaries.change_status",
     "conversations.delete",
+    "findhelp.add_meeting",
     "push.stop", "push.test",
     "notifications.not_now", "notifications.mark_read", "notifications.reach_out", "notifications.unsubscribe",
+    "plan.read_through",
+    "wellbeing.delete_worksheet",
 }
 # POST routes that take JSON from a page's script, not a form: fuzzed with arbitrary JSON where they live.
 JSON_POSTS = {
@@ -168,7 +214,8 @@ JSON_POSTS = {
 def test_every_form_is_fuzzed(app):
     """SECURITY.md 13: a new POST route fails this test until it is fuzzed above or named as a button."""
     world = type("W", (), {"commitment_id": 1, "ab_id": 2, "checkin_id": 3, "entry_id": 4, "boundary_id": 5,
-                           "plan_id": 6, "tokens": {"reset": "token"}, "a": type("A", (), {"id": 7})})()
+                           "plan_id": 6, "tokens": {"reset": "token"}, "a": type("A", (), {"id": 7}),
+                           "b_commitment_id": 8, "b_checkin_id": 9})()
     adapter = app.url_map.bind("mend.test")
     fuzzed = {adapter.match(path, method="POST")[0] for _, path, _ in _forms(world)}
     posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}

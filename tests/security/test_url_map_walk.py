@@ -44,11 +44,17 @@ FILLERS: dict[str, Callable[[World, str], list]] = {
     "boundary_id": lambda w, ep: [w.boundary_id],
     "plan_id": lambda w, ep: [w.plan_id],
     "script_id": lambda w, ep: ["making-an-amends"],
+    # A part of the plan for hard days, by its fixed name: a list, rows of people, the note.
+    "section": lambda w, ep: ["warning-signs", "people-to-ask", "how-to-help"],
     # The person a loved one's trust check-ins are about: A, the person in recovery.
     "person_id": lambda w, ep: [w.a.id],
     # A's real token of the *other* purpose: holding a token for one purpose must open nothing else.
     "token": lambda w, ep: [tok for purpose, tok in w.tokens.items() if purpose != BEARER_TOKEN_ROUTES[ep][0]],
     "device_id": lambda w, ep: [_a_push_device(w)],
+    # A meeting on the public help finder (not anyone's record): a group for people in recovery.
+    "key": lambda w, ep: ["aa"],
+    # A "Looking after me" worksheet: B's own (A, a person in recovery, keeps none), so C and D must get 404.
+    "worksheet_id": lambda w, ep: [_b_worksheet(w)],
 }
 
 
@@ -70,6 +76,24 @@ def give_a_a_push_device(world: World) -> None:
     db.session.flush()
 
 
+def _b_worksheet(world: World) -> int:
+    """B's worksheet: the walk below gives B one (`give_b_a_worksheet`); elsewhere (test_csrf's own-data walk,
+    which must not write) an id in range that names no worksheet."""
+    from recovery.wellbeing.models import Worksheet
+
+    found = db.session.scalar(sa.select(Worksheet.id).where(Worksheet.owner_id == world.b.id))
+    return found or 2**31 - 1
+
+
+def give_b_a_worksheet(world: World) -> None:
+    """A private "Looking after me" worksheet of B's, with words no one else may read."""
+    from recovery.accounts.models import User
+    from recovery.wellbeing import services as wellbeing
+
+    wellbeing.create_worksheet(db.session.get(User, world.b.id), "good_days", "worksheet-secret-title",
+                               {"words": "worksheet-secret-words"})
+
+
 # Arguments that name one of A's records: anyone else must get 404 and change nothing.
 ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id", "commitment_id", "checkin_id", "setback_id",
                 "entry_id", "step_id", "boundary_id", "plan_id", "device_id"}
@@ -84,6 +108,7 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "pages.treatment": "public help page: finding treatment",
     "pages.young_people": "public help page for young people",
     "pages.privacy": "public privacy page",
+    "findhelp.index": "public help finder: groups, treatment and crisis lines per country",
     "accounts.register": "public sign-up; a signed-in user is sent home",
     "accounts.login": "public log-in; a signed-in user is sent on",
     "accounts.logout": "ends the current browser's own session",
@@ -102,7 +127,7 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "circle.access_log": "who viewed the current user's own areas",
     "dashboards.home": "the current user's own dashboard",
     "trust.index": "the current loved one's own trust check-ins, about the people they support",
-    "tracker.overview": "the current person's own commitments",
+    "tracker.overview": "the current user's own commitments (the person's tracker, a loved one's self-care)",
     "amends.index": "the current person's own amends list",
     "boundaries.index": "the current user's own boundaries, and those shared with them",
     "conversations.index": "the guides for the current user's role and their own plans",
@@ -110,8 +135,8 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "boundaries.new": "writes a boundary owned by the current user",
     "amends.printable": "the current person's own amends plan, for printing",
     "amends.new": "adds an entry owned by the current person",
-    "tracker.today": "the current person's own check-ins for today",
-    "tracker.new_commitment": "makes a commitment owned by the current person",
+    "tracker.today": "the current user's own check-ins for today (the person's, or a loved one's self-care)",
+    "tracker.new_commitment": "makes a commitment owned by the current user (a loved one's: self-care)",
     "tracker.journey": "the current person's own milestones, setbacks and wins",
     "tracker.set_start": "the current person's own recovery start date",
     "tracker.new_setback": "logs a setback owned by the current person",
@@ -131,6 +156,15 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "pwa.manifest": "public: the web app manifest, the same for everyone",
     "pwa.service_worker": "public: the service worker script, the same for everyone",
     "pwa.offline": "public: the offline page, the same for everyone (no name, no form)",
+    "plan.index": "the current person's own plan for hard days (others read it only through circle.shared_area)",
+    "plan.read_through": "the current person marks their own plan as read through",
+    "wellbeing.index": "the current loved one's own \"Looking after me\" page (private; a person gets 404)",
+    "wellbeing.checks": "the current loved one's own wellbeing checks (never shared)",
+    "wellbeing.new_check": "adds a wellbeing check owned by the current loved one",
+    "wellbeing.not_your_fault": "a page for loved ones about their own feelings and support (no one's records)",
+    "wellbeing.new_good_days": "adds a worksheet owned by the current loved one",
+    "wellbeing.new_stepping_back": "adds a worksheet owned by the current loved one, after its safety questions",
+    "wellbeing.new_problem_solving": "adds a worksheet owned by the current loved one",
 }
 
 # Routes whose token is the authority (a link sent to someone): (purpose, why).
@@ -151,12 +185,12 @@ A_ONLY_FOR_MEMBER: dict[str, str] = {
     "circle.cancel_invitation": "only the inviter may cancel an invitation",
     "accounts.revoke_session": "only the owner of a session may end it",
     "circle.update_sharing": "each member sets only their own sharing; A's grants never change",
-    "tracker.commitment": "only the person sees their own commitment page",
-    "tracker.edit_commitment": "only the person changes their commitment",
-    "tracker.change_status": "only the person pauses or archives their commitment",
-    "tracker.checkin": "only the person checks in",
-    "tracker.day": "only the person opens their own day",
-    "tracker.add_note": "only the person adds notes to their check-ins",
+    "tracker.commitment": "only the owner sees their own commitment page (B's self-care: its own walk below)",
+    "tracker.edit_commitment": "only the owner changes their commitment",
+    "tracker.change_status": "only the owner pauses or archives their commitment",
+    "tracker.checkin": "only the owner checks in",
+    "tracker.day": "only the owner opens their own day",
+    "tracker.add_note": "only the owner adds notes to their check-ins",
     "tracker.share_setback": "only the person shares their setback",
     "amends.entry": "only the person sees their amends entry page (B sees it only through the shared area)",
     "amends.edit": "only the person changes their amends entry",
@@ -181,7 +215,7 @@ MEMBER_SHARED: dict[str, str] = {
     "circle.change_connection": "either member may pause, resume or end their own connection",
     "circle.confirm_end": "either member may ask to end their own connection",
     "circle.shared_area": "B may view the areas A shares with B",
-    "tracker.shared_commitment": "B may view a commitment A shares with B",
+    "tracker.shared_commitment": "B may view a commitment A shares with B (and A one of B's self-care, if shared)",
     "tracker.confirm": "B may confirm a check-in A shares with B (B's own confirmation row)",
     "boundaries.shared_boundary": "B may read a boundary A shares with B",
     "boundaries.answer": "B may answer a boundary A shares with B (B's own answer row)",
@@ -193,6 +227,10 @@ MEMBER_SHARED: dict[str, str] = {
 # A walker of that role reads it and may start their own plan from it; A's rows never change.
 LIBRARY_ROUTES: dict[str, tuple[str, str]] = {
     "conversations.script": ("person", "making-an-amends is a guide in the shared library, for people in recovery"),
+    "plan.edit": ("person", "a part of the plan for hard days, named the same for everyone: each person in recovery "
+                            "reads and saves only their own plan (others read it through circle.shared_area)"),
+    "findhelp.add_meeting": ("person", "aa is a group on the public help finder, for people in recovery; the "
+                                       "walker adds it to their own tracker"),
 }
 
 # Answers that differ from the 404 SECURITY.md 10 asks for; pin each with a test when one is added.
@@ -259,7 +297,8 @@ def _leaks(world: World, viewer_key: str, body: str, path: str) -> list[str]:
     secrets = [world.a.email, world.invitation_label, *(t for t in world.tokens.values() if t not in path),
                f"private-trust-note-{world.b.id}", "it happened", "a note", "amends-secret-what",
                "amends-secret-impact", "Old boss", "openness-secret-condition", "boundary-secret-situation",
-               "boundary-secret-note", "plan-secret-title", "plan-secret-words"]
+               "boundary-secret-note", "plan-secret-title", "plan-secret-words", "worksheet-secret-title",
+               "worksheet-secret-words"]
     if viewer_key == "c":  # a stranger must not even learn A's name
         secrets.append(world.a.name)
     return [s for s in secrets if s in body]
@@ -270,6 +309,7 @@ def test_walk_every_rule_as_another_user(app, login, outsider):
     """SECURITY.md 10: as a stranger (either role) or an ungranted member of A's circle, A's ids give 404."""
     world = build_world(app, login, outsider_role=LOVED_ONE if outsider == "c_loved_one" else PERSON)
     give_a_a_push_device(world)
+    give_b_a_worksheet(world)
     key = "d" if outsider.startswith("d") else "c"
     walker = world.d if key == "d" else world.c
     client = world.clients[key]
@@ -367,6 +407,39 @@ def test_walk_a_only_routes_as_the_member_with_grants(app, login):
     b_grants = db.session.scalars(sa.select(ShareGrant.area).where(ShareGrant.owner_id == world.b.id))
     assert set(b_grants) == set(LOVED_ONE_AREAS)
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("outsider", ["c_person", "c_loved_one"])
+def test_walk_a_loved_ones_self_care_ids_as_everyone_else(app, login, outsider):
+    """SECURITY.md 10: B (a loved one) keeps self-care on the tracker's routes; with B's commitment and check-in
+    ids every rule answers 404 (405 unrouted) to A (connected, B shares nothing), D and a stranger, and changes
+    nothing."""
+    world = build_world(app, login, outsider_role=LOVED_ONE if outsider == "c_loved_one" else PERSON)
+    b_ids = {"commitment_id": [world.b_commitment_id], "checkin_id": [world.b_checkin_id]}
+    rules = [r for r in walked_rules(app) if set(r.arguments) & b_ids.keys()]
+    assert {"tracker.commitment", "tracker.checkin", "tracker.add_note", "tracker.shared_commitment"} <= {
+        r.endpoint for r in rules}
+    b_before = snapshot(world.b.id)
+    problems: list[str] = []
+    for key in ("a", "c", "d"):
+        walker = {"a": world.a, "c": world.c, "d": world.d}[key]
+        client, body = world.clients[key], attack_body(world, walker)
+        for rule in rules:
+            for values in fill(world, rule):
+                values = {**values, **{k: v[0] for k, v in b_ids.items() if k in values}}
+                path = url_for_rule(app, rule, values)
+                for method in ("GET", "POST"):
+                    counts = row_counts()
+                    resp = client.open(path, method=method, data=body if method == "POST" else None)
+                    expected = 404 if routed(app, path, method) else 405
+                    where = f"{key} {method} {path} ({rule.endpoint})"
+                    _check(problems, where, resp.status_code == expected,
+                           f"answered {resp.status_code}, expected {expected}")
+                    _check(problems, where, row_counts() == counts, "row counts changed")
+                    _check(problems, where, "Walk with a friend" not in resp.get_data(as_text=True),
+                           "showed B's self-care")
+    assert not problems, "\n".join(problems)
+    assert snapshot(world.b.id) == b_before
 
 
 def test_join_post_with_a_non_invitation_token_is_404(app, login):

@@ -56,6 +56,8 @@ class World:
     step_id: int = 0
     boundary_id: int = 0
     plan_id: int = 0
+    b_commitment_id: int = 0  # B's own self-care commitment (a loved one's), with a check-in
+    b_checkin_id: int = 0
     tokens: dict[str, str] = field(default_factory=dict)  # purpose -> one of A's live tokens
     clients: dict[str, object] = field(default_factory=dict)
 
@@ -80,6 +82,7 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
     calendar_token = calendar_service.create_feed(a)
     commitment, checkin, setback = _tracker_data(a)
     _trust_data(b, a)
+    b_commitment, b_checkin = _self_care_data(b)
     entry = _amends_data(a, ab, b)
     boundary = _boundary_data(a, b)
     plan = _plan_data(a, ab, entry)
@@ -91,7 +94,7 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
                 "unsubscribe": notification_services.unsubscribe_token(a.id, "daily")},
         commitment_id=commitment.id, checkin_id=checkin.id, setback_id=setback.id,
         checkin_day=checkin.local_date.isoformat(), entry_id=entry.id, step_id=entry.steps[0].id,
-        boundary_id=boundary.id, plan_id=plan.id,
+        boundary_id=boundary.id, plan_id=plan.id, b_commitment_id=b_commitment.id, b_checkin_id=b_checkin.id,
     )
     for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d)):
         world.clients[key] = login(app.test_client(), m)
@@ -115,6 +118,20 @@ def _tracker_data(a):
     setback = journey.log_setback(a, today - timedelta(days=2), "it happened", "call someone", today=today)
     journey.add_small_win(a, "asked for help", today=today)
     return commitment, checkin, setback
+
+
+def _self_care_data(b):
+    """B, a loved one, keeps a self-care commitment of their own, with a check-in yesterday."""
+    from datetime import timedelta
+
+    from recovery.tracker import checkins
+    from recovery.tracker.commitments import ScheduleInput, create_commitment, today_for
+    from recovery.tracker.models import DAILY
+
+    today = today_for(b)
+    commitment = create_commitment(b, "Walk with a friend", "", ScheduleInput(DAILY), today - timedelta(days=3),
+                                   today=today)
+    return commitment, checkins.record_checkin(commitment, today - timedelta(days=1), "kept", "", today=today)
 
 
 def _trust_data(loved_one, person):

@@ -20,13 +20,16 @@ PINNED = {
     "shared tracker": 10, "shared commitment": 12, "shared milestones": 8,
     # The loved one's home shows the person's score, so it logs a tracker visit: one query finds the
     # recent visits of every person it shows (a reload within a minute writes nothing). One more: their
-    # own boundaries heard today.
-    "loved one home": 16,
+    # own boundaries heard today. One more: their own wellbeing, the last two checks ("Looking after me").
+    "loved one home": 19,  # + their self-care today (tracker.pages.self_care_home: two queries)
+    # A loved one's own self-care: the same pages on their commitments; and the person's view of it, shared.
+    "self-care overview": 4, "self-care today": 4, "shared self-care": 8,
 }
 
 
-def _history(person, loved, days: int, commitments: int = 3):
-    """Give the person `days` of daily check-ins on several commitments, with confirmations."""
+def _history(person, loved, days: int, commitments: int = 3, confirmed: bool = True):
+    """Give the person `days` of daily check-ins on several commitments, with confirmations (unless not
+    `confirmed`: a loved one's self-care, which no one confirms)."""
     today = today_for(person)
     start = today - timedelta(days=days)
     ids = []
@@ -40,6 +43,9 @@ def _history(person, loved, days: int, commitments: int = 3):
              "status": "kept" if i % 9 else "missed", "note": ""}
             for cid in ids for i in range(days)]
     db.session.execute(sa.insert(CheckIn), rows)
+    if not confirmed:
+        db.session.commit()
+        return ids
     recent = db.session.scalars(sa.select(CheckIn.id).where(CheckIn.local_date >= today - timedelta(days=20),
                                                             CheckIn.status == "kept")).all()
     db.session.execute(sa.insert(Confirmation), [{"checkin_id": i, "confirmer_id": loved.id, "verdict": "saw",
@@ -62,8 +68,9 @@ def pages(make_user, make_connection, as_user):
     def build(days):
         person = make_user("person")
         loved = make_user("loved_one")
-        connection = make_connection(person, loved, share={"tracker", "milestones"})
+        connection = make_connection(person, loved, share={"tracker", "milestones"}, loved_one_shares={"self_care"})
         ids = _history(person, loved, days)
+        _history(loved, person, days, commitments=2, confirmed=False)  # the loved one's self-care
         journey.log_setback(person, today_for(person) - timedelta(days=3), "x", "y", shared=True)
         db.session.commit()
         own, theirs = as_user(person), as_user(loved)
@@ -77,6 +84,9 @@ def pages(make_user, make_connection, as_user):
             "shared commitment": (theirs, f"/tracker/shared/{connection.id}/commitments/{ids[0]}"),
             "shared milestones": (theirs, f"/circle/{connection.id}/milestones"),
             "loved one home": (theirs, "/home"),
+            "self-care overview": (theirs, "/tracker/"),
+            "self-care today": (theirs, "/tracker/today"),
+            "shared self-care": (own, f"/circle/{connection.id}/self_care"),
         }
         return urls
     return build

@@ -368,12 +368,17 @@ def test_another_family_gets_404_everywhere(app, family, make_user, make_connect
     assert row_counts() == before
 
 
-def test_loved_one_has_no_person_pages(app, family, as_user):
-    """The person's own tracker pages don't exist for a loved one."""
+def test_loved_one_has_no_recovery_journey_pages(app, family, as_user):
+    """The recovery journey stays the person's: a loved one (who keeps self-care here) gets 404 on its pages."""
     _, sam, _ = family
     client = as_user(sam)
-    for url in ("/tracker/", "/tracker/today", "/tracker/commitments/new", "/tracker/journey"):
-        assert client.get(url).status_code == 404
+    before = row_counts()
+    for url in ("/tracker/journey", "/tracker/setbacks/new"):
+        assert client.get(url).status_code == 404, url
+    for url, data in (("/tracker/setbacks/new", {"local_date": "2025-01-01", "what_happened": "x"}),
+                      ("/tracker/wins", {"win-text": "x"}), ("/tracker/journey/start", {"start-recovery_start": ""})):
+        assert client.post(url, data=data).status_code == 404, url
+    assert row_counts() == before
 
 
 def test_empty_states_say_what_to_do_next(app, family, as_user):

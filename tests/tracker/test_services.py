@@ -72,10 +72,13 @@ def test_dates_are_checked(app, person):
                                       today=TODAY)
 
 
-def test_loved_ones_cannot_own_commitments(app, make_user):
-    """Commitments belong to the person in recovery."""
-    with pytest.raises(Refused):
-        commitments.create_commitment(make_user("loved_one"), "X", "", ScheduleInput(DAILY), TODAY, today=TODAY)
+def test_loved_ones_keep_their_own_commitments_but_no_amends(app, make_user):
+    """A loved one's commitments are their own self-care (tests/tracker/test_self_care.py): never an amends."""
+    sam = make_user("loved_one")
+    c = commitments.create_commitment(sam, "Walk", "", ScheduleInput(DAILY), TODAY, today=TODAY)
+    assert c.owner_id == sam.id and c.amends_id is None
+    with pytest.raises(Refused, match="amends"):
+        commitments.create_commitment(sam, "X", "", ScheduleInput(DAILY), TODAY, today=TODAY, amends_id=1)
 
 
 def test_connection_must_be_my_own(app, person, make_user, make_connection):

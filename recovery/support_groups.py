@@ -1,0 +1,193 @@
+"""Mutual-help groups and family support, per country: where to find a meeting or a therapist.
+
+Only names, web addresses and short notes live here: phone numbers live only in
+recovery/helplines.py (tests/test_support_groups.py holds both rules). The countries are the
+ones helplines.py knows ("ZZ" is "somewhere else"), and every country has every group, so a
+page can ask for any of them; an address may be empty where Mend knows no finder, and then the
+note says where to ask instead.
+
+The rule for this file, as for helplines.py: list only a group's own site or its official
+meeting finder (or a national professional body's directory), and when unsure, give the
+world-wide finder. Sites move now and then: review this file once a year.
+
+    GROUPS["GB"]["al_anon"]          -> Group(name, url, note)
+    for_country("gb")                -> {"al_anon": Group(...), ...}   (unknown codes: "ZZ")
+    family_support("US")             -> [Group, ...]  the groups for loved ones, in FOR_FAMILIES order
+    mutual_help("US")                -> [Group, ...]  the groups for a person in recovery (FOR_PEOPLE_IN_RECOVERY)
+    local_groups()                   -> for_country() of this request's country (the user's own, else the server's)
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from recovery.helplines import ELSEWHERE, current_country, normalize
+
+
+class Group(NamedTuple):
+    """A group or service: its name, the address of its meeting finder (or site), and a short note."""
+
+    name: str
+    url: str
+    note: str
+
+    @property
+    def site(self) -> str:
+        """The website's name, without the scheme or path: "al-anon.org"."""
+        return re.sub(r"^https?://(www\.)?", "", self.url).split("/")[0] if self.url else ""
+
+
+# The groups for loved ones, in the order pages list them, and those for a person in recovery.
+FOR_FAMILIES = ("al_anon", "nar_anon", "smart_family", "alateen", "family_therapy")
+FOR_PEOPLE_IN_RECOVERY = ("aa", "na", "smart", "lifering")
+KEYS = FOR_FAMILIES + FOR_PEOPLE_IN_RECOVERY
+
+# --- The same everywhere, or world-wide finders --------------------------------------------------
+
+_AL_ANON_NOTE = ("Free groups for anyone hurt by someone else's drinking. You don't need to bring anyone. "
+                 "Meetings are in person, by phone and online.")
+_NAR_ANON_NOTE = "Free groups for family and friends of someone who uses drugs. Meetings are in person and online."
+_ALATEEN_NOTE = ("Al-Anon's groups for teenagers who have a parent or someone close who drinks too much "
+                 "or uses drugs.")
+_SMART_FAMILY_NOTE = ("Free meetings that teach practical skills for family and friends, based on CRAFT. "
+                      "Many meet online, so you can join from anywhere.")
+_ASK_LOCALLY = ("Ask your doctor or a local health service for a family therapist or a counsellor who works "
+                "with families affected by drinking or drug use.")
+
+AL_ANON_WORLD = Group("Al-Anon Family Groups", "https://al-anon.org/al-anon-meetings/find-an-al-anon-meeting/",
+                      _AL_ANON_NOTE)
+ALATEEN_WORLD = Group("Alateen", "https://al-anon.org/al-anon-meetings/find-an-alateen-meeting/", _ALATEEN_NOTE)
+NAR_ANON_WORLD = Group("Nar-Anon Family Groups", "https://www.nar-anon.org/find-a-meeting", _NAR_ANON_NOTE)
+SMART_FAMILY_WORLD = Group("SMART Recovery Family & Friends", "https://smartrecovery.org/family", _SMART_FAMILY_NOTE)
+AA_WORLD = Group("Alcoholics Anonymous", "https://www.aa.org/find-aa",
+                 "Free groups for people who want to stop drinking. Meetings are in person and online.")
+NA_WORLD = Group("Narcotics Anonymous", "https://www.na.org/meetingsearch/",
+                 "Free groups for people who want to stop using drugs. Meetings are in person and online.")
+SMART_WORLD = Group("SMART Recovery", "https://meetings.smartrecovery.org/meetings/",
+                    "Free meetings that teach practical, science-based tools for change. Many meet online.")
+LIFERING = Group("LifeRing Secular Recovery", "https://lifering.org/",
+                 "Free, secular groups for people who want to stop drinking or using drugs. No higher power, "
+                 "no steps. Most meetings are in North America, and many are online.")
+FAMILY_THERAPY_ELSEWHERE = Group("Family therapy", "", _ASK_LOCALLY)
+
+_NORTH_AMERICA = {
+    "al_anon": AL_ANON_WORLD,
+    "nar_anon": NAR_ANON_WORLD,
+    "smart_family": SMART_FAMILY_WORLD,
+    "alateen": ALATEEN_WORLD,
+    "aa": AA_WORLD,
+    "na": NA_WORLD,
+    "smart": SMART_WORLD,
+    "lifering": LIFERING,
+}
+
+# --- Per country -------------------------------------------------------------------------------------
+
+GROUPS: dict[str, dict[str, Group]] = {
+    "US": {
+        **_NORTH_AMERICA,
+        "family_therapy": Group("Family therapy: TherapistLocator (AAMFT)", "https://www.therapistlocator.net",
+                                "Search for a licensed marriage and family therapist near you. "
+                                "FindTreatment.gov also lists services that offer family counselling."),
+    },
+    "CA": {
+        **_NORTH_AMERICA,
+        "family_therapy": FAMILY_THERAPY_ELSEWHERE,
+    },
+    "GB": {
+        "al_anon": Group("Al-Anon UK and Eire", "https://www.al-anonuk.org.uk/",
+                         _AL_ANON_NOTE + " Alateen groups are listed there too."),
+        "nar_anon": NAR_ANON_WORLD,
+        "smart_family": Group("UK SMART Recovery: Family & Friends", "https://smartrecovery.org.uk/",
+                              "UK SMART Recovery runs free Family & Friends meetings, in person and online, "
+                              "with practical skills for loved ones."),
+        "alateen": Group("Alateen (Al-Anon UK and Eire)", "https://www.al-anonuk.org.uk/", _ALATEEN_NOTE),
+        "family_therapy": Group("Family therapy: AFT", "https://www.aft.org.uk/page/findatherapist",
+                                "The Association for Family Therapy explains how to find a family therapist, "
+                                "through the NHS or privately. Your GP can also refer you."),
+        "aa": Group("Alcoholics Anonymous (Great Britain)", "https://www.alcoholics-anonymous.org.uk/",
+                    AA_WORLD.note),
+        "na": Group("UK Narcotics Anonymous", "https://ukna.org/", NA_WORLD.note),
+        "smart": Group("UK SMART Recovery", "https://smartrecovery.org.uk/", SMART_WORLD.note),
+        "lifering": LIFERING,
+    },
+    "IE": {
+        "al_anon": Group("Al-Anon UK and Eire", "https://www.al-anonuk.org.uk/",
+                         _AL_ANON_NOTE + " It covers all of Ireland, and lists Alateen groups too."),
+        "nar_anon": NAR_ANON_WORLD,
+        "smart_family": SMART_FAMILY_WORLD,
+        "alateen": Group("Alateen (Al-Anon UK and Eire)", "https://www.al-anonuk.org.uk/", _ALATEEN_NOTE),
+        "family_therapy": Group("Family therapy: FTAI", "https://www.familytherapyireland.com/",
+                                "The Family Therapy Association of Ireland lists family therapists. "
+                                "Your GP can also tell you about services near you."),
+        "aa": Group("Alcoholics Anonymous Ireland", "https://www.alcoholicsanonymous.ie/", AA_WORLD.note),
+        "na": NA_WORLD,
+        "smart": Group("SMART Recovery Ireland", "https://smartrecovery.ie/find-a-meeting/", SMART_WORLD.note),
+        "lifering": LIFERING,
+    },
+    "AU": {
+        "al_anon": Group("Al-Anon Australia", "https://www.al-anon.org.au/",
+                         _AL_ANON_NOTE + " Alateen groups are listed there too."),
+        "nar_anon": Group("Nar-Anon Australia", "https://naranon.com.au/", _NAR_ANON_NOTE),
+        "smart_family": Group("SMART Recovery Australia: Family & Friends", "https://smartrecoveryaustralia.com.au/",
+                              "SMART Recovery Australia runs free Family & Friends groups, in person and online, "
+                              "with practical skills for loved ones."),
+        "alateen": Group("Alateen (Al-Anon Australia)", "https://www.al-anon.org.au/", _ALATEEN_NOTE),
+        "family_therapy": Group("Family therapy: AAFT", "https://www.aaft.asn.au/",
+                                "The Australian Association of Family Therapy has a search for family therapists "
+                                "near you. A GP can also refer you."),
+        "aa": Group("Alcoholics Anonymous Australia", "https://aa.org.au/", AA_WORLD.note),
+        "na": NA_WORLD,
+        "smart": Group("SMART Recovery Australia", "https://smartrecoveryaustralia.com.au/", SMART_WORLD.note),
+        "lifering": LIFERING,
+    },
+    "NZ": {
+        "al_anon": Group("Al-Anon New Zealand", "https://al-anon.org.nz/",
+                         _AL_ANON_NOTE + " Alateen groups are listed there too."),
+        "nar_anon": Group("Nar-Anon New Zealand", "https://www.nar-anon.org.nz/", _NAR_ANON_NOTE),
+        "smart_family": SMART_FAMILY_WORLD,
+        "alateen": Group("Alateen (Al-Anon New Zealand)", "https://al-anon.org.nz/", _ALATEEN_NOTE),
+        "family_therapy": Group("Family therapy: AAFT", "https://www.aaft.asn.au/",
+                                "The Australian Association of Family Therapy's search covers New Zealand too. "
+                                "Your doctor can also tell you about services near you."),
+        "aa": AA_WORLD,
+        "na": NA_WORLD,
+        "smart": SMART_WORLD,
+        "lifering": LIFERING,
+    },
+    ELSEWHERE: {
+        "al_anon": Group("Al-Anon Family Groups", "https://al-anon.org/al-anon-meetings/find-an-al-anon-meeting/",
+                         _AL_ANON_NOTE + " Its site also lists Al-Anon offices in other countries."),
+        "nar_anon": NAR_ANON_WORLD,
+        "smart_family": SMART_FAMILY_WORLD,
+        "alateen": ALATEEN_WORLD,
+        "family_therapy": FAMILY_THERAPY_ELSEWHERE,
+        "aa": AA_WORLD,
+        "na": NA_WORLD,
+        "smart": SMART_WORLD,
+        "lifering": LIFERING,
+    },
+}
+
+
+def for_country(code: str | None) -> dict[str, Group]:
+    """Every group for one country, by key ("ZZ" and unknown codes: the world-wide finders)."""
+    return GROUPS[normalize(code)]
+
+
+def family_support(code: str | None) -> list[Group]:
+    """The groups and help for loved ones in one country, in the order pages list them."""
+    groups = for_country(code)
+    return [groups[key] for key in FOR_FAMILIES]
+
+
+def mutual_help(code: str | None) -> list[Group]:
+    """The mutual-help groups for a person in recovery in one country."""
+    groups = for_country(code)
+    return [groups[key] for key in FOR_PEOPLE_IN_RECOVERY]
+
+
+def local_groups() -> dict[str, Group]:
+    """Every group for this request's country: the signed-in user's own, else the server's."""
+    return for_country(current_country())

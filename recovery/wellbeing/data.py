@@ -1,0 +1,11 @@
+"""Looking after me's part of "Your data" (recovery/yourdata): a loved one's wellbeing checks and worksheets."""
+
+from __future__ import annotations
+
+from recovery import yourdata
+from recovery.wellbeing.models import WellbeingCheck, Worksheet
+from recovery.wellbeing.services import WORKSHEETS
+
+yourdata.rows("looking_after_me.wellbeing_checks", WellbeingCheck, lambda uid: WellbeingCheck.owner_id == uid)
+yourdata.rows("looking_after_me.worksheets", Worksheet, lambda uid: Worksheet.owner_id == uid)
+yourdata.words({key: kind.name for key, kind in WORKSHEETS.items()}, by="wellbeing")
