@@ -1,120 +1,13 @@
-"""Geometry of the trust chart: the average of each check-in over time, drawn as inline SVG.
-
-Only numbers are worked out here; templates/trust/_chart.html draws them. The chart uses
-a fixed viewBox and scales to its container, so it reads the same on a 360px phone and a
-wide screen. Check-ins are placed by date, so a long gap between two shows as a gap.
-"""
+"""The trust chart: the average of each check-in (1 to 7) over time, on the shared chart geometry
+(recovery/chart.py); templates/trust/_chart.html draws it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
-from typing import Protocol
+from recovery.chart import Chart, Scale
 
-WIDTH = 280  # narrow enough that 13-unit labels are at least 12 px on a 360 px phone
+__all__ = ["HEIGHT", "Chart", "build_chart", "y_for"]
+
 HEIGHT = 196
-LEFT = 26  # room for the 1-7 labels
-RIGHT = 14
-TOP = 12
-BOTTOM = 34  # room for the date labels
-LOW, HIGH = 1, 7
-
-
-class _CheckIn(Protocol):
-    local_date: date
-    predictability: int
-    dependability: int
-    faith: int
-
-    @property
-    def average(self) -> float: ...
-
-
-@dataclass(frozen=True)
-class Point:
-    """One check-in on the chart."""
-
-    x: float
-    y: float
-    day: date
-    average: float
-
-
-@dataclass(frozen=True)
-class Gridline:
-    """A horizontal line at one value of the 1-7 scale."""
-
-    value: int
-    y: float
-
-
-@dataclass(frozen=True)
-class XLabel:
-    """A date written under the chart."""
-
-    x: float
-    text: str
-    anchor: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    """Everything the template needs to draw one chart."""
-
-    id: str
-    points: list[Point]
-    gridlines: list[Gridline]
-    x_labels: list[XLabel]
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    right_edge: int = WIDTH - RIGHT
-    axis_y: float = HEIGHT - BOTTOM
-
-    @property
-    def line(self) -> str:
-        """The points of the polyline joining the check-ins."""
-        return " ".join(f"{p.x},{p.y}" for p in self.points)
-
-    @property
-    def empty(self) -> bool:
-        return not self.points
-
-
-def y_for(value: float) -> float:
-    """Return the vertical position of a value on the 1-7 scale."""
-    plot = HEIGHT - TOP - BOTTOM
-    return round(TOP + (HIGH - value) / (HIGH - LOW) * plot, 1)
-
-
-def short_date(day: date, with_year: bool) -> str:
-    """Write a date briefly: "3 Jun", or "3 Jun 2024" when the chart spans more than one year."""
-    return f"{day.day} {day:%b %Y}" if with_year else f"{day.day} {day:%b}"
-
-
-def build_chart(checkins: Sequence[_CheckIn], chart_id: str) -> Chart:
-    """Place check-ins (oldest first) by date on the chart; a single check-in sits in the middle."""
-    left, right = LEFT + 10, WIDTH - RIGHT - 8  # keep the end dots off the axis and the edge
-    points: list[Point] = []
-    if checkins:
-        first, last = checkins[0].local_date, checkins[-1].local_date
-        span = (last - first).days
-        for i, c in enumerate(checkins):
-            if len(checkins) == 1:
-                x = (left + right) / 2
-            elif span == 0:  # several on one day: spread them evenly
-                x = left + i / (len(checkins) - 1) * (right - left)
-            else:
-                x = left + (c.local_date - first).days / span * (right - left)
-            points.append(Point(x=round(x, 1), y=y_for(c.average), day=c.local_date, average=round(c.average, 1)))
-    gridlines = [Gridline(value=v, y=y_for(v)) for v in range(LOW, HIGH + 1)]
-    labels: list[XLabel] = []
-    if points:
-        with_year = points[0].day.year != points[-1].day.year
-        if len(points) == 1 or points[0].day == points[-1].day:
-            labels = [XLabel(points[0].x, short_date(points[0].day, with_year), "middle")]
-        else:
-            labels = [XLabel(left - 6, short_date(points[0].day, with_year), "start"),
-                      XLabel(right + 6, short_date(points[-1].day, with_year), "end")]
-    return Chart(id=chart_id, points=points, gridlines=gridlines, x_labels=labels)
+SCALE = Scale(low=1, high=7, height=HEIGHT, left=26)  # 26: room for the 1-7 labels
+y_for = SCALE.y_for
+build_chart = SCALE.build
