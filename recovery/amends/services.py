@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
-from recovery.amends.contact import CONTACT_STEP, ContactAdvice, advise, asks_for_contact
+from recovery.amends.contact import CONTACT_STEP, DECLINED, NO_CONTACT, ContactAdvice, advise, asks_for_contact
 from recovery.amends.models import (
     KINDS,
     OPENNESS,
@@ -489,6 +489,26 @@ def carries_out(name: str, finder: Callable[[AmendsEntry], list]) -> None:
 def carried_out_by(entry: AmendsEntry) -> list:
     """Return what carries out this amends over time (the tracker's commitments), from every finder."""
     return [record for finder in _CARRIED_OUT_BY.values() for record in finder(entry)]
+
+
+def contact_ruled_out(person: User, connections: list[Connection]) -> dict[int, str]:
+    """The person's connections where a message from them is ruled out, with why: an amends entry about that
+    loved one names a court order or a clear request for no contact, or the loved one answered "no".
+
+    Reminders use it: "Reach out" and the quiet-days alert are contact too. Two queries however many people.
+    """
+    ids = [c.id for c in connections if c.person_id == person.id]
+    if not ids:
+        return {}
+    ruled: dict[int, str] = {}
+    for cid in db.session.scalars(sa.select(AmendsEntry.connection_id).where(
+            AmendsEntry.owner_id == person.id, AmendsEntry.connection_id.in_(ids),
+            AmendsEntry.safety_no_contact.is_(True)).distinct()):
+        ruled[cid] = NO_CONTACT
+    for cid, answer in openness_by_connection(person).items():
+        if cid in ids and cid not in ruled and answer.status == "no":
+            ruled[cid] = DECLINED
+    return ruled
 
 
 def may_ask_openness(connections: list[Connection], openness: dict) -> list[Connection]:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from recovery import mail
+from recovery.amends import services as amends_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE
 from recovery.errors import NotFound
@@ -42,8 +43,12 @@ def _page(form: RemindersForm | None = None, alert_form: tuple[int, CircleAlertF
     everyone = circle.connections_of(current_user)
     connections = _own_connections(everyone) if current_user.is_person else []
     alerts = services.alerts_by_connection(current_user, connections)
+    ruled_out = amends_services.contact_ruled_out(current_user, connections)
     alert_forms = []
     for c in connections:
+        if c.id in ruled_out:
+            alert_forms.append((c, None))  # contact is ruled out: no choices offered
+            continue
         if alert_form is not None and alert_form[0] == c.id:
             alert_forms.append((c, alert_form[1]))
             continue
@@ -56,6 +61,7 @@ def _page(form: RemindersForm | None = None, alert_form: tuple[int, CircleAlertF
     return render_template("notifications/settings.html", form=form, alert_forms=alert_forms,
                            set_up_for_me=set_up_for_me, connections=everyone,
                            push_devices=services.devices(current_user), mail_enabled=mail.mail_enabled(),
+                           ruled_out_words=services.RULED_OUT,
                            button=ButtonForm())
 
 

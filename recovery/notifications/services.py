@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from recovery import audit, mail
 from recovery.accounts.models import User
+from recovery.amends import services as amends_services
 from recovery.boundaries import services as boundary_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
@@ -54,6 +55,8 @@ from recovery.tracker.models import CheckIn, Commitment
 from recovery.urls import external_url
 
 QUIET_DAYS = range(2, 15)
+RULED_OUT = ("Mend won't send messages from you to them: an amends entry about them notes a court order or a "
+             "request for no contact, or they said no.")
 DELIVERY_WINDOW = timedelta(days=2)  # rows older than this and still undelivered stay in the list only
 LIST_LENGTH = 50
 PROMPT_FOR = timedelta(days=14)  # how long the home page offers reminders to a new account
@@ -152,6 +155,9 @@ def set_alert(person: User, connection: Connection, quiet_days: int | None, reac
     """Choose, for one connection, whether to tell them after N quiet days and whether "reach out" goes to them."""
     if connection.person_id != person.id:
         raise NotFound()
+    if (quiet_days is not None or reach_out) and connection.id in amends_services.contact_ruled_out(person,
+                                                                                                    [connection]):
+        raise Refused(RULED_OUT)
     if quiet_days is not None and quiet_days not in QUIET_DAYS:
         raise Refused("Choose between 2 and 14 days.", field="quiet_days")
     found = db.session.get(CircleAlert, connection.id)
@@ -169,9 +175,11 @@ def set_alert(person: User, connection: Connection, quiet_days: int | None, reac
 
 
 def reach_out_to(person: User) -> list[Connection]:
-    """The active connections the person chose for "reach out"."""
-    return [c for c in circle.connections_of(person) if c.status == ACTIVE and c.person_id == person.id
-            and (a := db.session.get(CircleAlert, c.id)) is not None and a.reach_out]
+    """The active connections the person chose for "reach out", leaving out any where contact is ruled out."""
+    mine = [c for c in circle.connections_of(person) if c.status == ACTIVE and c.person_id == person.id]
+    alerts = alerts_by_connection(person, mine)
+    ruled_out = amends_services.contact_ruled_out(person, mine)
+    return [c for c in mine if c.id in alerts and alerts[c.id].reach_out and c.id not in ruled_out]
 
 
 def reach_out(person: User, now: datetime | None = None) -> int:
@@ -329,9 +337,13 @@ def _quiet_alerts(now: datetime) -> None:
     person_ids = sorted({c.person_id for _, c in rows})
     last = last_check_in_days(person_ids)
     active = _has_active_commitment(person_ids)
+    ruled_out: set[int] = set()
+    for person_id in person_ids:
+        theirs = [c for _, c in rows if c.person_id == person_id]
+        ruled_out |= set(amends_services.contact_ruled_out(theirs[0].person, theirs))
     for alert, c in rows:
-        if c.person_id not in active:
-            continue  # nothing to check in on, or everything paused: a break the person chose
+        if c.person_id not in active or c.id in ruled_out:
+            continue  # nothing to check in on, everything paused (a break the person chose), or contact ruled out
         today = to_local(now, c.person.timezone).date()
         since = to_local(_aware(alert.quiet_since or now), c.person.timezone).date()
         quiet_from = max(last.get(c.person_id, since), since)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -235,3 +236,37 @@ def test_the_home_offers_reminders_to_a_new_account_until_not_now(app, as_user):
     old.created_at = datetime.now(UTC) - timedelta(days=15)
     db.session.commit()
     assert "Want a nudge?" not in as_user(old).get("/home").get_data(as_text=True)
+
+
+def test_no_message_goes_to_someone_contact_is_ruled_out_for(app, as_user):
+    """A court order or a request for no contact noted on an amends entry, or the loved one's "no":
+    Reach out and the quiet-days alert are contact too, so Mend offers neither and sends neither."""
+    from recovery.amends import services as amends
+    from recovery.errors import Refused
+    from tests.dashboards.test_home_actions import SAFE, _entry
+
+    jordan, sam, casey, c_sam, c_casey = factories.jordans_circle("Sam", "Casey")
+    services.set_alert(jordan, c_sam, 3, reach_out=True)  # chosen before the order was noted
+    entry = _entry(jordan, c_sam)
+    amends.save_safety(entry, {**SAFE, "safety_no_contact": True})
+    amends.set_openness(casey, jordan.id, "no", "")
+    db.session.commit()
+    client = as_user(jordan)
+    page = client.get(SETTINGS).get_data(as_text=True)
+    assert html.unescape(page).count(services.RULED_OUT) == 2
+    for connection in (c_sam, c_casey):
+        assert f"/settings/reminders/circle/{connection.id}" not in page
+    for connection in (c_sam, c_casey):
+        try:
+            services.set_alert(jordan, connection, 3, reach_out=True)
+            raise AssertionError("an alert to someone contact is ruled out for was accepted")
+        except Refused as refused:
+            assert refused.message == services.RULED_OUT
+        db.session.rollback()
+    assert services.reach_out_to(jordan) == []
+    start = date.today() - timedelta(days=10)
+    commitments.create_commitment(jordan, "Walk", "", ScheduleInput(DAILY), start_date=start, today=start)
+    db.session.commit()
+    services.make_due(datetime.now(UTC) + timedelta(days=5))
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
