@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from recovery.timezones import timezone_names
 
@@ -39,6 +39,28 @@ class MendForm(FlaskForm):
 
 class ButtonForm(MendForm):
     """An empty form for plain buttons: it carries only the CSRF token."""
+
+
+class ScaleField(RadioField):
+    """An answer on a 1-N scale picked with radio buttons (trust check-ins 1-7, wellbeing checks 1-10).
+
+    Only the scale's numbers are answers; anything else ("abc", "0", " 5") leaves the question
+    unanswered with one kind `message`, without WTForms' own "could not coerce".
+    """
+
+    def __init__(self, label: str = "", *, scale: range, message: str, **kwargs):
+        self.scale, self.message = scale, message
+        super().__init__(label, choices=choice_list((n, str(n)) for n in scale), coerce=int,
+                         validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            raw = valuelist[0]
+            self.data = int(raw) if raw in {str(n) for n in self.scale} else None
+
+    def pre_validate(self, form):
+        if self.data not in self.scale:
+            raise StopValidation(self.message)
 
 
 def choice_list(pairs) -> list[SelectChoice]:

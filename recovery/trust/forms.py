@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import Length, StopValidation, ValidationError
+from wtforms import TextAreaField
+from wtforms.validators import Length, ValidationError
 
-from recovery.forms import MendForm, choice_list, strip_filter
+from recovery.forms import MendForm, ScaleField, strip_filter
 from recovery.trust.services import NOTE_MAX, SCALE
 
 SCALE_MESSAGE = "Please choose a number from 1 to 7."
@@ -39,31 +39,17 @@ def no_hidden_characters(form, field):
         raise ValidationError("Please remove the invisible characters from your note.")
 
 
-class ScaleField(RadioField):
-    """A 1-7 answer picked with radio buttons; anything else gets one kind message."""
-
-    def __init__(self, label: str = "", **kwargs):
-        super().__init__(label, choices=choice_list((n, str(n)) for n in SCALE), coerce=int,
-                         validate_choice=False, **kwargs)
-
-    def process_formdata(self, valuelist):
-        # Only "1" to "7" are answers; "abc", "0" or " 5" leave the question unanswered, without
-        # WTForms' own "could not coerce" message.
-        if valuelist:
-            raw = valuelist[0]
-            self.data = int(raw) if raw in {str(n) for n in SCALE} else None
-
-    def pre_validate(self, form):
-        if self.data not in SCALE:
-            raise StopValidation(SCALE_MESSAGE)
+def scale_answer(label: str = "", **kwargs):
+    """A 1-7 answer picked with radio buttons (recovery/forms.py ScaleField)."""
+    return ScaleField(label, scale=SCALE, message=SCALE_MESSAGE, **kwargs)
 
 
 class TrustCheckInForm(MendForm):
     """How much do you trust them today? Three questions and an optional note."""
 
-    predictability = ScaleField()
-    dependability = ScaleField()
-    faith = ScaleField()
+    predictability = scale_answer()
+    dependability = scale_answer()
+    faith = scale_answer()
     note = TextAreaField(
         "A note, if you like",
         [Length(max=NOTE_MAX, message=f"Please keep your note to {NOTE_MAX:,} characters or fewer."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
-from recovery.forms import MendForm, choice_list, strip_filter
+from recovery.forms import MendForm, ScaleField, choice_list, strip_filter
 from recovery.wellbeing.models import AREA_KEYS, GOOD_DAYS, PROBLEM_SOLVING, STEPPING_BACK
 from recovery.wellbeing.services import (
     ANSWER_MAX,
@@ -34,34 +34,22 @@ def no_control_characters(form, field):
         raise ValidationError("Please remove the invisible characters.")
 
 
-class ScaleField(RadioField):
-    """A 1-10 answer picked with radio buttons; anything else ("abc", "0", "11", " 5") gets one kind message."""
-
-    def __init__(self, label: str = "", **kwargs):
-        super().__init__(label, choices=choice_list((n, str(n)) for n in SCALE), coerce=int,
-                         validate_choice=False, **kwargs)
-
-    def process_formdata(self, valuelist):
-        if valuelist:
-            raw = valuelist[0]
-            self.data = int(raw) if raw in {str(n) for n in SCALE} else None
-
-    def pre_validate(self, form):
-        if self.data not in SCALE:
-            raise StopValidation(SCALE_MESSAGE)
+def scale_answer(label: str = "", **kwargs):
+    """A 1-10 answer picked with radio buttons (recovery/forms.py ScaleField)."""
+    return ScaleField(label, scale=SCALE, message=SCALE_MESSAGE, **kwargs)
 
 
 class WellbeingCheckForm(MendForm):
     """How happy are you with each part of your life this week? Eight 1-10 answers and a private note."""
 
-    sleep = ScaleField()
-    daily = ScaleField()
-    friends = ScaleField()
-    health = ScaleField()
-    me_time = ScaleField()
-    money = ScaleField()
-    feelings = ScaleField()
-    relationship = ScaleField()
+    sleep = scale_answer()
+    daily = scale_answer()
+    friends = scale_answer()
+    health = scale_answer()
+    me_time = scale_answer()
+    money = scale_answer()
+    feelings = scale_answer()
+    relationship = scale_answer()
     note = TextAreaField(
         "A private note, if you like",
         [Length(max=NOTE_MAX, message=f"Please keep your note to {NOTE_MAX:,} characters or fewer."),
