@@ -2,7 +2,7 @@
 
 Accepting an invitation sends people to /circle/#connection-N, and the safety check to
 /amends/N#safety; the message there must be in view. The header wraps to two rows on a laptop
-(the menu has its own row below 1440 px) and on a very narrow phone, so each width is tried.
+(the menu has its own row from 768 px up) and on a very narrow phone, so each width is tried.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e.helpers import log_in_demo
 
-WIDTHS = [(320, 640), (360, 740), (768, 1000), (1024, 768), (1280, 800), (1500, 900)]
+WIDTHS = [(320, 640), (360, 740), (768, 1000), (1024, 768), (1280, 800), (1500, 900), (1920, 1080)]
 
 
 def landing(page, path: str, target: str) -> dict:

@@ -56,6 +56,22 @@ def test_main_pages_fit_and_are_screenshotted(size, demo, new_context, artifacts
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("width", [1024, 1440, 1920])
+def test_the_header_fits_a_wide_screen_in_every_role(width, new_context):
+    """From a laptop to a big monitor, the header's menu, "My plan" and Quick exit all fit the window."""
+    pages = sessions(new_context, width, 900)
+    problems = []
+    for who, page in pages.items():
+        page.goto("/home" if who != PUBLIC else "/")
+        if problem := overflow(page):
+            problems.append(f"{who} at {width}px: {problem}")
+        right = page.evaluate("""() => Math.max(...[...document.querySelectorAll('.site-header *')]
+            .filter(e => e.offsetParent !== null).map(e => e.getBoundingClientRect().right))""")
+        if right > width:
+            problems.append(f"{who} at {width}px: the header reaches {right:.0f}px")
+    assert not problems, "\n".join(problems)
+
+
 def test_no_page_scrolls_sideways_on_a_phone(walk):
     """Every page the accessibility walk opens also fits a 360 px wide phone."""
     problems = [f"{c.who} {redact(c.path)}: {c.phone_overflow}" for c in walk if c.phone_overflow]

@@ -189,3 +189,21 @@ def test_the_export_holds_the_plan(jordan, login):
     exported = yourdata.export(jordan_user)
     assert exported["plan_for_hard_days"][0]["reasons"] == ["Waking up with a clear head."]
     assert yourdata.export(factories.make_user(PERSON))["plan_for_hard_days"] == []
+
+
+def test_the_printed_export_shows_the_plan_in_plain_words(jordan):
+    """The printed copy of my data names each part of the plan and shows a trigger with what I'll do, not ids."""
+    *_, client = jordan
+    fill(client, "reasons", items="Waking up with a clear head.")
+    html = page(client, "/plan/triggers")
+    client.post("/plan/triggers", data=press(html, form_data(
+        html, action="/plan/triggers", **{"rows-0-trigger": "Friday night after work",
+                                          "rows-0-response": "Go straight to the gym"}), "save"))
+    export = page(client, "/settings/export")
+    assert 'name="format" value="print"' in export
+    printed = client.post("/settings/export", data={
+        **form_data(export, password=factories.PASSWORD), "format": "print"})
+    text = unescape(printed.get_data(as_text=True))
+    assert "My plan for hard days" in text and "My reasons to keep going:</span> Waking up with a clear head." in text
+    assert "Friday night after work — Go straight to the gym" in text
+    assert "{" not in text.split("My plan for hard days", 1)[1] and "connection_id" not in text

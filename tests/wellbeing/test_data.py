@@ -11,6 +11,7 @@ from recovery.db import db
 from recovery.wellbeing import services
 from recovery.wellbeing.models import GOOD_DAYS, PROBLEM_SOLVING, STEPPING_BACK, WellbeingCheck, Worksheet
 from tests.factories import PASSWORD
+from tests.forms import form_data
 from tests.wellbeing.helpers import SAFE_ANSWERS, add_check
 
 
@@ -49,3 +50,18 @@ def test_deleting_my_account_removes_my_checks_and_worksheets_only(app, make_use
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Worksheet).where(Worksheet.owner_id == sam_id)) == 0
     assert [c.note for c in db.session.scalars(sa.select(WellbeingCheck))] == ["other-export-note"]
     assert [w.title for w in db.session.scalars(sa.select(Worksheet))] == ["other-problem"]
+
+
+def test_the_printed_export_shows_checks_and_worksheets_in_plain_words(app, make_user, as_user):
+    """On paper each worksheet and each of its boxes goes by its name, never by its stored key."""
+    sam, other = make_user("loved_one"), make_user("loved_one")
+    _records(sam, other)
+    client = as_user(sam)
+    export = client.get("/settings/export").get_data(as_text=True)
+    assert 'name="format" value="print"' in export
+    printed = client.post("/settings/export", data={
+        **form_data(export, password=PASSWORD), "format": "print"}).get_data(as_text=True)
+    assert "Wellbeing checks" in printed and "sam-export-note" in printed and "Sleep:</span> 3" in printed
+    assert "Worksheet:</span> Noticing good days" in printed and "Worksheet:</span> Stepping back" in printed
+    assert "Words you could say:</span> sam-export-words" in printed
+    assert "good_days" not in printed and "other-export" not in printed
