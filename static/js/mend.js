@@ -156,4 +156,19 @@
   // Move focus to a form's error summary so screen readers hear it first.
   var errors = document.getElementById("form-errors");
   if (errors) errors.focus();
+
+  // A jump to #id lands just below the sticky header, however many rows the header takes at this width.
+  // Without JavaScript the CSS keeps a fixed gap that clears the tallest header.
+  var header = document.querySelector(".site-header");
+  function fitJumps() {
+    if (!header) return;
+    var gap = Math.ceil(header.getBoundingClientRect().height) + 16;
+    document.documentElement.style.setProperty("--jump-offset", gap + "px");
+  }
+  fitJumps();
+  window.addEventListener("resize", fitJumps);
+  if (location.hash && window.scrollY > 0) {
+    var target = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && !errors) target.scrollIntoView();
+  }
 })();
