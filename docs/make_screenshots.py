@@ -51,6 +51,11 @@ SHOTS = [
     ("person-commitment-form-phone", "jordan", "/tracker/commitments/new", 360, 740),
     ("person-amends-form-phone", "jordan", "/amends/new", 360, 740),
     ("person-tracker-phone", "jordan", "/tracker/", 360, 740),
+    ("loved-one-looking-after-me-phone", "sam", "/looking-after-me/", 360, 740),
+    ("person-hard-days-plan-phone", "jordan", "/plan/", 360, 740),
+    ("loved-one-shared-plan-phone", "sam", "/circle/1/plan", 360, 740),
+    ("person-find-help", "jordan", "/help/near-me/", 1280, 800),
+    ("loved-one-wellbeing", "sam", "/looking-after-me/wellbeing", 1280, 800),
 ]
 
 
