@@ -109,6 +109,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     errors.init_app(app)
     security.init_app(app)
+    from recovery.supporters import gate
+
+    gate.init_app(app)  # a supporter reaches only the pages meant for supporters
     cli.init_app(app)
     # Outermost, around ProxyFix too: whatever escapes Flask still gets a kind page with the headers.
     app.wsgi_app = errors.LastResort(app.wsgi_app, app)
@@ -156,11 +159,15 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.pwa.routes import bp as pwa_bp
     from recovery.tracker.routes import bp as tracker_bp
     from recovery.trust.routes import bp as trust_bp
+    from recovery.supporters import routes as supporters_routes
     from recovery.wellbeing.routes import bp as wellbeing_bp
+
+    supporters_routes.load_views()
+    supporters_bp = supporters_routes.bp
 
     blueprints = (pages_bp, accounts_bp, circle_bp, dashboards_bp, tracker_bp, calendar_bp, trust_bp, amends_bp,
                   boundaries_bp, conversations_bp, notifications_bp, push_bp, pwa_bp, plan_bp,
-                  findhelp_bp, wellbeing_bp)
+                  findhelp_bp, wellbeing_bp, supporters_bp)
     from recovery import converters
 
     converters.init_app(app)  # `<int:...>` is a record id in range (404 otherwise); before any rule is added

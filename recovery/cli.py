@@ -41,6 +41,23 @@ def init_app(app: Flask) -> None:
         click.echo(f"Give this link to {user.display_name} privately. It works once, for {hours:g} hour(s):")
         click.echo(link)
 
+    supporters = click.Group("supporters", help="Supporters' accounts (for hosts that approve supporters).")
+    app.cli.add_command(supporters)
+
+    @supporters.command("approve")
+    @click.argument("email")
+    def approve_supporter(email: str) -> None:
+        """Approve the supporter with this EMAIL, so people can connect with them."""
+        from recovery.errors import NotFound
+        from recovery.supporters import services
+
+        try:
+            user = services.approve(email)
+        except NotFound:
+            raise click.ClickException("No supporter's account uses that email address.") from None
+        db.session.commit()
+        click.echo(f"Approved {user.display_name} ({user.kind_label}).")
+
     @app.cli.command("demo")
     @click.option("--password", default=None, help="Password for the demo accounts (default: printed).")
     def demo(password: str | None) -> None:

@@ -91,6 +91,10 @@ class Defaults:
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_AUTH = "10 per minute;50 per hour"
 
+    # Supporters (recovery/supporters): a treatment provider that wants only its own staff as supporters
+    # sets this (MEND_SUPPORTERS_NEED_APPROVAL=true) and approves each one: flask --app app supporters approve EMAIL.
+    SUPPORTERS_NEED_APPROVAL = False
+
     # Tokens.
     INVITATION_LIFETIME = timedelta(days=7)
     RESET_TOKEN_LIFETIME = timedelta(hours=1)

@@ -8,6 +8,7 @@ from recovery.circle.models import AccessLogEntry, Connection, Invitation, Share
 from recovery.conversations.models import ConversationPlan
 from recovery.notifications.models import CircleAlert, Notification, NotificationSettings, PushSubscription
 from recovery.plan.models import HardDaysPlan
+from recovery.supporters.models import Consent, SupporterNote
 from recovery.tracker.models import (
     CheckIn,
     CheckInAddendum,
@@ -21,6 +22,8 @@ from recovery.trust.models import TrustCheckIn
 from recovery.wellbeing.models import WellbeingCheck, Worksheet
 
 __all__ = [
+    "Consent",
+    "SupporterNote",
     "WellbeingCheck",
     "Worksheet",
     "HardDaysPlan",

@@ -129,6 +129,34 @@ def test_every_migration_downgrades_and_upgrades(database_url, tmp_path, make_ap
         assert "users" in sa.inspect(db.engine).get_table_names()
 
 
+def test_the_newest_migration_keeps_every_row(database_url, make_app):
+    """Down one step and up again with the demo circle in the database: every table keeps every row.
+
+    On SQLite a change to a table's checks or columns copies the table and drops the old one; with
+    foreign keys on, dropping `users` would have deleted every row that points at a user.
+    """
+    from flask_migrate import downgrade, upgrade
+
+    from recovery.demo import create_demo
+
+    app = make_app()
+    with app.app_context():
+        create_demo()
+        db.session.commit()
+
+        def counts() -> dict[str, int]:
+            return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
+                    for t in db.metadata.sorted_tables}
+
+        before = counts()
+        assert before["checkins"] > 0 and before["share_grants"] > 0 and before["conversation_plans"] > 0
+        db.session.close()
+        downgrade(revision="-1")
+        upgrade()
+        db.session.expire_all()
+        assert counts() == before
+
+
 def _hammer(url: str, instance: str, email: str, times: int) -> int:
     """Record `times` failed logins for one address from a separate process; return errors."""
     os.environ["MEND_INSTANCE_PATH"] = instance

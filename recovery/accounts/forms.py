@@ -8,7 +8,7 @@ from wtforms import EmailField, PasswordField, RadioField, SelectField, StringFi
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from recovery import helplines
-from recovery.accounts.models import ROLES
+from recovery.accounts.models import ROLES, SUPPORTER_KINDS
 from recovery.forms import MendForm, TimezoneField, choice_list, no_control_chars, strip_filter
 from recovery.timezones import timezone_names
 
@@ -79,6 +79,9 @@ class RegisterForm(MendForm):
                        description="Used to log in and to reset your password. Never shown to anyone.")
     role = RadioField("I am…", choices=choice_list(ROLES.items()),
                       validators=[InputRequired("Please choose one.")])
+    supporter_kind = SelectField("If you're a supporter: what kind?",
+                                 choices=choice_list([("", "Choose one"), *SUPPORTER_KINDS.items()]), default="",
+                                 description="Only for supporters. People who choose you will see it.")
     timezone = ZoneField(description="So 'today' in Mend matches your day.")
     country = CountryField("Where do you live?",
                            description="So the help lines Mend shows are ones you can call. You can change it later.")

@@ -12,17 +12,26 @@ from recovery.db import IdMixin, db, utcnow
 
 PERSON = "person"
 LOVED_ONE = "loved_one"
+SUPPORTER = "supporter"
 ROLES = {
     PERSON: "Person in recovery",
     LOVED_ONE: "Loved one",
+    SUPPORTER: "Supporter",
+}
+# What a supporter is to the people who choose them (recovery/supporters).
+SUPPORTER_KINDS = {
+    "sponsor": "Sponsor",
+    "counsellor": "Counsellor or therapist",
+    "coach": "Peer recovery coach",
+    "other": "Other supporter",
 }
 
 
 class User(UserMixin, IdMixin, db.Model):
-    """Someone with a Mend account, in one of the two roles."""
+    """Someone with a Mend account, in one of the three roles."""
 
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint("role IN ('person', 'loved_one')", name="role"),)
+    __table_args__ = (sa.CheckConstraint("role IN ('person', 'loved_one', 'supporter')", name="role"),)
 
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(60))
@@ -35,6 +44,11 @@ class User(UserMixin, IdMixin, db.Model):
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optional: the day the person in recovery counts their recovery from (for milestones).
     recovery_start: Mapped[date | None]
+    # A supporter's kind (SUPPORTER_KINDS); empty for the other roles.
+    supporter_kind: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
+    # When the host approved a supporter (hosts may require it: SUPPORTERS_NEED_APPROVAL); set at sign-up
+    # when they don't. Unused for the other roles.
+    approved_at: Mapped[datetime | None]
 
     sessions: Mapped[list[UserSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -49,8 +63,17 @@ class User(UserMixin, IdMixin, db.Model):
         return self.role == LOVED_ONE
 
     @property
+    def is_supporter(self) -> bool:
+        return self.role == SUPPORTER
+
+    @property
     def role_label(self) -> str:
         return ROLES[self.role]
+
+    @property
+    def kind_label(self) -> str:
+        """A supporter's kind in words ("Sponsor"); the role in words for everyone else."""
+        return SUPPORTER_KINDS.get(self.supporter_kind, ROLES[self.role]) if self.is_supporter else ROLES[self.role]
 
     def __repr__(self) -> str:  # no email or name: repr can end up in logs
         return f"<User {self.id}>"

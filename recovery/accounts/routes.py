@@ -87,13 +87,14 @@ def register():
         # A first guess; in the browser, mend.js guesses again from the browser's own time zone.
         form.country.data = helplines.suggested_country(form.timezone.data)
         role = request.args.get("role")
-        if role in ("person", "loved_one"):
+        if role in ("person", "loved_one", "supporter"):
             form.role.data = role
     next_url = safe_next(request.values.get("next"))
     if form.validate_on_submit():
         try:
             created = services.register(form.display_name.data, form.email.data, form.password.data,
-                                        form.role.data, form.timezone.data, form.country.data)
+                                        form.role.data, form.timezone.data, form.country.data,
+                                        form.supporter_kind.data or "")
         except Refused as refused:
             show_refusal(form, refused)
             return _invalid_registration(form, next_url)

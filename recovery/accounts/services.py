@@ -40,6 +40,8 @@ from recovery import audit, helplines, mail
 from recovery.accounts import hooks
 from recovery.accounts.models import (
     ROLES,
+    SUPPORTER,
+    SUPPORTER_KINDS,
     AuditEvent,
     KnownDevice,
     LoginThrottle,
@@ -89,14 +91,17 @@ def _check_country(country: str) -> None:
 
 
 def register(display_name: str, email: str, password: str, role: str, timezone: str,
-             country: str = "") -> User | None:
+             country: str = "", supporter_kind: str = "") -> User | None:
     """Create an account; return None, doing the same work, when the email is already used.
 
     `country` chooses the help lines the person sees ("" follows the server's HELP_COUNTRY).
-    The caller answers the same way in both cases (SECURITY.md 4).
+    A supporter says what kind of supporter they are; a host may ask to approve supporters first
+    (SUPPORTERS_NEED_APPROVAL). The caller answers the same way in both cases (SECURITY.md 4).
     """
     if role not in ROLES:
-        raise Refused("Please choose one of the two roles.", field="role")
+        raise Refused("Please choose one of the three.", field="role")
+    if role == SUPPORTER and supporter_kind not in SUPPORTER_KINDS:
+        raise Refused("Please choose what kind of supporter you are.", field="supporter_kind")
     if not is_valid_timezone(timezone):
         raise Refused("Please choose a time zone from the list.", field="timezone")
     _check_country(country)
@@ -113,6 +118,8 @@ def register(display_name: str, email: str, password: str, role: str, timezone: 
         role=role,
         timezone=timezone,
         country=country,
+        supporter_kind=supporter_kind if role == SUPPORTER else "",
+        approved_at=None if role == SUPPORTER and current_app.config.get("SUPPORTERS_NEED_APPROVAL") else utcnow(),
     )
     db.session.add(user)
     db.session.flush()

@@ -93,7 +93,8 @@ def _check(owner: User, data: EntryInput, today: date, entry: AmendsEntry | None
         raise Refused("Please choose a date within the next two years.", field="planned_on")
     if data.connection_id is not None:
         ok = db.session.scalar(sa.select(Connection.id).where(
-            Connection.id == data.connection_id, Connection.person_id == owner.id, Connection.status != ENDED))
+            Connection.id == data.connection_id, Connection.person_id == owner.id, Connection.status != ENDED,
+            Connection.supporter_id.is_(None)))
         if ok is None:
             raise Refused("Please choose someone from your circle, or leave it empty.", field="connection_id")
     if data.kind == "direct":

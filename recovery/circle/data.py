@@ -14,7 +14,8 @@ from recovery.db import db
 def _connections(user: User) -> list[dict]:
     """My connections, the other person named as they call themselves, with what I share in each."""
     uid = user.id
-    mine_or_theirs = sa.or_(Connection.person_id == uid, Connection.loved_one_id == uid)
+    # Supporters' ties too: a supporter's own list of the people who chose them, and a person's of their supporters.
+    mine_or_theirs = sa.or_(Connection.person_id == uid, Connection.loved_one_id == uid, Connection.supporter_id == uid)
     return [
         {"id": c.id, "with": c.other(uid).display_name, "relationship": c.relationship_for(uid),
          "status": c.status, "created_at": yourdata.value(c.created_at), "ended_at": yourdata.value(c.ended_at),

@@ -60,11 +60,23 @@ def areas_for_role(role: str) -> list[Area]:
 
 
 def _party(connection: Connection, user_id: int) -> bool:
-    return user_id in (connection.person_id, connection.loved_one_id)
+    return user_id in (connection.person_id, connection.loved_one_id, connection.supporter_id)
 
 
 def _other_id(connection: Connection, user_id: int) -> int:
+    if connection.supporter_id is not None:
+        return connection.supported_id if user_id == connection.supporter_id else connection.supporter_id
     return connection.loved_one_id if user_id == connection.person_id else connection.person_id
+
+
+def consent_holds(connection: Connection, now=None) -> bool:
+    """A circle connection has no consent to run out; a supporter's tie holds until its consent ends."""
+    return connection.consent_ends_at is None or connection.consent_ends_at > (now or utcnow())
+
+
+def live(connection: Connection) -> bool:
+    """Active, and for a supporter's tie, within its consent: the door lets something through only then."""
+    return connection.status == ACTIVE and consent_holds(connection)
 
 
 def granting_connection(viewer: User, owner_id: int, area: str) -> Connection | None:
@@ -81,6 +93,10 @@ def granting_connection(viewer: User, owner_id: int, area: str) -> Connection | 
             sa.or_(
                 sa.and_(Connection.person_id == owner_id, Connection.loved_one_id == viewer.id),
                 sa.and_(Connection.loved_one_id == owner_id, Connection.person_id == viewer.id),
+                # A supporter, only while the consent holds: past its end the next request is refused.
+                sa.and_(Connection.supporter_id == viewer.id,
+                        sa.or_(Connection.person_id == owner_id, Connection.loved_one_id == owner_id),
+                        Connection.consent_ends_at > utcnow()),
             ),
         )
     )
@@ -162,10 +178,10 @@ def log_visits(viewer_id: int, visits: Iterable[tuple[int, str]]) -> None:
     db.session.flush()
 
 
-def connection_for_member(user: User, connection_id: int) -> Connection:
-    """Load a connection the user belongs to, or stop with 404."""
+def connection_for_member(user: User, connection_id: int, *, circle_only: bool = False) -> Connection:
+    """Load a connection the user belongs to, or stop with 404 (also a supporter's tie when `circle_only`)."""
     connection = db.session.get(Connection, connection_id) if isinstance(connection_id, int) else None
-    if connection is None or not _party(connection, user.id):
+    if connection is None or not _party(connection, user.id) or (circle_only and connection.is_support):
         abort(404)
     return connection
 
@@ -197,7 +213,7 @@ def shared_through(viewer: User, connection_id: int, area: str) -> Access:
     Returns the pass (viewer, owner, connection, area) and logs the visit for the owner.
     """
     connection = connection_for_member(viewer, connection_id)
-    if connection.status != ACTIVE:
+    if not live(connection):
         abort(404)
     owner = connection.other(viewer.id)
     require_view(viewer, owner.id, area)
@@ -242,7 +258,7 @@ def sharing(viewer: User, connections: Sequence[Connection]) -> dict[int, Sharin
             granted.setdefault((connection_id, owner_id), set()).add(area)
     result = {}
     for c in own:
-        theirs = granted.get((c.id, _other_id(c, viewer.id)), set()) if c.status == ACTIVE else set()
+        theirs = granted.get((c.id, _other_id(c, viewer.id)), set()) if live(c) else set()
         result[c.id] = Sharing(mine=frozenset(granted.get((c.id, viewer.id), ())), theirs=frozenset(theirs))
     return result
 

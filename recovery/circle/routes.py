@@ -125,7 +125,7 @@ def invitation(token: str):
 @login_required
 def update_sharing(connection_id: int):
     """Save which of my areas this connection may see; applies on the next request."""
-    connection = connection_for_member(current_user, connection_id)
+    connection = connection_for_member(current_user, connection_id, circle_only=True)
     form = _sharing_form(connection)
     if not form.validate_on_submit():
         flash("Please choose only from the list.", "error")
@@ -153,7 +153,7 @@ def update_sharing(connection_id: int):
 @button_only
 def change_connection(connection_id: int, action: str):
     """Pause, resume or end a connection, or choose whether I'm asked to confirm check-ins."""
-    connection = connection_for_member(current_user, connection_id)
+    connection = connection_for_member(current_user, connection_id, circle_only=True)
     actions = {"pause": services.pause_connection, "resume": services.resume_connection,
                "end": services.end_connection, "start-confirming": services.start_confirming,
                "stop-confirming": services.stop_confirming}
@@ -181,7 +181,7 @@ def change_connection(connection_id: int, action: str):
 @login_required
 def confirm_end(connection_id: int):
     """Ask before ending a connection."""
-    connection = connection_for_member(current_user, connection_id)
+    connection = connection_for_member(current_user, connection_id, circle_only=True)
     if connection.status not in (ACTIVE, PAUSED):
         abort(404)
     return render_template("circle/confirm_end.html", connection=connection, form=ButtonForm())

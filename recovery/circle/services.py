@@ -10,9 +10,10 @@ from flask import current_app
 from sqlalchemy.orm import joinedload
 
 from recovery import audit
-from recovery.accounts.models import PERSON, User
+from recovery.accounts.models import PERSON, SUPPORTER, User
 from recovery.circle.models import (
     ACTIVE,
+    CIRCLE,
     ENDED,
     PAUSED,
     RELATIONSHIPS,
@@ -77,6 +78,9 @@ def invitation_problem(invitation: Invitation | None, user: User | None, now: da
         return None
     if user.id == invitation.inviter_id:
         return "This is your own invitation link. Send it to the person you want to connect with."
+    if invitation.kind != CIRCLE or SUPPORTER in (user.role, invitation.inviter.role):
+        return ("This link joins a person in recovery and a loved one. A supporter joins with a supporter's link, "
+                "which has a consent form.")
     if user.role == invitation.inviter.role:
         both = "people in recovery" if user.role == PERSON else "loved ones"
         return (f"You and {invitation.inviter.display_name} are both {both}. "
@@ -198,10 +202,14 @@ def pending_invitations(user: User) -> list[Invitation]:
 
 
 def connections_of(user: User, include_ended: bool = False) -> list[Connection]:
-    """Return the user's connections with both people loaded (what each shares is read through the door)."""
+    """Return the user's circle connections with both people loaded (what each shares is read through the door).
+
+    A supporter's tie is not one of them: circle pages, alerts and "reach out" never see supporters.
+    """
     stmt = (
         sa.select(Connection)
-        .where(sa.or_(Connection.person_id == user.id, Connection.loved_one_id == user.id))
+        .where(sa.or_(Connection.person_id == user.id, Connection.loved_one_id == user.id),
+               Connection.supporter_id.is_(None))  # supporters' ties are listed by recovery/supporters
         .options(
             joinedload(Connection.person),  # many-to-one: joined in the same query
             joinedload(Connection.loved_one),

@@ -159,7 +159,8 @@ def _check_connection(owner: User, connection_id: int | None) -> int | None:
         return None
     mine = Connection.person_id == owner.id if owner.is_person else Connection.loved_one_id == owner.id
     ok = db.session.scalar(
-        sa.select(Connection.id).where(Connection.id == connection_id, mine, Connection.status != ENDED)
+        sa.select(Connection.id).where(Connection.id == connection_id, mine, Connection.status != ENDED,
+                                       Connection.supporter_id.is_(None))
     )
     if ok is None:
         raise Refused("Please choose someone from your circle.", field="connection_id")

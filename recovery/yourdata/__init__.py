@@ -60,6 +60,7 @@ FEATURES = (
     "recovery.notifications.data",
     "recovery.plan.data",
     "recovery.wellbeing.data",
+    "recovery.supporters.data",
 )
 
 

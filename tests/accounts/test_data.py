@@ -158,8 +158,9 @@ def test_the_export_keeps_its_format_and_the_order_of_its_keys(app, login):
     assert list(exported) == [
         "format", "exported_at", "account", "sessions", "known_devices", "security_events", "connections",
         "sharing", "invitations", "who_viewed_my_areas", "tracker", "trust_checkins", "amends", "boundaries",
-        "conversation_plans", "reminders", "plan_for_hard_days", "looking_after_me"]
+        "conversation_plans", "reminders", "plan_for_hard_days", "looking_after_me", "supporters"]
     assert exported["format"] == "mend-export-1"
+    assert list(exported["supporters"]) == ["consents", "my_notes"]
     assert list(exported["reminders"]) == ["settings", "sent", "circle_alerts", "devices"]
     assert list(exported["looking_after_me"]) == ["wellbeing_checks", "worksheets"]
     assert list(exported["tracker"]) == ["commitments", "schedules", "checkins", "checkin_notes", "setbacks",

@@ -165,6 +165,9 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "wellbeing.new_good_days": "adds a worksheet owned by the current loved one",
     "wellbeing.new_stepping_back": "adds a worksheet owned by the current loved one, after its safety questions",
     "wellbeing.new_problem_solving": "adds a worksheet owned by the current loved one",
+    "supporters.home": "the current supporter's own overview of the people who chose them (others get 404)",
+    "supporters.waiting": "tells the current supporter they wait for the host's approval (names no one)",
+    "supporters.notes": "the current supporter's own notes (others get 404)",
 }
 
 # Routes whose token is the authority (a link sent to someone): (purpose, why).
