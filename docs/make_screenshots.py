@@ -56,6 +56,10 @@ SHOTS = [
     ("loved-one-shared-plan-phone", "sam", "/circle/1/plan", 360, 740),
     ("person-find-help", "jordan", "/help/near-me/", 1280, 800),
     ("loved-one-wellbeing", "sam", "/looking-after-me/wellbeing", 1280, 800),
+    ("supporter-overview", "rivera", "/supporting/", 1280, 800),
+    ("person-supporter-consent-phone", "jordan", "/supporters/4/consent", 360, 740),
+    ("supporter-prepare-phone", "rivera", "/supporting/4/prepare", 360, 740),
+    ("person-supporters", "jordan", "/supporters/", 1280, 800),
 ]
 
 
@@ -97,7 +101,7 @@ def main() -> int:
                         page.fill("#email", f"{who}@demo.mend.example")
                         page.fill("#password", PASSWORD)
                         page.click("form:has(#password) button[type=submit]")
-                        page.wait_for_url(base + "/home")
+                        page.wait_for_url(lambda url: url.endswith(("/home", "/supporting/")))
                     page.goto(base + path)
                     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
                     print(f"docs/screenshots/{name}.png")

@@ -157,9 +157,9 @@ def _register_blueprints(app: Flask) -> None:
     from recovery.pages.routes import bp as pages_bp
     from recovery.plan.routes import bp as plan_bp
     from recovery.pwa.routes import bp as pwa_bp
+    from recovery.supporters import routes as supporters_routes
     from recovery.tracker.routes import bp as tracker_bp
     from recovery.trust.routes import bp as trust_bp
-    from recovery.supporters import routes as supporters_routes
     from recovery.wellbeing.routes import bp as wellbeing_bp
 
     supporters_routes.load_views()

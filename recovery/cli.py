@@ -61,7 +61,7 @@ def init_app(app: Flask) -> None:
     @app.cli.command("demo")
     @click.option("--password", default=None, help="Password for the demo accounts (default: printed).")
     def demo(password: str | None) -> None:
-        """Create a demo circle: one person in recovery and three loved ones with different sharing."""
+        """Create a demo circle: a person in recovery, three loved ones with different sharing, and a counsellor."""
         from recovery.demo import create_demo
 
         if current_app.config["PRODUCTION"]:
@@ -74,7 +74,7 @@ def init_app(app: Flask) -> None:
             click.echo("Wrote an example local help list to the instance folder (restart the server to see it).")
         click.echo("Demo circle ready. Log in at http://127.0.0.1:5000/login with any of:")
         for user in people:
-            click.echo(f"  {user.email:<28} ({user.role_label}, {user.display_name})")
+            click.echo(f"  {user.email:<28} ({user.kind_label}, {user.display_name})")
         click.echo(f"Password for all of them: {pw}")
 
     @app.cli.command("backup")

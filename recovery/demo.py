@@ -60,7 +60,11 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     _plans(jordan, sam, with_sam, with_pat)
     _reminders(jordan, sam, with_sam)
     _features(jordan, sam, pat, casey, with_sam, with_pat, with_casey)
-    return [jordan, sam, pat, casey], password
+    from recovery.supporters.demo import add_demo as supporters
+
+    added = supporters({"jordan": jordan, "sam": sam, "pat": pat, "casey": casey},
+                       {"sam": with_sam, "pat": with_pat, "casey": with_casey}, person)
+    return [jordan, sam, pat, casey, added["rivera"], added["morgan"]], password
 
 
 def _features(jordan: User, sam: User, pat: User, casey: User, with_sam, with_pat, with_casey) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from recovery.accounts.models import LOVED_ONE, PERSON, User
+from recovery.accounts.models import LOVED_ONE, PERSON, SUPPORTER, User
 from recovery.accounts.passwords import hash_password
 from recovery.circle import services as circle
 from recovery.circle.models import Connection
@@ -15,15 +15,20 @@ _counter = itertools.count(1)
 
 
 def make_user(role: str = PERSON, name: str | None = None, email: str | None = None,
-              timezone: str = "UTC", password: str = PASSWORD) -> User:
-    """Create and commit a user."""
+              timezone: str = "UTC", password: str = PASSWORD, kind: str = "counsellor") -> User:
+    """Create and commit a user (a supporter is of `kind`, and approved)."""
+    from recovery.db import utcnow
+
     n = next(_counter)
+    default_name = {PERSON: "Person", LOVED_ONE: "Loved", SUPPORTER: "Supporter"}[role]
     user = User(
-        display_name=name or f"{'Person' if role == PERSON else 'Loved'} {n}",
+        display_name=name or f"{default_name} {n}",
         email=(email or f"user{n}@example.org").lower(),
         role=role,
         timezone=timezone,
         password_hash=hash_password(password),
+        supporter_kind=kind if role == SUPPORTER else "",
+        approved_at=utcnow() if role == SUPPORTER else None,
     )
     db.session.add(user)
     db.session.commit()
@@ -61,9 +66,26 @@ def jordans_circle(*loved_ones) -> tuple:
     return (jordan, *people, *connections)
 
 
+def make_support(owner: User, supporter: User | None = None, share=frozenset({"tracker"}), days: int = 180,
+                 purpose: str = "To prepare for our sessions."):
+    """Join a supporter to `owner` with a consent for `share` lasting `days` from today (through the service)."""
+    from datetime import timedelta
+
+    from recovery.supporters import services as supporters
+
+    supporter = supporter or make_user(SUPPORTER)
+    offer = supporters.clean_offer(owner, share, purpose, supporters.today_for(owner) + timedelta(days=days))
+    tie = supporters.start_tie(owner, supporter, offer)
+    db.session.commit()
+    return tie
+
+
 def door_pass(viewer: User, connection, area: str):
     """A pass to `area` as the door hands it out (its own checks are tested in tests/circle): for service tests."""
     from recovery.circle.permissions import Access
 
-    owner = connection.loved_one if viewer.id == connection.person_id else connection.person
+    if connection.is_support:
+        owner = connection.supported if viewer.id == connection.supporter_id else connection.supporter
+    else:
+        owner = connection.loved_one if viewer.id == connection.person_id else connection.person
     return Access(viewer=viewer, owner=owner, connection=connection, area=area)

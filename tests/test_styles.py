@@ -20,7 +20,7 @@ from recovery.accounts.models import User
 from recovery.db import db
 from recovery.demo import DEFAULT_PASSWORD, DEMO_DOMAIN
 from recovery.pages.head import TRACKER_SHEET_FOLDERS
-from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC
+from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC, SUPPORTER
 from tests.test_words import _demo_circle, _visits
 
 CSS = Path(__file__).resolve().parents[1] / "static" / "css"
@@ -66,7 +66,7 @@ def walked(app, login):
     """Open every mapped page as each visitor: "who path" -> (templates drawn, stylesheets linked, classes)."""
     ids = _demo_circle(app)
     clients = {PUBLIC: app.test_client()}
-    for who in (PERSON, LOVED_ONE):
+    for who in (PERSON, LOVED_ONE, SUPPORTER):
         user = db.session.scalar(sa.select(User).where(User.email == f"{who}@{DEMO_DOMAIN}"))
         clients[who] = login(app.test_client(), user, DEFAULT_PASSWORD)
     drawn: list[str] = []

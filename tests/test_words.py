@@ -28,6 +28,7 @@ from tests.e2e.helpers import demo_ids
 from tests.e2e.pages import LOVED_ONE as LOVED_ONE_VISITOR
 from tests.e2e.pages import PERSON as PERSON_VISITOR
 from tests.e2e.pages import PUBLIC, SKIP, get_endpoints, pages
+from tests.e2e.pages import SUPPORTER as SUPPORTER_VISITOR
 
 # --- What must never show --------------------------------------------------------------------------
 
@@ -146,7 +147,7 @@ def _others(ids: dict) -> dict[str, tuple[str, dict]]:
     others = {}
     for user in db.session.scalars(sa.select(User).where(User.email.like(f"%@{DEMO_DOMAIN}"))):
         name = user.email.split("@")[0]
-        if name in ("jordan", "sam"):
+        if name in ("jordan", "sam", "rivera"):
             continue
         connection = next(iter(circle.connections_of(user)), None)
         their_ids = {**ids, "with_sam": connection.id} if connection is not None else ids
@@ -156,7 +157,8 @@ def _others(ids: dict) -> dict[str, tuple[str, dict]]:
 
 def _walk(app, login_as, ids: dict) -> dict[str, str]:
     """Open every page as its visitor; return "who path" -> the page's visible text."""
-    clients = {PUBLIC: app.test_client(), PERSON_VISITOR: login_as("jordan"), LOVED_ONE_VISITOR: login_as("sam")}
+    clients = {PUBLIC: app.test_client(), PERSON_VISITOR: login_as("jordan"), LOVED_ONE_VISITOR: login_as("sam"),
+               SUPPORTER_VISITOR: login_as("rivera")}
     seen = {}
     for who, path in _visits(app, ids):
         response = clients[who].get(path)

@@ -235,7 +235,10 @@ def openness(person_id: int):
 
 @shared_view("amends")
 def shared_amends(access):
-    """Show a loved one only the amends entries about them."""
+    """Show a loved one only the amends entries about them; a supporter the person chose, the whole list."""
+    if access.connection.is_support:
+        return render_template("amends/shared_supporter.html", entries=services.entries_about(access),
+                               owner=access.owner, connection=access.connection, words=WORDS)
     return render_template("amends/shared.html", entries=services.entries_about(access), owner=access.owner,
                            connection=access.connection, words=WORDS,
                            openness=services.openness_of(access.viewer.id, access.owner.id))

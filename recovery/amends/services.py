@@ -456,11 +456,16 @@ def suggest_next(entries: list[AmendsEntry], contact: dict[int, ContactAdvice] |
 
 
 def entries_about(access: Access) -> list[AmendsEntry]:
-    """Return only the person's entries about the loved one holding the door's pass to them."""
+    """Return only the person's entries about the loved one holding the door's pass to them.
+
+    A supporter the person chose (a sponsor working the steps with them) is shown every entry: the
+    consent they gave names the whole amends list (AREAS["amends"].for_supporter says so on the form).
+    """
     connection = access.require("amends")
+    which = (AmendsEntry.owner_id == connection.person_id) if connection.is_support else sa.and_(
+        AmendsEntry.owner_id == connection.person_id, AmendsEntry.connection_id == connection.id)
     return list(db.session.scalars(
-        sa.select(AmendsEntry).where(AmendsEntry.owner_id == connection.person_id,
-                                     AmendsEntry.connection_id == connection.id)
+        sa.select(AmendsEntry).where(which)
         .options(selectinload(AmendsEntry.steps)).order_by(AmendsEntry.created_at)))
 
 

@@ -23,6 +23,12 @@ class Area:
     label: str
     roles: frozenset[str]
     blurb: str
+    # What a supporter given this area sees, where it differs from the circle's (the consent form says it).
+    supporter_blurb: str = ""
+
+    @property
+    def for_supporter(self) -> str:
+        return self.supporter_blurb or self.blurb
 
 
 AREAS: dict[str, Area] = {
@@ -31,7 +37,8 @@ AREAS: dict[str, Area] = {
         Area("tracker", "Tracker", frozenset({PERSON}),
              "Your commitments, check-ins and consistency score."),
         Area("amends", "Amends", frozenset({PERSON}),
-             "Only the amends entries about this person are ever shown to them."),
+             "Only the amends entries about this person are ever shown to them.",
+             "Your whole amends list: every entry and its steps."),
         Area("boundaries", "Boundaries", frozenset({PERSON, LOVED_ONE}),
              "The boundaries you have written, so they can read and acknowledge them."),
         Area("conversations", "Talks", frozenset({PERSON, LOVED_ONE}),

@@ -75,14 +75,15 @@ def invite():
 @login_required
 @button_only
 def cancel_invitation(invitation_id: int):
-    """Cancel one of my pending invitations so its link stops working."""
+    """Cancel one of my pending invitations so its link stops working (a supporter's link too)."""
+    back = url_for("supporters.mine") if request.form.get("back") == "supporters" else url_for("circle.index")
     try:
         services.cancel_invitation(current_user, invitation_id)
     except Refused as refused:
         flash_refusal(refused)
-        return redirect(url_for("circle.index"))
+        return redirect(back)
     flash("The invitation is cancelled. Its link no longer works.", "success")
-    return redirect(url_for("circle.index"))
+    return redirect(back)
 
 
 @bp.route("/join/<token>", methods=["GET", "POST"])

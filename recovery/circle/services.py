@@ -61,7 +61,8 @@ def find_invitation(token: str) -> Invitation | None:
     if not token or not isinstance(token, str) or len(token) > 200:
         return None
     return db.session.scalar(
-        sa.select(Invitation).where(Invitation.token_hash == hash_token(token, INVITE_PURPOSE))
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token, INVITE_PURPOSE),
+                                    Invitation.kind == CIRCLE)  # a supporter's link opens /supporters/join only
     )
 
 
@@ -187,11 +188,11 @@ def cancel_invitation(inviter: User, invitation_id: int) -> None:
 
 
 def pending_invitations(user: User) -> list[Invitation]:
-    """Return the user's invitations still waiting for an answer."""
+    """Return the user's circle invitations still waiting for an answer (supporters' links: recovery/supporters)."""
     return list(
         db.session.scalars(
             sa.select(Invitation)
-            .where(Invitation.inviter_id == user.id, Invitation.status == "pending",
+            .where(Invitation.inviter_id == user.id, Invitation.status == "pending", Invitation.kind == CIRCLE,
                    Invitation.expires_at > utcnow())
             .order_by(Invitation.created_at.desc())
         )

@@ -29,7 +29,8 @@ SHARED_VIEWS = frozenset({
     "circle.shared_area", "tracker.shared_commitment", "boundaries.shared_boundary", "conversations.shared_plan",
 })
 # Until the host approves a supporter (when it asks to), only these.
-WAITING_ENDPOINTS = frozenset({"supporters.waiting", "static", "accounts.logout", "accounts.settings",
+WAITING_ENDPOINTS = frozenset({"supporters.waiting", "supporters.join", "static", "accounts.logout",
+                               "accounts.settings",
                                "accounts.export", "accounts.delete_account", "accounts.change_password",
                                "accounts.change_email", "accounts.sessions", "accounts.revoke_session",
                                "accounts.revoke_other_sessions", "accounts.activity"})

@@ -66,6 +66,16 @@ def current_consent(tie: Connection) -> Consent | None:
         sa.select(Consent).where(Consent.connection_id == tie.id).order_by(Consent.id.desc()).limit(1))
 
 
+def newest_consents(ties: Sequence[Connection]) -> dict[int, Consent]:
+    """The newest version of each tie's consent, by tie id, in one query (a list of ties shows each one's)."""
+    ids = [t.id for t in ties]
+    if not ids:
+        return {}
+    newest = (sa.select(sa.func.max(Consent.id)).where(Consent.connection_id.in_(ids))
+              .group_by(Consent.connection_id))
+    return {c.connection_id: c for c in db.session.scalars(sa.select(Consent).where(Consent.id.in_(newest)))}
+
+
 def state(tie: Connection, now: datetime | None = None) -> str:
     """"active", "expired" (its last day has passed) or "ended" (someone ended it)."""
     if tie.status == ENDED:
@@ -109,6 +119,11 @@ def tie_of_supporter(supporter: User, tie_id: int) -> Connection:
     return tie
 
 
+def tie_of_member(user: User, tie_id: int) -> Connection:
+    """A supporter's tie seen from either side: the supporter's own, or one the person chose; else NotFound."""
+    return tie_of_supporter(user, tie_id) if user.is_supporter else tie_of_owner(user, tie_id)
+
+
 # --- Consent: what, why, until when -------------------------------------------------------------------
 
 
@@ -142,29 +157,51 @@ def _add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def clean_offer(owner: User, areas: Iterable[str], purpose: str | None, ends_on: date | None,
-                today: date | None = None) -> Offer:
-    """Check a consent as typed: at least one of the owner's areas, a purpose, an end within a year."""
+def offer_problems(owner: User, areas: Iterable[str] | None, purpose: str | None, ends_on: date | None,
+                   today: date | None = None) -> list[Refused]:
+    """Everything wrong with a consent as typed, at most one refusal per field, in the form's order.
+
+    A form shows them all at once, so a person fixes every part in one go; `clean_offer` refuses the first.
+    """
     today = today or today_for(owner)
+    problems = []
     offered = set(shareable_areas(owner))
     chosen = [a for a in dict.fromkeys(areas or ()) if isinstance(a, str)]
     if not chosen:
-        raise Refused("Please choose at least one thing to share.", field="areas")
-    if any(a not in offered for a in chosen):
-        raise Refused("Please choose from the list.", field="areas")
+        problems.append(Refused("Please choose at least one thing to share.", field="areas"))
+    elif any(a not in offered for a in chosen):
+        problems.append(Refused("Please choose from the list.", field="areas"))
     purpose = " ".join((purpose or "").split())
     if len(purpose) < PURPOSE_MIN:
-        raise Refused("Please say why you are sharing, in a few words.", field="purpose")
-    if len(purpose) > PURPOSE_MAX:
-        raise Refused(f"Please keep the reason to {PURPOSE_MAX} characters or fewer.", field="purpose")
+        problems.append(Refused("Please say why you are sharing, in a few words.", field="purpose"))
+    elif len(purpose) > PURPOSE_MAX:
+        problems.append(Refused(f"Please keep the reason to {PURPOSE_MAX} characters or fewer.", field="purpose"))
     if ends_on is None:
-        raise Refused("Please choose the last day it lasts.", field="ends_on")
-    if ends_on <= today:
-        raise Refused("Please choose a day after today.", field="ends_on")
-    if ends_on > latest_end(owner, today):
-        raise Refused("A consent lasts a year at most. Please choose an earlier day. You can renew it later.",
-                      field="ends_on")
-    return Offer(tuple(a for a in AREAS if a in chosen), purpose, ends_on)
+        problems.append(Refused("Please choose the last day it lasts.", field="ends_on"))
+    elif ends_on <= today:
+        problems.append(Refused("Please choose a day after today.", field="ends_on"))
+    elif ends_on > latest_end(owner, today):
+        problems.append(Refused("A consent lasts a year at most. Please choose an earlier day. You can renew it "
+                                "later.", field="ends_on"))
+    return problems
+
+
+def clean_offer(owner: User, areas: Iterable[str], purpose: str | None, ends_on: date | None,
+                today: date | None = None) -> Offer:
+    """Check a consent as typed: at least one of the owner's areas, a purpose, an end within a year."""
+    areas = [a for a in areas or () if isinstance(a, str)]  # read once: it may be any iterable
+    problems = offer_problems(owner, areas, purpose, ends_on, today)
+    if problems:
+        raise problems[0]
+    return Offer(tuple(a for a in AREAS if a in areas), " ".join((purpose or "").split()), ends_on)
+
+
+def same_as_now(tie: Connection, offer: Offer, now: datetime | None = None) -> bool:
+    """Would this offer change nothing: the consent in force already says exactly this, and still holds?"""
+    before = current_consent(tie)
+    return (before is not None and tie.status == ACTIVE and consent_holds(tie, now)
+            and tuple(before.areas) == offer.areas and before.purpose == offer.purpose
+            and before.ends_on == offer.ends_on)
 
 
 def ends_at(owner: User, ends_on: date) -> datetime:
@@ -353,8 +390,12 @@ def accept(token: str, user: User, offer: Offer | None = None) -> Connection:
     else:
         owner, supporter = inviter, user
         stored = invitation.consent or {}
-        offer = clean_offer(owner, stored.get("areas", ()), stored.get("purpose"),
-                            date.fromisoformat(stored["ends_on"]) if stored.get("ends_on") else None)
+        try:
+            offer = clean_offer(owner, stored.get("areas", ()), stored.get("purpose"),
+                                date.fromisoformat(stored["ends_on"]) if stored.get("ends_on") else None)
+        except (Refused, ValueError):  # its last day has passed since, or it no longer fits their account
+            raise Refused(f"The consent in this link no longer holds. Please ask {inviter.display_name} for a "
+                          "new link.") from None
     result = db.session.execute(
         sa.update(Invitation).where(Invitation.id == invitation.id, Invitation.status == "pending",
                                     Invitation.expires_at > utcnow())

@@ -299,6 +299,9 @@ def visible_to_connection(connection: Connection, owner_id: int | None = None):
     owner_id = connection.person_id if owner_id is None else owner_id
     if owner_id not in (connection.person_id, connection.loved_one_id):
         return sa.false()
+    if connection.is_support:  # a supporter the owner chose: every commitment they don't keep private
+        return sa.and_(Commitment.owner_id == owner_id, Commitment.private.is_(False),
+                       Commitment.status != "archived")
     return sa.and_(
         Commitment.owner_id == owner_id,
         Commitment.private.is_(False),

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from recovery.accounts.auth import person_page
 from recovery.amends import services as amends_services
 from recovery.circle.forms import connection_choices
-from recovery.circle.permissions import shared_through
+from recovery.circle.permissions import connection_for_member, shared_through
 from recovery.circle.shared import shared_view
 from recovery.errors import Refused
 from recovery.forms import ButtonForm, button_only, choice_list, flash_refusal, form_page, inline_form
@@ -395,8 +395,13 @@ def shared_milestones(access):
 def shared_commitment(connection_id: int, commitment_id: int):
     """Show the other member one shared commitment, read-only: the person's, with a way for a loved one to
     confirm check-ins, or a loved one's self-care, to the person."""
-    # The other member owns it: a loved one sees the person's tracker, the person a loved one's self-care.
-    area = "tracker" if current_user.is_loved_one else "self_care"
+    # The other member owns it: a loved one sees the person's tracker, the person a loved one's self-care; a
+    # supporter sees the tracker of whoever chose them.
+    if current_user.is_supporter:
+        tie = connection_for_member(current_user, connection_id)
+        area = "tracker" if tie.person_id is not None else "self_care"
+    else:
+        area = "tracker" if current_user.is_loved_one else "self_care"
     access = shared_through(current_user, connection_id, area)
     item = commitments.load_shared_commitment(access, commitment_id)
     return _shared_commitment_page(access.connection, access.owner, item)

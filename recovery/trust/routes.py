@@ -56,7 +56,10 @@ def new(person_id: int):
 
 @shared_view("trust")
 def shared(access):
-    """Show the person the loved one's check-ins about them, and only about them."""
+    """Show the person the loved one's check-ins about them, and only about them (a supporter: all of them)."""
+    if access.connection.is_support:
+        return render_template("trust/shared_supporter.html", connection=access.connection, owner=access.owner,
+                               area=AREAS["trust"], groups=services.supporter_trust_for(access), questions=QUESTIONS)
     trust = services.shared_trust_for(access)
     return render_template("trust/shared.html", connection=access.connection, owner=access.owner, area=AREAS["trust"],
                            trust=trust, questions=QUESTIONS)

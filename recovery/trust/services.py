@@ -388,6 +388,30 @@ def shared_trust_for(access: Access) -> SharedTrust:
                        chart=build_chart(oldest_first, "trust-chart-shared"))
 
 
+def supporter_trust_for(access: Access) -> list[tuple[str, SharedTrust]]:
+    """For a supporter the loved one chose (family sessions): all their check-ins, about each person in turn.
+
+    Returns (who the check-ins are about, their reading), the person with the newest check-in first.
+    """
+    connection = access.require("trust")
+    if not connection.is_support or access.viewer.id != connection.supporter_id:
+        raise NotFound(connection.id)
+    loved_one = access.owner
+    rows = list(db.session.execute(
+        sa.select(TrustCheckIn, User.display_name).outerjoin(User, User.id == TrustCheckIn.person_id)
+        .where(TrustCheckIn.owner_id == loved_one.id)
+        .order_by(TrustCheckIn.local_date.desc(), TrustCheckIn.id.desc())))
+    groups: dict[int | None, tuple[str, list[TrustCheckIn]]] = {}
+    for checkin, name in rows:
+        groups.setdefault(checkin.person_id, (name or "Someone who has left Mend", []))[1].append(checkin)
+    found = []
+    for n, (name, newest_first) in enumerate(groups.values()):
+        oldest_first = list(reversed(newest_first))
+        found.append((name, SharedTrust(loved_one=loved_one, checkins=newest_first, reading=reading(oldest_first),
+                                        chart=build_chart(oldest_first, f"trust-chart-shared-{n}"))))
+    return found
+
+
 # --- The loved one's dashboard -----------------------------------------------------------------
 
 

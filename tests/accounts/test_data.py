@@ -37,7 +37,11 @@ def test_export_holds_everything_of_mine_and_nothing_of_anyone_elses(app, login)
     assert len(exported["tracker"]["commitments"]) == 1 and len(exported["tracker"]["checkins"]) == 1
     assert len(exported["amends"]["entries"]) == 2 and exported["amends"]["steps"]
     assert len(exported["boundaries"]["versions"]) == 1 and len(exported["conversation_plans"]) == 1
-    assert {c["with"] for c in exported["connections"]} == {world.b.name, world.d.name}
+    # The circle, and the counsellor A chose (with the consent A gave, every version of it).
+    assert {c["with"] for c in exported["connections"]} == {world.b.name, world.d.name, world.s.name}
+    assert [c["event"] for c in exported["supporters"]["consents"]] == ["given"]
+    assert exported["supporters"]["my_notes"] == []  # S's note about A is S's data
+    assert "supporter-note-secret" not in json.dumps(exported)
     assert exported["tracker"]["calendar_link"] is True
     b_export = json.dumps(yourdata.export(_user(world.b)))
     assert f"private-trust-note-{world.b.id}" in b_export and "openness-secret-condition" in b_export

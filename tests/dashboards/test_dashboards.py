@@ -134,17 +134,22 @@ def test_dashboard_query_count_does_not_grow_with_circle_size(app, make_user, ma
 
 @pytest.mark.committing  # the command commits for real, as it does on a server
 def test_demo_command_creates_the_demo_circle(app):
-    """`flask demo` makes one person and three loved ones with different sharing, and can run twice."""
+    """`flask demo` makes one person, three loved ones with different sharing, and a counsellor (with Morgan, a
+    second person they support), and can run twice."""
     runner = app.test_cli_runner()
     for _ in range(2):
         result = runner.invoke(args=["demo"])
         assert result.exit_code == 0, result.output
     assert "jordan@demo.mend.example" in result.output and "Password" in result.output
     users = {u.display_name: u for u in db.session.scalars(sa.select(User))}
-    assert set(users) == {"Jordan", "Sam", "Pat", "Casey"}
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Connection)) == 3
+    assert set(users) == {"Jordan", "Sam", "Pat", "Casey", "Dr. Rivera", "Morgan"}
+    assert "rivera@demo.mend.example" in result.output and "Counsellor or therapist" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Connection)
+                             .where(Connection.supporter_id.is_(None))) == 3
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Connection)
+                             .where(Connection.supporter_id == users["Dr. Rivera"].id)) == 3
     shared = {}
-    for grant in db.session.scalars(sa.select(ShareGrant)):
+    for grant in db.session.scalars(sa.select(ShareGrant).join(Connection).where(Connection.supporter_id.is_(None))):
         connection = db.session.get(Connection, grant.connection_id)
         shared.setdefault((grant.owner_id, connection.loved_one_id), set()).add(grant.area)
     jordan = users["Jordan"]

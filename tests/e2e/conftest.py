@@ -201,12 +201,13 @@ def walk(browser, live_server, demo) -> list[PageCheck]:
     page is loaded once; the window is resized in place, which re-applies the media queries.
     """
     from tests.e2e.helpers import log_in_demo, overflow, run_axe
-    from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC, page_urls
+    from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC, SUPPORTER, page_urls
 
-    contexts = {who: open_context(browser, live_server) for who in (PUBLIC, PERSON, LOVED_ONE)}
+    contexts = {who: open_context(browser, live_server) for who in (PUBLIC, PERSON, LOVED_ONE, SUPPORTER)}
     pages = {PUBLIC: contexts[PUBLIC].new_page(),
              PERSON: log_in_demo(contexts[PERSON], PERSON),
-             LOVED_ONE: log_in_demo(contexts[LOVED_ONE], LOVED_ONE)}
+             LOVED_ONE: log_in_demo(contexts[LOVED_ONE], LOVED_ONE),
+            SUPPORTER: log_in_demo(contexts[SUPPORTER], SUPPORTER)}
     checks = []
     try:
         for who, path, expected in page_urls(live_server, demo):

@@ -23,17 +23,17 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 
 def demo_email(name: str) -> str:
-    """The demo circle's address for jordan, sam or pat (recovery/demo.py)."""
+    """The demo circle's address for jordan, sam, pat, casey, rivera (the counsellor) or morgan (recovery/demo.py)."""
     return f"{name}@{DEMO_DOMAIN}"
 
 
 def log_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
-    """Log in through the real form, by its labels, and wait for the home page."""
+    """Log in through the real form, by its labels, and wait for the home page (a supporter's is /supporting/)."""
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/home$"))
+    page.wait_for_url(re.compile(r"/(home|supporting/)$"))
 
 
 def log_in_demo(context, name: str):
@@ -175,6 +175,22 @@ def demo_ids(live_server) -> dict:
             **{f"sam_{kind}": one(Worksheet, Worksheet.owner_id == sam.id, Worksheet.kind == kind)
                for kind in ("good_days", "stepping_back", "problem_solving")},
         }
+        # Dr. Rivera, the demo's counsellor (recovery/supporters/demo.py): the ties with Jordan and Sam, a note,
+        # and a fresh link from Pat asking a supporter to join (what Dr. Rivera sees on opening it).
+        from recovery.supporters import services as supporters
+        from recovery.supporters.models import SupporterNote
+
+        rivera = user("rivera")
+        if rivera is not None:
+            def tie(owner):
+                return db.session.scalar(sa.select(Connection.id).where(
+                    Connection.supporter_id == rivera.id,
+                    sa.or_(Connection.person_id == owner.id, Connection.loved_one_id == owner.id)))
+
+            offer = supporters.clean_offer(pat, {"trust"}, "For our family sessions.", supporters.default_end(pat))
+            ids.update(rivera_with_jordan=tie(jordan), rivera_with_sam=tie(sam),
+                       rivera_note=one(SupporterNote, SupporterNote.author_id == rivera.id),
+                       support_token=supporters.invite_supporter(pat, "counsellor", offer, "Dr. Rivera")[1])
         db.session.commit()
         db.session.remove()
     return ids

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-PUBLIC, PERSON, LOVED_ONE = "logged out", "jordan", "sam"
+PUBLIC, PERSON, LOVED_ONE, SUPPORTER = "logged out", "jordan", "sam", "rivera"
+VISITORS = (PUBLIC, PERSON, LOVED_ONE, SUPPORTER)
 
 # The sections of Jordan's plan for hard days, each edited on a page of its own (recovery/plan/sections.py).
 PLAN_SECTIONS = ("warning-signs", "triggers", "on-my-own", "people-and-places", "people-to-ask", "professionals",
@@ -21,10 +22,8 @@ SKIP: dict[str, str] = {
     "calendar.feed": "an .ics file for calendar apps, not a page",
     "pwa.manifest": "the web app manifest (JSON), not a page",
     "pwa.service_worker": "the service worker script, not a page",
-    # Supporters' pages (issue 19, in progress): mapped with the demo's counsellor once the demo has one.
-    "supporters.home": "a supporter's page: the demo has no supporter yet",
-    "supporters.notes": "a supporter's page: the demo has no supporter yet",
-    "supporters.waiting": "a supporter's page: the demo has no supporter yet",
+    "supporters.waiting": "for a supporter a host hasn't approved yet; the demo's is approved "
+                          "(tests/supporters/test_gate.py opens it)",
 }
 
 # Pages that are not endpoints of their own: (who, path, expected status).
@@ -34,6 +33,7 @@ EXTRA: list[tuple[str, str, int]] = [
     (PUBLIC, "/reset/not-a-real-token", 404),
     (PUBLIC, "/start/not-a-real-token", 404),
     (PUBLIC, "/circle/join/not-a-real-token", 404),
+    (PUBLIC, "/supporters/join/not-a-real-token", 404),
 ]
 
 
@@ -55,7 +55,26 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
     own_plan = [(PERSON, {"plan_id": ids["jordan_plan"]}), (LOVED_ONE, {"plan_id": ids["sam_plan"]})]
     with_sam = ids["with_sam"]
     sam_worksheets = [(LOVED_ONE, {"worksheet_id": ids[key]}) for key in WORKSHEET_IDS if key in ids]
+    # Dr. Rivera, the counsellor Jordan and Sam chose (tracker, milestones and plan; boundaries and trust).
+    tie_j, tie_s = ids["rivera_with_jordan"], ids["rivera_with_sam"]
+    rivera = [(SUPPORTER, {})]
+    rivera_reads = ([(SUPPORTER, {"connection_id": tie_j, "area": a}) for a in ("tracker", "milestones", "plan")]
+                    + [(SUPPORTER, {"connection_id": tie_s, "area": a}) for a in ("boundaries", "trust")])
     return {
+        "supporters.home": rivera,
+        "supporters.notes": rivera,
+        "supporters.new_note": rivera,
+        "supporters.edit_note": [(SUPPORTER, {"note_id": ids["rivera_note"]})],
+        "supporters.invite_person": rivera,
+        "supporters.prepare": [(SUPPORTER, {"connection_id": tie_j}), (SUPPORTER, {"connection_id": tie_s})],
+        "supporters.mine": both,
+        "supporters.invite": both,
+        "supporters.consent": [(PERSON, {"connection_id": tie_j}), (LOVED_ONE, {"connection_id": tie_s}),
+                               (SUPPORTER, {"connection_id": tie_j})],
+        "supporters.change_consent": [(PERSON, {"connection_id": tie_j}), (LOVED_ONE, {"connection_id": tie_s})],
+        "supporters.end": [(PERSON, {"connection_id": tie_j}), (SUPPORTER, {"connection_id": tie_s})],
+        "supporters.shared_notes": [(PERSON, {"connection_id": tie_j})],
+        "supporters.join": [(PUBLIC, {"token": ids["support_token"]}), (SUPPORTER, {"token": ids["support_token"]})],
         "pages.index": [(PUBLIC, {})],
         "pwa.offline": [(PUBLIC, {})],
         "pages.help": everyone,
@@ -95,7 +114,7 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
         "circle.shared_area": [(PERSON, {"connection_id": with_sam, "area": a}) for a in ("boundaries", "trust")]
         + [(LOVED_ONE, {"connection_id": with_sam, "area": a})
            for a in ("tracker", "milestones", "boundaries", "amends", "conversations", "plan")]
-        + ([(PERSON, {"connection_id": with_sam, "area": "self_care"})] if sam_self_care else []),
+        + ([(PERSON, {"connection_id": with_sam, "area": "self_care"})] if sam_self_care else []) + rivera_reads,
         "plan.index": [(PERSON, {})],
         "plan.edit": [(PERSON, {"section": key}) for key in PLAN_SECTIONS],
         "tracker.overview": both,  # Jordan's tracker; Sam's self-care
@@ -106,7 +125,8 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
         "tracker.commitment": person_commitment + sam_commitment,
         "tracker.edit_commitment": person_commitment + sam_commitment,
         "tracker.day": [(PERSON, {"commitment_id": ids["commitment"], "day": ids["day"]})] + sam_day,
-        "tracker.shared_commitment": [(LOVED_ONE, {"connection_id": with_sam, "commitment_id": ids["commitment"]})]
+        "tracker.shared_commitment": [(LOVED_ONE, {"connection_id": with_sam, "commitment_id": ids["commitment"]}),
+                                      (SUPPORTER, {"connection_id": tie_j, "commitment_id": ids["commitment"]})]
         + jordan_sees_sams,
         "trust.index": [(LOVED_ONE, {})],
         "trust.history": [(LOVED_ONE, {"person_id": ids["jordan"]})],
@@ -136,7 +156,8 @@ def pages(ids: dict) -> dict[str, list[tuple[str, dict]]]:
         "boundaries.boundary": own_boundary,
         "boundaries.revise": own_boundary,
         "boundaries.shared_boundary": [(PERSON, {"connection_id": with_sam, "boundary_id": ids["sam_boundary"]}),
-                                       (LOVED_ONE, {"connection_id": with_sam, "boundary_id": ids["jordan_boundary"]})],
+                                       (LOVED_ONE, {"connection_id": with_sam, "boundary_id": ids["jordan_boundary"]}),
+                                       (SUPPORTER, {"connection_id": tie_s, "boundary_id": ids["sam_boundary"]})],
         "conversations.index": both,
         "conversations.now": both,
         "conversations.script": [(PERSON, {"script_id": "making-an-amends"}),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from tests.e2e.helpers import blocking, describe, log_in_demo, run_axe
-from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC, SKIP, get_endpoints, page_urls, pages, redact
+from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC, SKIP, SUPPORTER, get_endpoints, page_urls, pages, redact
 
 
 def test_every_get_endpoint_is_checked(live_server, demo):
@@ -107,10 +107,12 @@ def test_every_page_is_axe_clean_in_dark_mode(browser, live_server, demo, artifa
     """Issue 16: zero serious or critical axe violations on every page with prefers-color-scheme: dark."""
     from tests.e2e.conftest import open_context
 
-    contexts = {who: open_context(browser, live_server, color_scheme="dark") for who in (PUBLIC, PERSON, LOVED_ONE)}
+    contexts = {who: open_context(browser, live_server, color_scheme="dark")
+                for who in (PUBLIC, PERSON, LOVED_ONE, SUPPORTER)}
     tabs = {PUBLIC: contexts[PUBLIC].new_page(),
             PERSON: log_in_demo(contexts[PERSON], PERSON),
-            LOVED_ONE: log_in_demo(contexts[LOVED_ONE], LOVED_ONE)}
+            LOVED_ONE: log_in_demo(contexts[LOVED_ONE], LOVED_ONE),
+            SUPPORTER: log_in_demo(contexts[SUPPORTER], SUPPORTER)}
     problems, listing = [], []
     try:
         for who, path, expected in page_urls(live_server, demo):

@@ -125,7 +125,8 @@ def test_a_reminder_waits_for_the_chosen_time_and_is_not_sent_when_reminders_are
 
 
 def test_two_consumers_running_at_once_send_once(make_app):
-    """Two runs of the job at the same moment, each in its own session and thread: one row, one email."""
+    """SECURITY.md 37: two runs of the job at the same moment, each in its own session and thread: one row, one
+    email."""
     import threading
 
     app = make_app()
@@ -347,6 +348,7 @@ def test_nothing_sent_holds_a_sentinel_typed_into_any_note(app):
 
 
 def test_default_wording_is_neutral_and_fuller_wording_is_chosen(app):
+    """SECURITY.md 36: by default no word on a lock screen says what Mend is for; fuller words only by choice."""
     person = factories.make_user()
     daily_commitment(person, date(2026, 6, 1))
     turn_on(person, daily_on=True, daily_time=time(8, 0))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from recovery.accounts.models import User
 from recovery.db import db
 from recovery.demo import DEFAULT_PASSWORD, DEMO_DOMAIN
-from tests.e2e.pages import EXTRA, LOVED_ONE, PERSON, PUBLIC, pages
+from tests.e2e.pages import EXTRA, LOVED_ONE, PERSON, PUBLIC, SUPPORTER, pages
 from tests.test_words import _demo_circle
 
 MY_PLAN = re.compile(r'<div class="my-plan-slot"><a class="my-plan" href="/plan/"( aria-current="page")?>My plan</a>')
@@ -22,7 +22,7 @@ MY_PLAN = re.compile(r'<div class="my-plan-slot"><a class="my-plan" href="/plan/
 def test_my_plan_is_beside_quick_exit_on_every_page_of_a_person_in_recovery(app, login):
     ids = _demo_circle(app)  # Jordan's plan is shared with Sam there (recovery/plan/demo.py)
     clients = {PUBLIC: app.test_client()}
-    for who in (PERSON, LOVED_ONE):
+    for who in (PERSON, LOVED_ONE, SUPPORTER):
         user = db.session.scalar(sa.select(User).where(User.email == f"{who}@{DEMO_DOMAIN}"))
         clients[who] = login(app.test_client(), user, DEFAULT_PASSWORD)
     with app.test_request_context():
@@ -31,7 +31,7 @@ def test_my_plan_is_beside_quick_exit_on_every_page_of_a_person_in_recovery(app,
         visits = [(who, url_for(endpoint, **args), 200) for endpoint, calls in pages(ids).items()
                   for who, args in calls]
     visits += EXTRA
-    problems, seen = [], {PERSON: 0, LOVED_ONE: 0, PUBLIC: 0}
+    problems, seen = [], {PERSON: 0, LOVED_ONE: 0, PUBLIC: 0, SUPPORTER: 0}
     for who, path, status in visits:
         response = clients[who].get(path)
         if response.status_code != status:

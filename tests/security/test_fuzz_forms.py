@@ -65,6 +65,8 @@ def _forms(w):
     boundary = {"category": choice("home", "money"), "situation": TEXT, "my_action": TEXT, "need": TEXT,
                 "request": TEXT, "action": choice("save", "check")}
     event = {"event-kind": choice("respected", "crossed"), "event-local_date": DATE, "event-note": TEXT}
+    consent = {"areas": choice("tracker", "plan", "trust", "self_care"), "purpose": TEXT, "ends_on": DATE}
+    note = {"about": choice("0", str(w.a.id)), "on_date": DATE, "text": TEXT, "shared": choice("y", "")}
     return [
         ("anon", "/register", {"display_name": TEXT, "email": TEXT, "password": TEXT, "password_again": TEXT,
                                "role": choice("person", "loved_one"), "timezone": choice("UTC", "Europe/Paris"),
@@ -141,11 +143,29 @@ def _forms(w):
                                                       **{k: choice("no", "yes", "unsure") for k in SAFETY_KEYS},
                                                       "title": TEXT, "usual": TEXT, "say": TEXT}),
         ("b", f"/looking-after-me/worksheets/{_b_worksheet(w)}/edit", {"title": TEXT, "words": TEXT, "when": TEXT}),
+        # Supporters: A's consent offered, changed and given from a supporter's link; S's link and notes.
+        ("a", "/supporters/invite", {"kind": choice("sponsor", "coach"), "label": TEXT, **consent}),
+        ("a", f"/supporters/{w.as_id}/consent/change", consent),
+        ("d", f"/supporters/join/{_support_link(w)}", consent),
+        ("s", "/supporting/invite", {"purpose": TEXT, "label": TEXT}),
+        ("s", "/supporting/notes/new", note),
+        ("s", f"/supporting/notes/{w.s_note_id}/edit", note),
     ]
 
 
 WELLBEING_PARTS = ("sleep", "daily", "friends", "health", "me_time", "money", "feelings", "relationship")
 SAFETY_KEYS = ("danger", "overdose", "self_harm", "violence", "driving", "child")
+
+
+def _support_link(w) -> str:
+    """A link S (A's counsellor) made for someone they support, made for a real world; a stand-in otherwise."""
+    if not isinstance(w, World):
+        return "TOKEN"
+    from recovery.accounts.models import User
+    from recovery.db import db
+    from recovery.supporters import services as supporters
+
+    return supporters.invite_person(db.session.get(User, w.s.id), "To prepare for our sessions.")[1]
 
 
 def _b_worksheet(w) -> int:
@@ -161,7 +181,7 @@ def _b_worksheet(w) -> int:
 
 FORM_IDS = [path for _, path, _ in _forms(type("W", (), {
     "commitment_id": "C", "ab_id": "X", "checkin_id": "K", "entry_id": "E", "boundary_id": "B", "plan_id": "P",
-    "b_commitment_id": "BC", "b_checkin_id": "BK",
+    "b_commitment_id": "BC", "b_checkin_id": "BK", "as_id": "S", "s_note_id": "N",
     "tokens": {"reset": "TOKEN"}, "a": type("A", (), {"id": "A"})})())]
 
 
@@ -203,6 +223,7 @@ BUTTONS_ONLY = {
     "notifications.not_now", "notifications.mark_read", "notifications.reach_out", "notifications.unsubscribe",
     "plan.read_through",
     "wellbeing.delete_worksheet",
+    "supporters.end", "supporters.delete_note",
 }
 # POST routes that take JSON from a page's script, not a form: fuzzed with arbitrary JSON where they live.
 JSON_POSTS = {
@@ -215,7 +236,7 @@ def test_every_form_is_fuzzed(app):
     """SECURITY.md 13: a new POST route fails this test until it is fuzzed above or named as a button."""
     world = type("W", (), {"commitment_id": 1, "ab_id": 2, "checkin_id": 3, "entry_id": 4, "boundary_id": 5,
                            "plan_id": 6, "tokens": {"reset": "token"}, "a": type("A", (), {"id": 7}),
-                           "b_commitment_id": 8, "b_checkin_id": 9})()
+                           "b_commitment_id": 8, "b_checkin_id": 9, "as_id": 10, "s_note_id": 11})()
     adapter = app.url_map.bind("mend.test")
     fuzzed = {adapter.match(path, method="POST")[0] for _, path, _ in _forms(world)}
     posts = {rule.endpoint for rule in app.url_map.iter_rules() if "POST" in (rule.methods or ())}

@@ -8,13 +8,15 @@ from collections.abc import Callable
 import pytest
 import sqlalchemy as sa
 
-from recovery.accounts.models import LOVED_ONE, PERSON
+from recovery.accounts.models import LOVED_ONE, PERSON, SUPPORTER
 from recovery.circle.models import ShareGrant
 from recovery.circle.permissions import AREAS
 from recovery.db import db
+from tests import factories
 from tests.conftest import row_counts
 from tests.security.world import (
     LOVED_ONE_AREAS,
+    PERSON_AREAS,
     World,
     attack_body,
     build_world,
@@ -27,7 +29,9 @@ from tests.security.world import (
 # How to fill each URL argument from A's ids: (world, endpoint) -> values to try.
 # A rule with an argument missing here fails the walk, so a new route forces an update.
 FILLERS: dict[str, Callable[[World, str], list]] = {
-    "connection_id": lambda w, ep: [w.ab_id],
+    # A's tie with S for supporters' pages of a tie; A's connection with B everywhere else.
+    "connection_id": lambda w, ep: [w.as_id] if ep.startswith("supporters.") else [w.ab_id],
+    "note_id": lambda w, ep: [w.s_note_id],
     "invitation_id": lambda w, ep: [w.invitation_id],
     "session_id": lambda w, ep: [w.a_session_id],
     "area": lambda w, ep: list(AREAS),
@@ -96,7 +100,7 @@ def give_b_a_worksheet(world: World) -> None:
 
 # Arguments that name one of A's records: anyone else must get 404 and change nothing.
 ID_ARGUMENTS = {"connection_id", "invitation_id", "session_id", "commitment_id", "checkin_id", "setback_id",
-                "entry_id", "step_id", "boundary_id", "plan_id", "device_id"}
+                "entry_id", "step_id", "boundary_id", "plan_id", "device_id", "note_id"}
 
 # Routes without ids: public, or acting only on the signed-in user's own rows.
 OWN_DATA_OR_PUBLIC: dict[str, str] = {
@@ -168,6 +172,10 @@ OWN_DATA_OR_PUBLIC: dict[str, str] = {
     "supporters.home": "the current supporter's own overview of the people who chose them (others get 404)",
     "supporters.waiting": "tells the current supporter they wait for the host's approval (names no one)",
     "supporters.notes": "the current supporter's own notes (others get 404)",
+    "supporters.new_note": "adds a note owned by the current supporter, about someone who chose them",
+    "supporters.mine": "the current user's own supporters and the consents they gave",
+    "supporters.invite": "makes a supporter's link owned by the current user, with the consent they offer",
+    "supporters.invite_person": "makes a link owned by the current supporter, for someone they support",
 }
 
 # Routes whose token is the authority (a link sent to someone): (purpose, why).
@@ -180,6 +188,8 @@ BEARER_TOKEN_ROUTES: dict[str, tuple[str, str]] = {
     "notifications.unsubscribe": ("unsubscribe", "the unsubscribe link is mailed to the account's owner; "
                                                  "it only turns emails off"),
     "calendar.feed": ("calendar", "the calendar link is the owner's own, kept in their calendar app"),
+    "supporters.join": ("invitation", "a supporter's link is meant to be handed to the supporter or the person "
+                                      "they support"),
 }
 
 # For B, the member A shares everything with: routes on A's ids that must never change A's rows
@@ -213,6 +223,14 @@ A_ONLY_FOR_MEMBER: dict[str, str] = {
     "conversations.delete": "only the owner deletes a plan",
     "push.stop": "only the owner stops web push on one of their devices",
     "notifications.circle_alert": "only the person chooses who hears if they go quiet",
+    # Supporters (recovery/supporters): a tie's pages are for its two sides only; a note for its author only.
+    "supporters.consent": "only A and the supporter A chose read the record of A's consent",
+    "supporters.change_consent": "only A changes or renews the consent A gave",
+    "supporters.end": "only A or the supporter ends the consent",
+    "supporters.prepare": "only the supporter A chose prepares a session from what A shares with them",
+    "supporters.shared_notes": "only A reads the notes A's supporter shared with A",
+    "supporters.edit_note": "only the note's author (A's supporter) changes it",
+    "supporters.delete_note": "only the note's author deletes it",
 }
 MEMBER_SHARED: dict[str, str] = {
     "circle.change_connection": "either member may pause, resume or end their own connection",
@@ -298,24 +316,39 @@ def _check(problems: list, where: str, ok: bool, detail: str) -> None:
 def _leaks(world: World, viewer_key: str, body: str, path: str) -> list[str]:
     """A's private values that must never reach this viewer (a token the viewer put in the URL aside)."""
     secrets = [world.a.email, world.invitation_label, *(t for t in world.tokens.values() if t not in path),
-               f"private-trust-note-{world.b.id}", "it happened", "a note", "amends-secret-what",
+               f"private-trust-note-{world.b.id}", "it happened", "checkin-secret-note", "amends-secret-what",
                "amends-secret-impact", "Old boss", "openness-secret-condition", "boundary-secret-situation",
                "boundary-secret-note", "plan-secret-title", "plan-secret-words", "worksheet-secret-title",
-               "worksheet-secret-words"]
+               "worksheet-secret-words", "supporter-note-secret"]
     if viewer_key == "c":  # a stranger must not even learn A's name
         secrets.append(world.a.name)
     return [s for s in secrets if s in body]
 
 
-@pytest.mark.parametrize("outsider", ["c_person", "c_loved_one", "d_connected_without_grant"])
+OUTSIDER_ROLES = {"c_person": PERSON, "c_loved_one": LOVED_ONE, "d_connected_without_grant": PERSON,
+                  "c_supporter": SUPPORTER, "c_supporter_whose_consent_ended": SUPPORTER}
+
+
+@pytest.mark.parametrize("outsider", list(OUTSIDER_ROLES))
 def test_walk_every_rule_as_another_user(app, login, outsider):
-    """SECURITY.md 10: as a stranger (either role) or an ungranted member of A's circle, A's ids give 404."""
-    world = build_world(app, login, outsider_role=LOVED_ONE if outsider == "c_loved_one" else PERSON)
+    """SECURITY.md 10 and 34: as a stranger (any role), an ungranted member of A's circle, or a supporter A chose
+    whose consent has ended (so nothing is shared any more), A's ids give 404."""
+    world = build_world(app, login, outsider_role=OUTSIDER_ROLES[outsider])
     give_a_a_push_device(world)
     give_b_a_worksheet(world)
     key = "d" if outsider.startswith("d") else "c"
     walker = world.d if key == "d" else world.c
     client = world.clients[key]
+    leak_key = key
+    if outsider == "c_supporter_whose_consent_ended":
+        from recovery.accounts.models import User
+        from recovery.supporters import services as supporters
+
+        a_user, c_user = db.session.get(User, world.a.id), db.session.get(User, world.c.id)
+        tie = factories.make_support(a_user, c_user, share=set(PERSON_AREAS))
+        supporters.end_tie(a_user, tie)
+        db.session.commit()
+        leak_key = "s"  # A chose them once: they know A's name, and nothing more
     body = attack_body(world, walker)
     a_before = snapshot(world.a.id)
     problems: list[str] = []
@@ -348,7 +381,7 @@ def test_walk_every_rule_as_another_user(app, login, outsider):
                 if rule.endpoint not in LIBRARY_ROUTES:
                     _check(problems, where, row_counts() == counts, "row counts changed")
                 _check(problems, where, snapshot(world.a.id) == before, "A's rows changed")
-                leaked = _leaks(world, key, resp.get_data().decode("utf-8", "replace"), path)  # icons are bytes
+                leaked = _leaks(world, leak_key, resp.get_data().decode("utf-8", "replace"), path)  # icons: bytes
                 _check(problems, where, not leaked, f"showed A's private values {leaked}")
 
     # Own-data and public routes: never a 500, 405 for an unrouted method, A's rows untouched.
@@ -365,7 +398,7 @@ def test_walk_every_rule_as_another_user(app, login, outsider):
             if not routed(app, path, method):
                 _check(problems, where, resp.status_code == 405, f"answered {resp.status_code}, expected 405")
             _check(problems, where, snapshot(world.a.id) == before, "A's rows changed")
-            leaked = _leaks(world, key, resp.get_data().decode("utf-8", "replace"), path)  # icons are bytes
+            leaked = _leaks(world, leak_key, resp.get_data().decode("utf-8", "replace"), path)  # icons: bytes
             _check(problems, where, not leaked, f"showed A's private values {leaked}")
 
     assert not problems, "\n".join(problems)

@@ -58,6 +58,9 @@ class World:
     plan_id: int = 0
     b_commitment_id: int = 0  # B's own self-care commitment (a loved one's), with a check-in
     b_checkin_id: int = 0
+    s: Member | None = None  # Sky, a counsellor A chose (tracker and plan, for six months)
+    as_id: int = 0  # A's tie with S
+    s_note_id: int = 0  # S's own note about A, not shared: S's data, never A's
     tokens: dict[str, str] = field(default_factory=dict)  # purpose -> one of A's live tokens
     clients: dict[str, object] = field(default_factory=dict)
 
@@ -96,11 +99,28 @@ def build_world(app, login, outsider_role: str = PERSON, b_shares: frozenset[str
         checkin_day=checkin.local_date.isoformat(), entry_id=entry.id, step_id=entry.steps[0].id,
         boundary_id=boundary.id, plan_id=plan.id, b_commitment_id=b_commitment.id, b_checkin_id=b_checkin.id,
     )
-    for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d)):
+    supporter, tie, note = _supporter_data(a, tag)
+    world.s, world.as_id, world.s_note_id = member(supporter), tie.id, note.id
+    for key, m in (("a", world.a), ("b", world.b), ("c", world.c), ("d", world.d), ("s", world.s)):
         world.clients[key] = login(app.test_client(), m)
     world.a_session_id = db.session.scalar(sa.select(UserSession.id).where(UserSession.user_id == world.a.id))
     assert world.a_session_id is not None
     return world
+
+
+def _supporter_data(a, tag: str):
+    """S, a counsellor A chose (tracker and plan), who keeps a private note about A's session."""
+    from recovery.accounts.models import SUPPORTER
+    from recovery.supporters.models import SupporterNote
+    from recovery.timezones import local_today as today_in
+
+    supporter = factories.make_user(SUPPORTER, name=f"Sky {tag}")
+    tie = factories.make_support(a, supporter, share={"tracker", "plan"})
+    note = SupporterNote(author_id=supporter.id, about_id=a.id, on_date=today_in(supporter.timezone),
+                         text="supporter-note-secret", shared=False)
+    db.session.add(note)
+    db.session.commit()
+    return supporter, tie, note
 
 
 def _tracker_data(a):
@@ -114,7 +134,7 @@ def _tracker_data(a):
     today = today_for(a)
     commitment = create_commitment(a, "Walk the dog", "for us", ScheduleInput(DAILY), today - timedelta(days=3),
                                    today=today)
-    checkin = checkins.record_checkin(commitment, today - timedelta(days=1), "kept", "a note", today=today)
+    checkin = checkins.record_checkin(commitment, today - timedelta(days=1), "kept", "checkin-secret-note", today=today)
     setback = journey.log_setback(a, today - timedelta(days=2), "it happened", "call someone", today=today)
     journey.add_small_win(a, "asked for help", today=today)
     return commitment, checkin, setback
