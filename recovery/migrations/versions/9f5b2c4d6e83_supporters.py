@@ -34,7 +34,7 @@ def upgrade():
     sa.Column('about_id', sa.Integer(), nullable=True),
     sa.Column('on_date', sa.Date(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('shared', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('shared', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('id', sa.Integer(), nullable=False),
