@@ -273,6 +273,32 @@ class Builder:
         ids = self.tracker(person, start, today, partner, with_parent, years=0)
         self.fixtures.update(person_1w=f"week@{EMAIL_DOMAIN}", person_1w_id=person, commitment_1w=ids["home"],
                              commitments_1w=ids)
+        self.scaling(today, tz)
+
+    def scaling(self, today: date, tz: str) -> None:
+        """For the cost-per-item targets: people with 3 and with 30 daily commitments, and loved ones
+        with 1 and with 20 people in recovery who share their tracker; a month of history each."""
+        start = today - timedelta(days=30)
+        yesterday = today - timedelta(days=1)
+        for key, count in (("few", 3), ("many", 30)):
+            person = self.user(key, f"{key.title()} Commitments", "person", tz, start, recovery_start=start)
+            partner = self.user(f"{key}-partner", f"{key.title()} Partner", "loved_one", tz, start)
+            self.connect(person, partner, "partner", start, ("tracker", "milestones"), ("trust",))
+            for n in range(count):
+                commitment = self.commitment(person, f"Commitment {n + 1}", "", start,
+                                             [{"valid_from": start, "kind": "daily"}])
+                self.checkins(commitment, "daily", start, yesterday, confirmer=partner)
+            self.fixtures[f"person_{key}"] = f"{key}@{EMAIL_DOMAIN}"
+        for key, count in (("one", 1), ("twenty", 20)):
+            loved = self.user(f"loved-{key}", f"Loved One of {key.title()}", "loved_one", tz, start)
+            for n in range(count):
+                person = self.user(f"{key}-person{n + 1}", f"Person {n + 1}", "person", tz, start,
+                                   recovery_start=start)
+                self.connect(person, loved, "friend", start, ("tracker", "milestones"), ("trust",))
+                commitment = self.commitment(person, "Home by 10 pm", "", start,
+                                             [{"valid_from": start, "kind": "daily"}])
+                self.checkins(commitment, "daily", start, yesterday, confirmer=loved)
+            self.fixtures[f"loved_one_{key}"] = f"loved-{key}@{EMAIL_DOMAIN}"
 
 
 # --- Writing -----------------------------------------------------------------------------------------

@@ -47,6 +47,9 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE: bool | None = None  # None: follow PRODUCTION
+    # The cookie is sent again only when the session changes: it lasts SESSION_ABSOLUTE_TIMEOUT from logging
+    # in, as the session row does, so re-signing it on every response would only cost time.
+    SESSION_REFRESH_EACH_REQUEST = False
     PREFERRED_URL_SCHEME = "http"
     # The public address people open Mend at (MEND_BASE_URL), e.g. "https://mend.example.org".
     # Links that leave the page (reset emails, invitations, calendars) are built from it and never

@@ -80,3 +80,19 @@ def test_backup_copies_the_whole_database(app, make_user, tmp_path):
         assert destination.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
     again = app.test_cli_runner().invoke(args=["backup", str(destination)])
     assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_gunicorn_freezes_the_preloaded_app_before_forking():
+    """gunicorn.conf.py's when_ready hook (run in the master after preloading, before any worker forks)
+    moves every object alive then out of the garbage collector's reach, so workers keep sharing them."""
+    import gc
+    import runpy
+    from pathlib import Path
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    assert gc.get_freeze_count() == 0
+    try:
+        conf["when_ready"](None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()

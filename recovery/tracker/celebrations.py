@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import identity_key
 
 from recovery.accounts.models import User
@@ -137,9 +138,17 @@ def moment_after_checkin(commitment: Commitment, kept_before: bool, today: date 
 
 def _first_weeks(owner: User, today: date, after: datetime) -> list[Celebration]:
     """First weeks kept whose last check-in was written after `after`: two queries however many commitments."""
+    cutoff = today - WRITABLE
+    # A commitment with FIRST_CHECKINS check-ins before the cutoff has its first week wholly before it (every
+    # occasion worked out below is on or before its FIRST_CHECKINS-th check-in), so it has nothing to
+    # celebrate: one index seek leaves out long histories before any of their rows are read.
+    earlier = aliased(CheckIn)
+    nth = (sa.select(earlier.local_date).where(earlier.commitment_id == Commitment.id)
+           .order_by(earlier.local_date).limit(1).offset(FIRST_CHECKINS - 1).correlate(Commitment).scalar_subquery())
     recent = (sa.select(CheckIn.commitment_id).join(Commitment, Commitment.id == CheckIn.commitment_id)
               .where(Commitment.owner_id == owner.id, CheckIn.updated_at >= after,
-                     CheckIn.local_date >= today - WRITABLE, CheckIn.status.in_((KEPT, PARTLY))))
+                     CheckIn.local_date >= cutoff, CheckIn.status.in_((KEPT, PARTLY)),
+                     sa.or_(nth.is_(None), nth >= cutoff)))
     number = sa.func.row_number().over(partition_by=CheckIn.commitment_id, order_by=CheckIn.local_date)
     ranked = (sa.select(CheckIn.commitment_id, CheckIn.local_date, CheckIn.status, CheckIn.updated_at,
                         number.label("n"))
@@ -157,7 +166,7 @@ def _first_weeks(owner: User, today: date, after: datetime) -> list[Celebration]
         days = first_week_days(commitment.start_date, commitment.end_date, versions[cid], statuses[cid], today)
         if days is None:
             continue
-        when = [written[cid][d] for d in days if d in written[cid] and d >= today - WRITABLE]
+        when = [written[cid][d] for d in days if d in written[cid] and d >= cutoff]
         if when and max(when) >= after:
             result.append(first_week(commitment, _weekly(versions[cid], days[-1]), max(when)))
     return result

@@ -171,3 +171,17 @@ def test_pages_behind_login_redirect_anonymous_users(client):
     for path in ("/home", "/circle/", "/settings", "/settings/sessions", "/circle/invite", "/circle/access-log"):
         r = client.get(path)
         assert r.status_code == 302 and "/login" in r.headers["Location"], path
+
+
+def test_the_cookie_is_sent_again_only_when_the_session_changes(app, client, make_user, login):
+    """A page that changes nothing in the session sends no new cookie (re-signing it on every response
+    costs time and changes nothing: the cookie already lasts as long as the session row may). Logging
+    out still clears it."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    login(client, make_user())
+    client.get("/home")  # the first page puts the form token in the session: one new cookie
+    again = client.get("/home")
+    assert again.status_code == 200
+    assert not [h for h in again.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
+    out = client.post("/logout")
+    assert [h for h in out.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]

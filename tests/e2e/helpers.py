@@ -46,7 +46,9 @@ def log_in_demo(context, name: str):
 def open_menu(page) -> None:
     """Show the main menu's links: a <details> that is open on wide screens (by JavaScript, or by CSS
     without it) and opened with its "Menu" toggle on phones."""
-    page.wait_for_load_state("domcontentloaded")  # mend.js (deferred) has run: it opens the menu on wide screens
+    # "load", not "domcontentloaded": the style sheets are in too. Without them (and without JavaScript) a wide
+    # screen's menu still looks closed, and its toggle, which the style sheet hides there, would be clicked.
+    page.wait_for_load_state("load")
     menu = page.locator("details.menu")
     if not menu.get_by_role("link", name="Home", exact=True).is_visible():
         menu.locator("summary").click()

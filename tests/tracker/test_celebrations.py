@@ -128,6 +128,18 @@ def test_a_first_week_long_ago_is_not_new_though_its_rows_are(app, family):
     assert celebrations.celebrations_for(person) == []
 
 
+def test_a_long_history_checked_in_today_is_no_first_week(app, family):
+    """A commitment kept every day for 80 days, checked in today: its first week was long ago. (Its first 56
+    check-ins are all before the edit window, so none of its history is read.) A new one beside it, with
+    its seventh kept day today, is still celebrated."""
+    person, *_ = family
+    _daily(person, title="Long", days_ago=80, kept=range(80, -1, -1))
+    assert celebrations.celebrations_for(person) == []
+    _daily(person, title="New", kept=(6, 5, 4, 3, 2, 1, 0))
+    found = celebrations.celebrations_for(person)
+    assert [m.kind for m in found] == ["first_week"] and "“New”" in found[0].text
+
+
 def test_changing_a_day_of_a_kept_first_week_says_nothing_new(app, family):
     """Once the first week is kept, checking in again (or changing a day) is not a new first week."""
     person, *_ = family
