@@ -103,9 +103,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _init_templates(app)
 
-    from recovery import cli, errors, logs, security
+    from recovery import cli, errors, logs, security, widgets
 
     logs.install()
+    widgets.install()  # WTForms' field attributes, written without Python-level formatting
 
     errors.init_app(app)
     security.init_app(app)

@@ -25,6 +25,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # The signed-in user as a template global (Flask-Login also puts it in each page's context): macro
+    # files that use it can then be imported without "with context", which Jinja caches instead of
+    # running the whole file again on every page.
+    app.jinja_env.globals["current_user"] = current_user
     app.config["HELP_COUNTRY"] = check_help_country(app.config["HELP_COUNTRY"])
 
     @app.context_processor

@@ -24,6 +24,11 @@ import pytest
 
 from tests.e2e.helpers import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, HERE
 
+# Patient waits: on a busy two-core machine a page can take seconds to answer. A test that is wrong
+# still fails (after the wait); a right one no longer fails because another job was running.
+ACTION_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 15_000
+
 
 def browser_problem() -> str | None:
     """Say what is missing to run a real browser here, or None."""
@@ -141,8 +146,9 @@ def browser():
     problem = browser_problem()
     if problem:
         pytest.fail(f"MEND_REQUIRE_BROWSER is set but {problem}", pytrace=False)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -154,7 +160,7 @@ def open_context(browser, live_server, **options):
     options.setdefault("viewport", {"width": 1280, "height": 800})
     options.setdefault("timezone_id", "America/New_York")
     context = browser.new_context(base_url=live_server.url, **options)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     return context
 
 

@@ -56,6 +56,10 @@ def eventually(page, expression: str, check, seconds: float = 5):
 def worker_ready(page) -> str:
     """Wait until the service worker is active and controls the page; return its script's URL."""
     url = page.evaluate("navigator.serviceWorker.ready.then(r => r.active.scriptURL)")
+    # clients.claim() takes the pages open when the worker activates; a page whose navigation was already on
+    # its way then stays uncontrolled until the next load, as in any browser. Load it again in that case.
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
     page.wait_for_function("() => !!navigator.serviceWorker.controller")
     return url
 
