@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -21,6 +23,18 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def once(build: Callable[[], sa.Executable]) -> Callable[[], sa.Executable]:
+    """Build a statement the first time it is needed and keep it: for the queries every page runs.
+
+    SQLAlchemy builds a statement and works out its cache key again each time code constructs one, which
+    costs more than running a simple query on SQLite. A kept statement takes its values by name
+    (`sa.bindparam("owner_id")`, `expanding=True` for a list), passed at each run:
+    `db.session.scalar(_count_entries(), {"owner_id": user.id})`. Its cache key is worked out once.
+    bench/README.md shows the difference per statement.
+    """
+    return functools.cache(build)
 
 
 def insert_unless_present(model, unique: list[str], **values) -> None:

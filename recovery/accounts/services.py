@@ -57,7 +57,7 @@ from recovery.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from recovery.db import commit_now, db, insert_unless_present, prepare_to_write, utcnow
+from recovery.db import commit_now, db, insert_unless_present, once, prepare_to_write, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.security import hash_token, new_token
 from recovery.timezones import is_valid_timezone
@@ -404,9 +404,8 @@ def check_session(token: str, now: datetime | None = None) -> tuple[LiveSession 
         return None, False
     now = now or utcnow()
     cfg = current_app.config
-    query = (sa.select(UserSession).where(UserSession.token_hash == hash_token(token, SESSION_PURPOSE))
-             .options(joinedload(UserSession.user)))  # every page needs both: one query, not two
-    row = db.session.scalar(query)
+    query, values = _session_by_token(), {"token_hash": hash_token(token, SESSION_PURPOSE)}
+    row = db.session.scalar(query, values)
     if row is None:
         return None, False
 
@@ -416,7 +415,7 @@ def check_session(token: str, now: datetime | None = None) -> tuple[LiveSession 
 
     if timed_out(row) or now - row.last_seen_at >= cfg["SESSION_TOUCH_INTERVAL"]:
         prepare_to_write()  # a reading page is about to write: take the lock, then look again
-        row = db.session.scalar(query.execution_options(populate_existing=True))
+        row = db.session.scalar(query, values, execution_options={"populate_existing": True})
         if row is None:
             return None, False
     if timed_out(row):
@@ -427,6 +426,13 @@ def check_session(token: str, now: datetime | None = None) -> tuple[LiveSession 
         row.last_seen_at = now
         return LiveSession(row=row, user=row.user), True
     return LiveSession(row=row, user=row.user), False
+
+
+@once
+def _session_by_token():
+    """Every page's first query: the session row and its user (one query, not two)."""
+    return (sa.select(UserSession).where(UserSession.token_hash == sa.bindparam("token_hash"))
+            .options(joinedload(UserSession.user)))
 
 
 def end_session(token: str) -> None:

@@ -26,7 +26,7 @@ from recovery.amends.models import (
 from recovery.amends.safety import SafetyAdvice, assess
 from recovery.circle.models import ACTIVE, ENDED, PAUSED, Connection
 from recovery.circle.permissions import Access
-from recovery.db import db, utcnow
+from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 
@@ -380,12 +380,15 @@ def openness_by_connection(person: User) -> dict[int, AmendsOpenness]:
 
     A paused connection shows nothing: pausing hides the loved one's answer too.
     """
-    rows = db.session.execute(
-        sa.select(Connection.id, AmendsOpenness)
-        .join(AmendsOpenness, sa.and_(AmendsOpenness.owner_id == Connection.loved_one_id,
-                                      AmendsOpenness.person_id == Connection.person_id))
-        .where(Connection.person_id == person.id, Connection.status == ACTIVE))
-    return {cid: row for cid, row in rows}
+    return {cid: row for cid, row in db.session.execute(_openness_by_connection(), {"person_id": person.id})}
+
+
+@once
+def _openness_by_connection():
+    return (sa.select(Connection.id, AmendsOpenness)
+            .join(AmendsOpenness, sa.and_(AmendsOpenness.owner_id == Connection.loved_one_id,
+                                          AmendsOpenness.person_id == Connection.person_id))
+            .where(Connection.person_id == sa.bindparam("person_id"), Connection.status == ACTIVE))
 
 
 def paused_connections(person: User) -> set[int]:
@@ -472,9 +475,13 @@ def entries_about(access: Access) -> list[AmendsEntry]:
 def path_facts(user: User) -> dict[str, int]:
     """Count what the dashboard path needs: the person's entries (a loved one's path asks nothing of amends)."""
     if user.is_person:
-        return {"amends": db.session.scalar(
-            sa.select(sa.func.count()).select_from(AmendsEntry).where(AmendsEntry.owner_id == user.id))}
+        return {"amends": db.session.scalar(_count_entries(), {"owner_id": user.id})}
     return {}
+
+
+@once
+def _count_entries():
+    return sa.select(sa.func.count()).select_from(AmendsEntry).where(AmendsEntry.owner_id == sa.bindparam("owner_id"))
 
 
 # --- What carries out an amends ---------------------------------------------------------------------

@@ -23,7 +23,7 @@ from recovery.boundaries.models import (
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import Access, SharedPage, sharing
-from recovery.db import db, utcnow
+from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 
@@ -351,24 +351,33 @@ def overview(user: User) -> Overview:
 def heard_since(owner: User, since: datetime) -> list[tuple[str, str, datetime]]:
     """Who answered one of the owner's active boundaries (as it reads now) with "I understand and will respect
     this" since an instant, newest first: (their name, the boundary's situation, "If / when …", when). One query."""
-    rows = db.session.execute(
-        sa.select(User.display_name, BoundaryVersion, BoundaryAck.created_at)
-        .select_from(BoundaryAck)
-        .join(Boundary, Boundary.id == BoundaryAck.boundary_id)
-        .join(BoundaryVersion, sa.and_(BoundaryVersion.boundary_id == Boundary.id,
-                                       BoundaryVersion.number == Boundary.version))
-        .join(User, User.id == BoundaryAck.viewer_id)
-        .where(Boundary.owner_id == owner.id, Boundary.status == "active", BoundaryAck.kind == "acknowledged",
-               BoundaryAck.version == Boundary.version, BoundaryAck.created_at >= since)
-        .order_by(BoundaryAck.created_at.desc(), BoundaryAck.id.desc()))
+    rows = db.session.execute(_heard_since(), {"owner_id": owner.id, "since": since})
     return [(name, f"{s.situation_lead} {s.situation.rstrip(' ,.;:')}".strip(), at)
             for name, s, at in ((name, shown(words), at) for name, words, at in rows)]
 
 
+@once
+def _heard_since():
+    return (sa.select(User.display_name, BoundaryVersion, BoundaryAck.created_at)
+            .select_from(BoundaryAck)
+            .join(Boundary, Boundary.id == BoundaryAck.boundary_id)
+            .join(BoundaryVersion, sa.and_(BoundaryVersion.boundary_id == Boundary.id,
+                                           BoundaryVersion.number == Boundary.version))
+            .join(User, User.id == BoundaryAck.viewer_id)
+            .where(Boundary.owner_id == sa.bindparam("owner_id"), Boundary.status == "active",
+                   BoundaryAck.kind == "acknowledged", BoundaryAck.version == Boundary.version,
+                   BoundaryAck.created_at >= sa.bindparam("since"))
+            .order_by(BoundaryAck.created_at.desc(), BoundaryAck.id.desc()))
+
+
 def path_facts(user: User) -> dict[str, int]:
     """Count the user's boundaries for the dashboard path."""
-    return {"boundaries": db.session.scalar(
-        sa.select(sa.func.count()).select_from(Boundary).where(Boundary.owner_id == user.id))}
+    return {"boundaries": db.session.scalar(_count_boundaries(), {"owner_id": user.id})}
+
+
+@once
+def _count_boundaries():
+    return sa.select(sa.func.count()).select_from(Boundary).where(Boundary.owner_id == sa.bindparam("owner_id"))
 
 
 def readers(owner: User) -> list[str]:

@@ -11,7 +11,7 @@ from flask import abort
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ACTIVE, AccessLogEntry, Connection, ShareGrant
-from recovery.db import db, prepare_to_write, queue_write, utcnow
+from recovery.db import db, once, prepare_to_write, queue_write, utcnow
 from recovery.errors import NotFound
 
 
@@ -257,10 +257,7 @@ def sharing(viewer: User, connections: Sequence[Connection]) -> dict[int, Sharin
     if not own:
         return {}
     granted: dict[tuple[int, int], set[str]] = {}
-    for connection_id, owner_id, area in db.session.execute(
-        sa.select(ShareGrant.connection_id, ShareGrant.owner_id, ShareGrant.area)
-        .where(ShareGrant.connection_id.in_([c.id for c in own]))
-    ):
+    for connection_id, owner_id, area in db.session.execute(_grants_of(), {"ids": [c.id for c in own]}):
         if area in AREAS:
             granted.setdefault((connection_id, owner_id), set()).add(area)
     result = {}
@@ -268,6 +265,12 @@ def sharing(viewer: User, connections: Sequence[Connection]) -> dict[int, Sharin
         theirs = granted.get((c.id, _other_id(c, viewer.id)), set()) if live(c) else set()
         result[c.id] = Sharing(mine=frozenset(granted.get((c.id, viewer.id), ())), theirs=frozenset(theirs))
     return result
+
+
+@once
+def _grants_of():
+    return (sa.select(ShareGrant.connection_id, ShareGrant.owner_id, ShareGrant.area)
+            .where(ShareGrant.connection_id.in_(sa.bindparam("ids", expanding=True))))
 
 
 def shared_with(viewer: User, connections: Sequence[Connection]) -> dict[int, frozenset[str]]:

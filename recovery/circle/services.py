@@ -28,7 +28,7 @@ from recovery.circle.permissions import AREAS, areas_for_role
 # Who shares what is read only through the door; these names stay here for callers that import them.
 from recovery.circle.permissions import areas_shared_with as areas_shared_with
 from recovery.circle.permissions import shared_areas as shared_areas
-from recovery.db import db, utcnow
+from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.security import hash_token, new_token
 
@@ -189,14 +189,15 @@ def cancel_invitation(inviter: User, invitation_id: int) -> None:
 
 def pending_invitations(user: User) -> list[Invitation]:
     """Return the user's circle invitations still waiting for an answer (supporters' links: recovery/supporters)."""
-    return list(
-        db.session.scalars(
-            sa.select(Invitation)
-            .where(Invitation.inviter_id == user.id, Invitation.status == "pending", Invitation.kind == CIRCLE,
-                   Invitation.expires_at > utcnow())
-            .order_by(Invitation.created_at.desc())
-        )
-    )
+    return list(db.session.scalars(_pending_invitations(), {"inviter_id": user.id, "now": utcnow()}))
+
+
+@once
+def _pending_invitations():
+    return (sa.select(Invitation)
+            .where(Invitation.inviter_id == sa.bindparam("inviter_id"), Invitation.status == "pending",
+                   Invitation.kind == CIRCLE, Invitation.expires_at > sa.bindparam("now"))
+            .order_by(Invitation.created_at.desc()))
 
 
 # --- Connections -------------------------------------------------------------------
@@ -207,9 +208,15 @@ def connections_of(user: User, include_ended: bool = False) -> list[Connection]:
 
     A supporter's tie is not one of them: circle pages, alerts and "reach out" never see supporters.
     """
-    stmt = (
+    return list(db.session.scalars(_connections_of(include_ended), {"user_id": user.id}))
+
+
+@once
+def _all_connections_of():
+    user_id = sa.bindparam("user_id")
+    return (
         sa.select(Connection)
-        .where(sa.or_(Connection.person_id == user.id, Connection.loved_one_id == user.id),
+        .where(sa.or_(Connection.person_id == user_id, Connection.loved_one_id == user_id),
                Connection.supporter_id.is_(None))  # supporters' ties are listed by recovery/supporters
         .options(
             joinedload(Connection.person),  # many-to-one: joined in the same query
@@ -217,9 +224,15 @@ def connections_of(user: User, include_ended: bool = False) -> list[Connection]:
         )
         .order_by(Connection.created_at)
     )
-    if not include_ended:
-        stmt = stmt.where(Connection.status != ENDED)
-    return list(db.session.scalars(stmt))
+
+
+@once
+def _live_connections_of():
+    return _all_connections_of().where(Connection.status != ENDED)
+
+
+def _connections_of(include_ended: bool):
+    return _all_connections_of() if include_ended else _live_connections_of()
 
 
 def pause_connection(user: User, connection: Connection) -> None:

@@ -19,7 +19,7 @@ from recovery.circle.permissions import Access, can_view, view_if_shared
 from recovery.conversations import library
 from recovery.conversations.library import Script
 from recovery.conversations.models import STATUSES, ConversationPlan
-from recovery.db import db, utcnow
+from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 
@@ -352,5 +352,10 @@ def today_for(user: User) -> date:
 
 def path_facts(user: User) -> dict[str, int]:
     """Count the user's plans for the dashboard path."""
-    return {"plans": db.session.scalar(sa.select(sa.func.count()).select_from(ConversationPlan)
-                                       .where(ConversationPlan.owner_id == user.id))}
+    return {"plans": db.session.scalar(_count_plans(), {"owner_id": user.id})}
+
+
+@once
+def _count_plans():
+    return (sa.select(sa.func.count()).select_from(ConversationPlan)
+            .where(ConversationPlan.owner_id == sa.bindparam("owner_id")))

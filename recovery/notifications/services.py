@@ -31,7 +31,7 @@ from recovery.boundaries import services as boundary_services
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import SharedPage
-from recovery.db import db, utcnow
+from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.notifications.models import (
     KINDS,
@@ -220,13 +220,19 @@ def unread_count(user: User) -> int:
 def home_notes(user: User) -> tuple[int, bool]:
     """For the home page, in one query: how many notifications are unseen, and whether to offer reminders
     (during the first two weeks, until the user chose them or put the offer away)."""
-    unread = sa.select(sa.func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).scalar_subquery()
-    answered = sa.select(NotificationSettings.prompt_done).where(
-        NotificationSettings.user_id == user.id).scalar_subquery()
-    count, done = db.session.execute(sa.select(unread, answered)).one()
+    count, done = db.session.execute(_home_notes(), {"user_id": user.id}).one()
     young = utcnow() - _aware(user.created_at) < PROMPT_FOR
     return count or 0, young and not done
+
+
+@once
+def _home_notes():
+    user_id = sa.bindparam("user_id")
+    unread = sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
+    answered = sa.select(NotificationSettings.prompt_done).where(
+        NotificationSettings.user_id == user_id).scalar_subquery()
+    return sa.select(unread, answered)
 
 
 def mark_all_read(user: User) -> None:

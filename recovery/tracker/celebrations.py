@@ -25,7 +25,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import identity_key
 
 from recovery.accounts.models import User
-from recovery.db import db, utcnow
+from recovery.db import db, once, utcnow
 from recovery.tracker.checkins import EDIT_WINDOW
 from recovery.tracker.commitments import as_schedule, today_for
 from recovery.tracker.journey import Journey, journey, milestone_label
@@ -139,23 +139,10 @@ def moment_after_checkin(commitment: Commitment, kept_before: bool, today: date 
 def _first_weeks(owner: User, today: date, after: datetime) -> list[Celebration]:
     """First weeks kept whose last check-in was written after `after`: two queries however many commitments."""
     cutoff = today - WRITABLE
-    # A commitment with FIRST_CHECKINS check-ins before the cutoff has its first week wholly before it (every
-    # occasion worked out below is on or before its FIRST_CHECKINS-th check-in), so it has nothing to
-    # celebrate: one index seek leaves out long histories before any of their rows are read.
-    earlier = aliased(CheckIn)
-    nth = (sa.select(earlier.local_date).where(earlier.commitment_id == Commitment.id)
-           .order_by(earlier.local_date).limit(1).offset(FIRST_CHECKINS - 1).correlate(Commitment).scalar_subquery())
-    recent = (sa.select(CheckIn.commitment_id).join(Commitment, Commitment.id == CheckIn.commitment_id)
-              .where(Commitment.owner_id == owner.id, CheckIn.updated_at >= after,
-                     CheckIn.local_date >= cutoff, CheckIn.status.in_((KEPT, PARTLY)),
-                     sa.or_(nth.is_(None), nth >= cutoff)))
-    number = sa.func.row_number().over(partition_by=CheckIn.commitment_id, order_by=CheckIn.local_date)
-    ranked = (sa.select(CheckIn.commitment_id, CheckIn.local_date, CheckIn.status, CheckIn.updated_at,
-                        number.label("n"))
-              .where(CheckIn.commitment_id.in_(recent)).subquery())
     statuses: dict[int, dict[date, str]] = defaultdict(dict)
     written: dict[int, dict[date, datetime]] = defaultdict(dict)
-    for cid, day, status, updated, _ in db.session.execute(sa.select(ranked).where(ranked.c.n <= FIRST_CHECKINS)):
+    values = {"owner_id": owner.id, "after": after, "cutoff": cutoff}
+    for cid, day, status, updated, _ in db.session.execute(_young_first_checkins(), values):
         statuses[cid][day] = status
         written[cid][day] = updated
     if not statuses:
@@ -170,6 +157,28 @@ def _first_weeks(owner: User, today: date, after: datetime) -> list[Celebration]
         if when and max(when) >= after:
             result.append(first_week(commitment, _weekly(versions[cid], days[-1]), max(when)))
     return result
+
+
+@once
+def _young_first_checkins():
+    """The first FIRST_CHECKINS check-ins of the owner's commitments with a kept or partly kept day written
+    after `after` for a date from `cutoff` on, whose first week can still be new."""
+    cutoff = sa.bindparam("cutoff")
+    # A commitment with FIRST_CHECKINS check-ins before the cutoff has its first week wholly before it (every
+    # occasion worked out in _first_weeks is on or before its FIRST_CHECKINS-th check-in), so it has nothing
+    # to celebrate: one index seek leaves out long histories before any of their rows are read.
+    earlier = aliased(CheckIn)
+    nth = (sa.select(earlier.local_date).where(earlier.commitment_id == Commitment.id)
+           .order_by(earlier.local_date).limit(1).offset(FIRST_CHECKINS - 1).correlate(Commitment).scalar_subquery())
+    recent = (sa.select(CheckIn.commitment_id).join(Commitment, Commitment.id == CheckIn.commitment_id)
+              .where(Commitment.owner_id == sa.bindparam("owner_id"), CheckIn.updated_at >= sa.bindparam("after"),
+                     CheckIn.local_date >= cutoff, CheckIn.status.in_((KEPT, PARTLY)),
+                     sa.or_(nth.is_(None), nth >= cutoff)))
+    number = sa.func.row_number().over(partition_by=CheckIn.commitment_id, order_by=CheckIn.local_date)
+    ranked = (sa.select(CheckIn.commitment_id, CheckIn.local_date, CheckIn.status, CheckIn.updated_at,
+                        number.label("n"))
+              .where(CheckIn.commitment_id.in_(recent)).subquery())
+    return sa.select(ranked).where(ranked.c.n <= FIRST_CHECKINS)
 
 
 def _with_schedules(owner: User, ids: list[int]) -> tuple[dict[int, Commitment], dict[int, list[Schedule]]]:
@@ -202,14 +211,19 @@ def _with_schedules(owner: User, ids: list[int]) -> tuple[dict[int, Commitment],
 
 def _first_confirmations(owner: User, after: datetime) -> list[Celebration]:
     """Each loved one whose first "I saw this" on the owner's check-ins came after `after`: one query."""
+    rows = db.session.execute(_first_saw(), {"owner_id": owner.id, "after": after})
+    return [first_confirmation(name, at) for name, at in rows]
+
+
+@once
+def _first_saw():
     first = (sa.select(Confirmation.confirmer_id, sa.func.min(Confirmation.created_at).label("at"))
              .join(CheckIn, CheckIn.id == Confirmation.checkin_id)
              .join(Commitment, Commitment.id == CheckIn.commitment_id)
-             .where(Commitment.owner_id == owner.id, Confirmation.verdict == SAW)
+             .where(Commitment.owner_id == sa.bindparam("owner_id"), Confirmation.verdict == SAW)
              .group_by(Confirmation.confirmer_id).subquery())
-    rows = db.session.execute(sa.select(User.display_name, first.c.at).join(first, first.c.confirmer_id == User.id)
-                              .where(first.c.at >= after))
-    return [first_confirmation(name, at) for name, at in rows]
+    return (sa.select(User.display_name, first.c.at).join(first, first.c.confirmer_id == User.id)
+            .where(first.c.at >= sa.bindparam("after", type_=Confirmation.created_at.type)))
 
 
 # --- Together ----------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ENDED, Connection
 from recovery.circle.permissions import Access
-from recovery.db import db
+from recovery.db import db, once
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 from recovery.tracker.models import DAILY, ONCE, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY, CheckIn, Commitment, ScheduleVersion
@@ -271,11 +271,19 @@ def change_status(commitment: Commitment, action: str, today: date | None = None
 
 def own_commitments(owner: User, include_archived: bool = False) -> list[Commitment]:
     """Return the owner's commitments with their schedules, newest first."""
-    stmt = (sa.select(Commitment).where(Commitment.owner_id == owner.id)
+    stmt = _all_commitments() if include_archived else _current_commitments()
+    return list(db.session.scalars(stmt, {"owner_id": owner.id}))
+
+
+@once
+def _all_commitments():
+    return (sa.select(Commitment).where(Commitment.owner_id == sa.bindparam("owner_id"))
             .options(selectinload(Commitment.schedules)).order_by(Commitment.created_at.desc(), Commitment.id.desc()))
-    if not include_archived:
-        stmt = stmt.where(Commitment.status != "archived")
-    return list(db.session.scalars(stmt))
+
+
+@once
+def _current_commitments():
+    return _all_commitments().where(Commitment.status != "archived")
 
 
 def load_own_commitment(owner: User, commitment_id: int) -> Commitment:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from recovery.accounts.models import User
 from recovery.circle.permissions import Access
-from recovery.db import db
+from recovery.db import db, once
 from recovery.errors import NotFound, Refused
 from recovery.tracker.commitments import today_for
 from recovery.tracker.models import Setback, SmallWin
@@ -126,18 +126,35 @@ def shared_journey(access: Access) -> Journey:
     return journey(access.owner, shared_only=True)
 
 
+@once
+def _setbacks():
+    return (sa.select(Setback).where(Setback.owner_id == sa.bindparam("owner_id"))
+            .order_by(Setback.local_date.desc(), Setback.id.desc()))
+
+
+@once
+def _shared_setbacks():
+    return _setbacks().where(Setback.shared.is_(True))
+
+
+@once
+def _last_setback():
+    return sa.select(sa.func.max(Setback.local_date)).where(Setback.owner_id == sa.bindparam("owner_id"))
+
+
+@once
+def _wins():
+    return (sa.select(SmallWin).where(SmallWin.owner_id == sa.bindparam("owner_id"))
+            .order_by(SmallWin.local_date.desc(), SmallWin.id.desc()).limit(sa.bindparam("limit")))
+
+
 def journey(owner: User, today: date | None = None, shared_only: bool = False, wins_limit: int = 30) -> Journey:
     """Work out days since the start or the last setback, milestones, and recent setbacks and wins."""
     today = today or today_for(owner)
-    stmt = sa.select(Setback).where(Setback.owner_id == owner.id).order_by(Setback.local_date.desc(),
-                                                                           Setback.id.desc())
-    if shared_only:
-        stmt = stmt.where(Setback.shared.is_(True))
-    setbacks = list(db.session.scalars(stmt))
-    last_setback = db.session.scalar(sa.select(sa.func.max(Setback.local_date)).where(Setback.owner_id == owner.id))
-    wins = list(db.session.scalars(
-        sa.select(SmallWin).where(SmallWin.owner_id == owner.id)
-        .order_by(SmallWin.local_date.desc(), SmallWin.id.desc()).limit(wins_limit)))
+    mine = {"owner_id": owner.id}
+    setbacks = list(db.session.scalars(_shared_setbacks() if shared_only else _setbacks(), mine))
+    last_setback = db.session.scalar(_last_setback(), mine)
+    wins = list(db.session.scalars(_wins(), {**mine, "limit": wins_limit}))
     start = owner.recovery_start
     if start is None:
         return Journey(None, None, None, None, [], None, False, setbacks, wins)

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from recovery.db import db
+from recovery.db import db, once
 from recovery.tracker.commitments import as_schedule, is_due
 from recovery.tracker.models import KEPT, PARTLY, WEEKLY, CheckIn, Commitment
 from recovery.tracker.score import (
@@ -125,13 +125,17 @@ def load_statuses(commitments: list[Commitment], today: date, since: date | None
     if commitments:
         first = min([today - timedelta(days=RECENT_DAYS), *([since] if since else []),
                      *(_replay_from(c) for c in commitments)])
-        rows = db.session.execute(
-            sa.select(CheckIn.commitment_id, CheckIn.local_date, CheckIn.status)
-            .where(CheckIn.commitment_id.in_([c.id for c in commitments]), CheckIn.local_date >= first)
-        )
+        rows = db.session.execute(_statuses(), {"ids": [c.id for c in commitments], "first": first})
         for cid, day, status in rows:
             result[cid][day] = status
     return result
+
+
+@once
+def _statuses():
+    return (sa.select(CheckIn.commitment_id, CheckIn.local_date, CheckIn.status)
+            .where(CheckIn.commitment_id.in_(sa.bindparam("ids", expanding=True)),
+                   CheckIn.local_date >= sa.bindparam("first")))
 
 
 def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[date, str],
