@@ -210,3 +210,31 @@ def test_instance_folder_is_ignored_by_git():
     """Secrets and the SQLite file in instance/ never get committed."""
     ignore = (Path(__file__).resolve().parent.parent / ".gitignore").read_text()
     assert "instance/" in ignore.split()
+
+
+def test_after_migrating_in_process_foreign_keys_stay_on(tmp_path, monkeypatch):
+    """Migrations turn SQLite's foreign keys off while they copy tables; the app's connections afterwards have
+    them on, so deleting a person still deletes what hangs from them (the demo made twice in one process: the
+    second deletes the first, commitments and schedules with it, and ids freed that way can be used again)."""
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from recovery import create_app
+    from recovery.db import db
+    from recovery.demo import create_demo
+
+    monkeypatch.setenv("MEND_INSTANCE_PATH", str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}",
+                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1})
+    with app.app_context():
+        upgrade()
+        assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        create_demo("demo circle of trust")
+        db.session.commit()
+        create_demo("demo circle of trust")  # deletes the first demo's people, then makes them again
+        db.session.commit()
+        orphans = db.session.execute(sa.text(
+            "SELECT count(*) FROM commitment_schedules WHERE commitment_id NOT IN (SELECT id FROM commitments)"))
+        assert orphans.scalar() == 0
+        db.session.remove()
+        db.engine.dispose()

@@ -124,7 +124,11 @@ def run_migrations_online():
                         raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
         finally:
             if sqlite:
+                # The pragma does nothing inside a transaction, and one may still be open here: so the
+                # connection is also thrown away rather than going back to the pool with foreign keys off
+                # (the app's next connection is a new one, with every pragma set; tests/test_migrations.py).
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys = ON")
+                connection.invalidate()
 
 
 if context.is_offline_mode():
