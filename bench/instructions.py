@@ -230,13 +230,62 @@ def child(spec_path: str) -> int:
             sa.event.listen(engine, "before_cursor_execute", count)
             serve(worker, raws[0])
             sa.event.remove(engine, "before_cursor_execute", count)
-        counts[key] = statements
+        counts[key] = {"statements": statements, "shares": shares(worker, raws) if engine is not None else {}}
         os.getpgrp()  # a new profile starts here...
         for i in range(spec["n"]):
             serve(worker, raws[i % len(raws)])
         os.getpgrp()  # ... and holds exactly n requests
     Path(spec["out"]).write_text(json.dumps(counts))
     return 0
+
+
+# Where a request's work goes: each part is the time spent inside these functions, less the time spent in
+# any other part called from inside them (SQL run by a template counts as SQL, not as the template's).
+PARTS = {
+    "before": ("flask.app", "Flask", "preprocess_request"),
+    "view": ("flask.app", "Flask", "dispatch_request"),
+    "after": ("flask.app", "Flask", "process_response"),
+    "templates": ("flask.templating", None, "_render"),
+    "sql": ("sqlalchemy.orm.session", "Session", "_execute_internal"),
+}
+
+
+def shares(worker, raws: list[bytes], n: int = 5) -> dict[str, float]:
+    """Time n more requests (outside the measured stretch) and split each into PARTS, as parts of the whole."""
+    import importlib
+    import time
+
+    spent = dict.fromkeys(PARTS, 0.0)
+    stack: list[list[float]] = []  # for each part being timed: [its start, time spent in parts inside it]
+    originals = []
+
+    def timed(part, function):
+        def wrapper(*args, **kwargs):
+            stack.append([time.perf_counter(), 0.0])
+            try:
+                return function(*args, **kwargs)
+            finally:
+                began, inner = stack.pop()
+                elapsed = time.perf_counter() - began
+                spent[part] += elapsed - inner
+                if stack:
+                    stack[-1][1] += elapsed
+        return wrapper
+
+    for part, (module_name, class_name, name) in PARTS.items():
+        module = importlib.import_module(module_name)
+        owner = getattr(module, class_name) if class_name else module
+        originals.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, timed(part, getattr(owner, name)))
+    try:
+        began = time.perf_counter()
+        for i in range(n):
+            serve(worker, raws[i % len(raws)])
+        total = time.perf_counter() - began
+    finally:
+        for owner, name, function in originals:
+            setattr(owner, name, function)
+    return {part: value / total for part, value in spent.items()}
 
 
 # --- The parent: seed, run each app under callgrind, read the profiles -----------------------------------------
@@ -277,8 +326,8 @@ def run_under_callgrind(app: str, keys: list[str], fixtures: dict, env: dict, ar
     results = {}
     for i, key in enumerate(names):
         measured = dumps[2 * i + 1]
-        results[key] = {"instructions": profile_total(measured) / args.n, "statements": counts[key],
-                        "profile": str(measured)}
+        results[key] = {"instructions": profile_total(measured) / args.n, "statements": counts[key]["statements"],
+                        "shares": counts[key]["shares"], "profile": str(measured)}
     if args.callgrind_out:
         keep = Path(args.callgrind_out)
         keep.mkdir(parents=True, exist_ok=True)
@@ -306,6 +355,21 @@ def report(hello: dict, pages: dict, args, database_label: str) -> str:
             ratio = pages[a]["instructions"] / pages[b]["instructions"]
             verdict = "pass" if ratio <= most else "**miss**"
             lines.append(f"- {label}: {ratio:.2f} (target ≤ {most:g}: {verdict})")
+    lines += ["", "Where each page's instructions go, in multiples of hello's whole request (each part's share of "
+              "the time of 5 more requests, applied to the count above; a part called inside another counts "
+              "once, as itself). *Before*: Flask's before-request work (the session cookie, the session row and "
+              "its user, the supporters' gate, CSRF, the limiter). *View*: the view's own Python. *SQL*: every "
+              "ORM statement wherever it runs (building it, SQLAlchemy, the database). *Templates*: rendering. "
+              "*After*: after-request work (security headers, saved progress and access-log writes, the "
+              "commit). *Server*: gunicorn, WSGI, Flask and the session cookie around it all.", "",
+              "| Page | server | before | view | SQL | templates | after |", "|---|---:|---:|---:|---:|---:|---:|"]
+    for key, result in pages.items():
+        s = result.get("shares") or {}
+        if not s:
+            continue
+        whole = result["instructions"] / base
+        cells = [max(0.0, 1 - sum(s.values())), s["before"], s["view"], s["sql"], s["templates"], s["after"]]
+        lines.append(f"| {BY_KEY[key].title} | " + " | ".join(f"{whole * c:.1f}" for c in cells) + " |")
     return "\n".join(lines)
 
 
@@ -323,6 +387,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--full", action="store_true", help="the full dataset (default: the quick one)")
     parser.add_argument("--callgrind-out", help="keep each page's profile in this folder")
     parser.add_argument("--json", help="also write the numbers to this file")
+    parser.add_argument("--write-results", action="store_true",
+                        help="write the table into bench/RESULTS.md (its instruction-count part)")
     args = parser.parse_args(argv)
     keys = [p.strip() for p in args.pages.split(",") if p.strip()]
     unknown = [k for k in keys if k not in BY_KEY]
@@ -357,6 +423,19 @@ def main(argv: list[str]) -> int:
         pages = run_under_callgrind("mend", keys, fixtures, mend_env, args, workdir)
         text = report(hello, pages, args, database.label)
         print("\n" + text)
+        if args.write_results:
+            import platform
+            from datetime import UTC, datetime
+
+            import results
+
+            command = "python3 bench/run.py --instructions " + " ".join(argv)
+            results.write_part("instructions", "\n".join([
+                "## Instructions per request", "",
+                f"Written by `{command.strip()}` on {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, with Python "
+                f"{platform.python_version()} and valgrind's callgrind (the count does not move with other work "
+                "on the machine). Targets from issue 20.", "", text]))
+            print("Wrote the instruction-count part of bench/RESULTS.md.")
         if args.json:
             Path(args.json).write_text(json.dumps({"hello": hello, "pages": pages}, indent=2))
     finally:

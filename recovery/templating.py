@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from recovery.config import check_help_country
@@ -20,6 +20,26 @@ def localtime(instant: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") -> st
     return to_local(instant, tz).strftime(fmt).replace("AM", "am").replace("PM", "pm")
 
 
+# Links a page builds from an endpoint alone (or a static file's name) are the same on every page: a page
+# shows some forty (the menu, the footer, style sheets and icons) and Flask builds each one anew. They are
+# kept per script root (where a proxy mounts Mend), in a bounded table: a forged header can't grow it.
+LINK_CACHE_SIZE = 1024
+
+
+def cached_url_for(endpoint: str, **values) -> str:
+    """Flask's url_for, remembering links that take no value but a static file's name."""
+    if (values and values.keys() != {"filename"}) or endpoint[0] == "." or not has_request_context():
+        return url_for(endpoint, **values)
+    links = current_app.extensions.setdefault("mend_links", {})
+    key = (request.script_root, endpoint, values.get("filename"))
+    link = links.get(key)
+    if link is None:
+        link = url_for(endpoint, **values)
+        if len(links) < LINK_CACHE_SIZE:
+            links[key] = link
+    return link
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the values every page can use."""
     app.jinja_env.filters["localtime"] = localtime
@@ -29,6 +49,7 @@ def init_app(app: Flask) -> None:
     # files that use it can then be imported without "with context", which Jinja caches instead of
     # running the whole file again on every page.
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["url_for"] = cached_url_for
     app.config["HELP_COUNTRY"] = check_help_country(app.config["HELP_COUNTRY"])
 
     @app.context_processor

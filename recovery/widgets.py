@@ -35,4 +35,9 @@ def html_params(**kwargs) -> Markup:
 
 
 def install() -> None:
+    """Put the fast version everywhere WTForms looks it up: the module (text areas, selects, lists) and the
+    widgets that keep it as their own static method (every input and button)."""
     core.html_params = html_params
+    for widget in vars(core).values():
+        if isinstance(widget, type) and "html_params" in vars(widget):
+            widget.html_params = staticmethod(html_params)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -54,11 +55,12 @@ def gunicorn(env: dict, workers: int = 4, output: Path | None = None) -> Iterato
     """
     listener = listening_socket()
     port, fd = listener.getsockname()[1], listener.fileno()
-    sink = open(output, "wb") if output is not None else subprocess.DEVNULL  # noqa: SIM115 (closed below)
+    # Without `output`, what gunicorn writes still goes to a file, so a server that fails to start says why.
+    sink = open(output, "wb") if output is not None else tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     try:
         server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--workers", str(workers),
                                    "--bind", f"fd://{fd}", "app:app"], cwd=ROOT, env=env, pass_fds=(fd,),
-                                  stdout=sink, stderr=subprocess.STDOUT if output is not None else subprocess.DEVNULL)
+                                  stdout=sink, stderr=subprocess.STDOUT)
     finally:
         listener.close()  # gunicorn holds its own copy now
     base = f"http://127.0.0.1:{port}"
@@ -71,7 +73,10 @@ def gunicorn(env: dict, workers: int = 4, output: Path | None = None) -> Iterato
                 break
             except OSError:
                 if server.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited with code {server.returncode} before it answered") from None
+                    sink.flush()
+                    said = Path(output).read_bytes() if output is not None else (sink.seek(0), sink.read())[1]
+                    raise RuntimeError(f"gunicorn exited with code {server.returncode} before it answered:\n"
+                                       f"{said[-4000:].decode(errors='replace')}") from None
                 if time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not answer within 30 seconds") from None
                 time.sleep(0.05)
@@ -79,5 +84,4 @@ def gunicorn(env: dict, workers: int = 4, output: Path | None = None) -> Iterato
     finally:
         server.terminate()
         server.wait(timeout=15)
-        if output is not None:
-            sink.close()
+        sink.close()

@@ -193,6 +193,7 @@ PAGES = {
 }
 
 # (SELECTs, data statements) of the second visit to each page: the same with 1 person as with 4.
+# A page opening someone's area through the door loads the connection with both members in one query.
 PINNED: dict[tuple[str, str], tuple[int, int]] = {
     # + today's moments (tracker/celebrations.py): first weeks kept (the commitments come from the page's own
     # load), each loved one's first "I saw this", my boundaries heard (boundaries.heard_since)
@@ -203,35 +204,35 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (PERSON, "journey"): (4, 4),
     (PERSON, "boundaries"): (14, 14),
     (PERSON, "boundary"): (8, 8),
-    (PERSON, "shared boundary"): (11, 11),
+    (PERSON, "shared boundary"): (10, 10),
     (PERSON, "amends"): (5, 5),
     (PERSON, "amends entry"): (7, 7),
     (PERSON, "talks"): (5, 5),
     (PERSON, "plan"): (4, 4),
-    (PERSON, "shared plan"): (6, 6),
+    (PERSON, "shared plan"): (5, 5),
     (PERSON, "circle"): (4, 4),
     (PERSON, "access log"): (2, 2),
     (PERSON, "settings"): (1, 1),
     # + who can read it: my connections and what I share with each
     (PERSON, "plan for hard days"): (4, 4),
-    (PERSON, "shared boundaries"): (9, 9),
-    (PERSON, "shared conversations"): (6, 6),
-    (PERSON, "shared trust"): (7, 7),
+    (PERSON, "shared boundaries"): (8, 8),
+    (PERSON, "shared conversations"): (5, 5),
+    (PERSON, "shared trust"): (6, 6),
     # A loved one's shared self-care, read-only like their other areas (no "I saw this" to load).
-    (PERSON, "shared self_care"): (8, 8),
-    (PERSON, "shared self-care commitment"): (11, 11),
+    (PERSON, "shared self_care"): (7, 7),
+    (PERSON, "shared self-care commitment"): (10, 10),
     # + "Waiting for you": shared boundaries, their words, my answers to them; + my boundaries heard today
     # + my own wellbeing: the last two checks, for "How you're doing" ("Looking after me")
     (LOVED_ONE, "home"): (23, 23),  # + their self-care today (two queries)
-    (LOVED_ONE, "shared tracker"): (10, 10),
-    (LOVED_ONE, "shared amends"): (8, 8),
-    (LOVED_ONE, "shared boundaries"): (9, 9),
-    (LOVED_ONE, "shared conversations"): (6, 6),
-    (LOVED_ONE, "shared milestones"): (8, 8),
-    (LOVED_ONE, "shared commitment"): (12, 12),
-    (LOVED_ONE, "shared boundary"): (11, 11),
-    (LOVED_ONE, "shared plan"): (6, 6),
-    (LOVED_ONE, "shared plan for hard days"): (6, 6),
+    (LOVED_ONE, "shared tracker"): (9, 9),
+    (LOVED_ONE, "shared amends"): (7, 7),
+    (LOVED_ONE, "shared boundaries"): (8, 8),
+    (LOVED_ONE, "shared conversations"): (5, 5),
+    (LOVED_ONE, "shared milestones"): (7, 7),
+    (LOVED_ONE, "shared commitment"): (11, 11),
+    (LOVED_ONE, "shared boundary"): (10, 10),
+    (LOVED_ONE, "shared plan"): (5, 5),
+    (LOVED_ONE, "shared plan for hard days"): (5, 5),
     (LOVED_ONE, "boundaries"): (14, 14),
     (LOVED_ONE, "boundary"): (8, 8),
     (LOVED_ONE, "talks"): (3, 3),

@@ -27,5 +27,10 @@ def test_installed_for_every_widget(app):
     """create_app puts it in place: a rendered field uses it (and renders as before)."""
     assert core.html_params is widgets.html_params
     assert widgets._original is not widgets.html_params
+    # Inputs and buttons keep their own copy as a static method: those are replaced too.
+    keeping = [w for w in vars(core).values() if isinstance(w, type) and "html_params" in vars(w)]
+    assert {core.Input, core.Button} <= set(keeping)
+    assert all(w.html_params is widgets.html_params for w in keeping)
+    assert core.CheckboxInput.html_params is widgets.html_params
     assert str(core.TextInput()(type("F", (), {"id": "x", "name": "x", "_value": lambda self: 'a"b'})())) == \
         '<input id="x" name="x" type="text" value="a&#34;b">'

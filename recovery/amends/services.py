@@ -371,8 +371,13 @@ def openness_of(loved_one_id: int, person_id: int) -> AmendsOpenness | None:
 
 def openness_given(loved_one: User) -> dict[int, AmendsOpenness]:
     """Map each person to the loved one's own answer about an amends conversation (one query)."""
-    rows = db.session.scalars(sa.select(AmendsOpenness).where(AmendsOpenness.owner_id == loved_one.id))
+    rows = db.session.scalars(_openness_given(), {"owner_id": loved_one.id})
     return {row.person_id: row for row in rows if row.person_id is not None}
+
+
+@once
+def _openness_given():
+    return sa.select(AmendsOpenness).where(AmendsOpenness.owner_id == sa.bindparam("owner_id"))
 
 
 def openness_by_connection(person: User) -> dict[int, AmendsOpenness]:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import joinedload
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ACTIVE, AccessLogEntry, Connection, ShareGrant
@@ -90,20 +91,27 @@ def granting_connection(viewer: User, owner_id: int, area: str) -> Connection | 
     """Return the active connection through which the owner shares this area with the viewer, if any."""
     if area not in AREAS or viewer.id == owner_id:
         return None
-    return db.session.scalar(
+    return db.session.scalar(_granting_connection(),
+                             {"owner_id": owner_id, "viewer_id": viewer.id, "area": area, "now": utcnow()})
+
+
+@once
+def _granting_connection():
+    owner_id, viewer_id = sa.bindparam("owner_id"), sa.bindparam("viewer_id")
+    return (
         sa.select(Connection)
         .join(ShareGrant, ShareGrant.connection_id == Connection.id)
         .where(
             Connection.status == ACTIVE,
             ShareGrant.owner_id == owner_id,
-            ShareGrant.area == area,
+            ShareGrant.area == sa.bindparam("area"),
             sa.or_(
-                sa.and_(Connection.person_id == owner_id, Connection.loved_one_id == viewer.id),
-                sa.and_(Connection.loved_one_id == owner_id, Connection.person_id == viewer.id),
+                sa.and_(Connection.person_id == owner_id, Connection.loved_one_id == viewer_id),
+                sa.and_(Connection.loved_one_id == owner_id, Connection.person_id == viewer_id),
                 # A supporter, only while the consent holds: past its end the next request is refused.
-                sa.and_(Connection.supporter_id == viewer.id,
+                sa.and_(Connection.supporter_id == viewer_id,
                         sa.or_(Connection.person_id == owner_id, Connection.loved_one_id == owner_id),
-                        Connection.consent_ends_at > utcnow()),
+                        Connection.consent_ends_at > sa.bindparam("now")),
             ),
         )
     )
@@ -149,16 +157,9 @@ def log_visits(viewer_id: int, visits: Iterable[tuple[int, str]]) -> None:
     if not pairs:
         return
     now = utcnow()
-    query = (
-        sa.select(AccessLogEntry)
-        .where(
-            AccessLogEntry.viewer_id == viewer_id,
-            AccessLogEntry.owner_id.in_(sorted({owner_id for owner_id, _ in pairs})),
-            AccessLogEntry.area.in_(sorted({area for _, area in pairs})),
-            AccessLogEntry.viewed_at > now - ACCESS_LOG_COALESCE,
-        )
-        .order_by(AccessLogEntry.viewed_at.desc())
-    )
+    query = _recent_visits()
+    values = {"viewer_id": viewer_id, "owners": sorted({owner_id for owner_id, _ in pairs}),
+              "areas": sorted({area for _, area in pairs}), "since": now - ACCESS_LOG_COALESCE}
 
     def newest(rows) -> dict[tuple[int, str], AccessLogEntry]:
         found: dict[tuple[int, str], AccessLogEntry] = {}
@@ -169,11 +170,11 @@ def log_visits(viewer_id: int, visits: Iterable[tuple[int, str]]) -> None:
     def fresh(found: dict[tuple[int, str], AccessLogEntry], pair: tuple[int, str]) -> bool:
         return pair in found and now - found[pair].viewed_at < ACCESS_LOG_TOUCH
 
-    recent = newest(db.session.scalars(query))
+    recent = newest(db.session.scalars(query, values))
     if all(fresh(recent, pair) for pair in pairs):
         return
     prepare_to_write()  # a reading page is about to write: take the lock, then look again
-    recent = newest(db.session.scalars(query.execution_options(populate_existing=True)))
+    recent = newest(db.session.scalars(query, values, execution_options={"populate_existing": True}))
     for pair in sorted(pairs):
         if fresh(recent, pair):
             continue
@@ -185,9 +186,28 @@ def log_visits(viewer_id: int, visits: Iterable[tuple[int, str]]) -> None:
     db.session.flush()
 
 
+@once
+def _recent_visits():
+    return (
+        sa.select(AccessLogEntry)
+        .where(
+            AccessLogEntry.viewer_id == sa.bindparam("viewer_id"),
+            AccessLogEntry.owner_id.in_(sa.bindparam("owners", expanding=True)),
+            AccessLogEntry.area.in_(sa.bindparam("areas", expanding=True)),
+            AccessLogEntry.viewed_at > sa.bindparam("since"),
+        )
+        .order_by(AccessLogEntry.viewed_at.desc())
+    )
+
+
+_WITH_MEMBERS = (joinedload(Connection.person), joinedload(Connection.loved_one), joinedload(Connection.supporter))
+
+
 def connection_for_member(user: User, connection_id: int, *, circle_only: bool = False) -> Connection:
     """Load a connection the user belongs to, or stop with 404 (also a supporter's tie when `circle_only`)."""
-    connection = db.session.get(Connection, connection_id) if isinstance(connection_id, int) else None
+    # Both members come in the same query: every caller names the other one.
+    connection = (db.session.get(Connection, connection_id, options=_WITH_MEMBERS)
+                  if isinstance(connection_id, int) else None)
     if connection is None or not _party(connection, user.id) or (circle_only and connection.is_support):
         abort(404)
     return connection

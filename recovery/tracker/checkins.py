@@ -15,9 +15,16 @@ from sqlalchemy.orm import selectinload
 from recovery.accounts.models import User
 from recovery.circle.models import Connection
 from recovery.circle.permissions import Access
-from recovery.db import db, insert_unless_present, utcnow
+from recovery.db import db, insert_unless_present, once, utcnow
 from recovery.errors import NotFound, Refused
-from recovery.tracker.commitments import as_schedule, is_due, today_for, visible_to_connection
+from recovery.tracker.commitments import (
+    as_schedule,
+    is_due,
+    today_for,
+    visible_rule,
+    visible_rule_of,
+    visible_to_connection,
+)
 from recovery.tracker.models import (
     CHECKIN_STATUSES,
     KEPT,
@@ -138,16 +145,32 @@ def confirm(access: Access, checkin_id: int, verdict: str, note: str = "",
 
 def waiting_for_confirmation(connection: Connection, viewer: User, today: date, limit: int = 20) -> list[CheckIn]:
     """List recent kept or partly kept check-ins this loved one hasn't answered yet (if they chose to be asked)."""
-    if not connection.loved_one_confirms:
+    rule = visible_rule(connection)
+    if not connection.loved_one_confirms or rule is None:
         return []
-    answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == viewer.id)
-    return list(db.session.scalars(
-        sa.select(CheckIn).join(Commitment)
-        .where(visible_to_connection(connection), CheckIn.status.in_((KEPT, PARTLY)),
-               CheckIn.local_date >= today - timedelta(days=7), CheckIn.id.not_in(answered))
-        .options(selectinload(CheckIn.commitment))
-        .order_by(CheckIn.local_date.desc()).limit(limit)
-    ))
+    _, values = rule
+    statement = _waiting_in_support() if connection.is_support else _waiting_in_circle()
+    return list(db.session.scalars(statement, {**values, "viewer_id": viewer.id,
+                                               "since": today - timedelta(days=7), "limit": limit}))
+
+
+@once
+def _waiting_in_circle():
+    return _waiting(visible_rule_of(support=False))
+
+
+@once
+def _waiting_in_support():
+    return _waiting(visible_rule_of(support=True))
+
+
+def _waiting(visible):
+    answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == sa.bindparam("viewer_id"))
+    return (sa.select(CheckIn).join(Commitment)
+            .where(visible, CheckIn.status.in_((KEPT, PARTLY)),
+                   CheckIn.local_date >= sa.bindparam("since"), CheckIn.id.not_in(answered))
+            .options(selectinload(CheckIn.commitment))
+            .order_by(CheckIn.local_date.desc()).limit(sa.bindparam("limit")))
 
 
 @dataclass(frozen=True)

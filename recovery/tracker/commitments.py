@@ -307,24 +307,55 @@ def visible_to_connection(connection: Connection, owner_id: int | None = None):
     owner_id = connection.person_id if owner_id is None else owner_id
     if owner_id not in (connection.person_id, connection.loved_one_id):
         return sa.false()
-    if connection.is_support:  # a supporter the owner chose: every commitment they don't keep private
-        return sa.and_(Commitment.owner_id == owner_id, Commitment.private.is_(False),
-                       Commitment.status != "archived")
-    return sa.and_(
-        Commitment.owner_id == owner_id,
-        Commitment.private.is_(False),
-        Commitment.status != "archived",
-        sa.or_(Commitment.connection_id.is_(None), Commitment.connection_id == connection.id),
-    )
+    return _rule(owner_id, connection.id, connection.is_support)
+
+
+def _rule(owner_id, connection_id, support: bool) -> sa.ColumnElement:
+    """The owner's commitments that are not private or archived; in a circle connection, only those about no
+    one in particular or about this connection (a supporter the owner chose sees every one not private)."""
+    rule = sa.and_(Commitment.owner_id == owner_id, Commitment.private.is_(False), Commitment.status != "archived")
+    if support:
+        return rule
+    return sa.and_(rule, sa.or_(Commitment.connection_id.is_(None), Commitment.connection_id == connection_id))
+
+
+def visible_rule(connection: Connection, owner_id: int | None = None) -> tuple[sa.ColumnElement, dict] | None:
+    """visible_to_connection() as a rule built once and the values it takes (`owner_id`, `connection_id`):
+    for statements kept with recovery.db.once. None when nothing can be visible."""
+    owner_id = connection.person_id if owner_id is None else owner_id
+    if owner_id not in (connection.person_id, connection.loved_one_id):
+        return None
+    return visible_rule_of(connection.is_support), {"owner_id": owner_id, "connection_id": connection.id}
+
+
+def visible_rule_of(support: bool) -> sa.ColumnElement:
+    """The same rule, taking `owner_id` and `connection_id` by name."""
+    return _rule(sa.bindparam("owner_id"), sa.bindparam("connection_id"), support)
+
+
+@once
+def _shared_commitments_support():
+    return _shared_commitments(True)
+
+
+@once
+def _shared_commitments_circle():
+    return _shared_commitments(False)
+
+
+def _shared_commitments(support: bool):
+    return (sa.select(Commitment).where(visible_rule_of(support)).options(selectinload(Commitment.schedules))
+            .order_by(Commitment.created_at.desc(), Commitment.id.desc()))
 
 
 def shared_commitments(connection: Connection, owner_id: int | None = None) -> list[Commitment]:
     """Return the owner's commitments the other member of this connection may see (the caller checked the
     grant); the owner is the person in recovery unless named."""
-    return list(db.session.scalars(
-        sa.select(Commitment).where(visible_to_connection(connection, owner_id))
-        .options(selectinload(Commitment.schedules)).order_by(Commitment.created_at.desc(), Commitment.id.desc())
-    ))
+    rule = visible_rule(connection, owner_id)
+    if rule is None:
+        return []
+    statement = _shared_commitments_support() if connection.is_support else _shared_commitments_circle()
+    return list(db.session.scalars(statement, rule[1]))
 
 
 def load_shared_commitment(access: Access, commitment_id: int) -> Commitment:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from recovery.accounts.models import User
 from recovery.circle.models import Connection
 from recovery.circle.permissions import Access
-from recovery.db import db
+from recovery.db import db, once
 from recovery.tracker.checkins import OpenDay, open_days
 from recovery.tracker.commitments import (
     area_of,
@@ -19,7 +19,6 @@ from recovery.tracker.commitments import (
     own_commitments,
     shared_commitments,
     today_for,
-    visible_to_connection,
 )
 from recovery.tracker.forms import checkin_form
 from recovery.tracker.journey import Journey, journey
@@ -171,17 +170,14 @@ def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int
     """
     if not connections:
         return {}
-    visible = sa.or_(*[visible_to_connection(c) for c in connections])
-    commitments = list(db.session.scalars(
-        sa.select(Commitment).where(visible).options(selectinload(Commitment.schedules))))
+    # The same two statements for one person or twenty: the people and the ties are values, not clauses.
+    values = {"people": sorted({c.person_id for c in connections}),
+              "ties": sorted({(c.person_id, c.id) for c in connections}),
+              "viewer_id": viewer.id,
+              "earliest": min(today_for(c.person) for c in connections) - timedelta(days=7)}
+    commitments = list(db.session.scalars(_circle_commitments(), values))
     statuses = load_statuses(commitments, min(today_for(c.person) for c in connections))
-    answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == viewer.id)
-    earliest = min(today_for(c.person) for c in connections) - timedelta(days=7)
-    waiting = list(db.session.scalars(
-        sa.select(CheckIn).join(Commitment)
-        .where(visible, CheckIn.status.in_((KEPT, PARTLY)), CheckIn.local_date >= earliest,
-               CheckIn.id.not_in(answered))
-        .options(selectinload(CheckIn.commitment)).order_by(CheckIn.local_date.desc())))
+    waiting = list(db.session.scalars(_waiting_for_word(), values))
     result = {}
     for connection in connections:
         today = today_for(connection.person)
@@ -196,6 +192,31 @@ def loved_one_dashboard(viewer: User, connections: list[Connection]) -> dict[int
             if connection.loved_one_confirms else [])
     return result
 
+
+
+def _visible_in_circle():
+    """visible_to_connection() for all of a loved one's circle ties at once: a person's commitment that is not
+    private or archived, about no one in particular or about that very tie (`ties`: (person, connection))."""
+    return sa.and_(Commitment.owner_id.in_(sa.bindparam("people", expanding=True)),
+                   Commitment.private.is_(False), Commitment.status != "archived",
+                   sa.or_(Commitment.connection_id.is_(None),
+                          sa.tuple_(Commitment.owner_id, Commitment.connection_id)
+                          .in_(sa.bindparam("ties", expanding=True))))
+
+
+@once
+def _circle_commitments():
+    return sa.select(Commitment).where(_visible_in_circle()).options(selectinload(Commitment.schedules))
+
+
+@once
+def _waiting_for_word():
+    """Kept or partly kept check-ins from `earliest` on that the viewer has not answered yet."""
+    answered = sa.select(Confirmation.checkin_id).where(Confirmation.confirmer_id == sa.bindparam("viewer_id"))
+    return (sa.select(CheckIn).join(Commitment)
+            .where(_visible_in_circle(), CheckIn.status.in_((KEPT, PARTLY)),
+                   CheckIn.local_date >= sa.bindparam("earliest"), CheckIn.id.not_in(answered))
+            .options(selectinload(CheckIn.commitment)).order_by(CheckIn.local_date.desc()))
 
 
 # --- A loved one's self-care on their home ----------------------------------------------------------------
@@ -215,13 +236,17 @@ class SelfCareToday:
         return checkin_form(item.commitment.id, self.today, item.today_status)
 
 
+@once
+def _self_care():
+    return (sa.select(Commitment)
+            .where(Commitment.owner_id == sa.bindparam("owner_id"), Commitment.status != "archived")
+            .options(joinedload(Commitment.schedules)).order_by(Commitment.created_at.desc(), Commitment.id.desc()))
+
+
 def self_care_home(owner: User, today: date | None = None) -> SelfCareToday:
     """Load a loved one's self-care due today for their home: two queries at most (one with no commitments)."""
     today = today or today_for(owner)
-    commitments = list(db.session.scalars(
-        sa.select(Commitment).where(Commitment.owner_id == owner.id, Commitment.status != "archived")
-        .options(joinedload(Commitment.schedules)).order_by(Commitment.created_at.desc(), Commitment.id.desc())
-    ).unique())
+    commitments = list(db.session.scalars(_self_care(), {"owner_id": owner.id}).unique())
     active = [c for c in commitments if c.status == "active"]
     items, _ = summaries(active, today) if active else ([], {})
     return SelfCareToday(today=today, due=_due(items), has_commitments=bool(commitments))

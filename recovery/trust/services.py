@@ -38,7 +38,7 @@ from recovery.accounts.models import LOVED_ONE, User
 from recovery.circle import services as circle
 from recovery.circle.models import ACTIVE, ENDED, Connection
 from recovery.circle.permissions import Access, shared_areas, sharing
-from recovery.db import db
+from recovery.db import db, once
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 from recovery.trust.chart import Chart, build_chart
@@ -433,17 +433,20 @@ class TrustSummary:
     total: int = 0
 
 
+@once
+def _checkins_per_person():
+    return (sa.select(TrustCheckIn.person_id, sa.func.count(TrustCheckIn.id), sa.func.max(TrustCheckIn.local_date))
+            .where(TrustCheckIn.owner_id == sa.bindparam("owner_id"))
+            .group_by(TrustCheckIn.person_id))
+
+
 def dashboard_summary(loved_one: User, connections: Sequence[Connection]) -> TrustSummary:
     """Summarise the loved one's check-ins per person in one query, whatever the history's length."""
     if loved_one.role != LOVED_ONE:
         return TrustSummary()
     stats = {
         person_id: (count, last)
-        for person_id, count, last in db.session.execute(
-            sa.select(TrustCheckIn.person_id, sa.func.count(TrustCheckIn.id), sa.func.max(TrustCheckIn.local_date))
-            .where(TrustCheckIn.owner_id == loved_one.id)
-            .group_by(TrustCheckIn.person_id)
-        )
+        for person_id, count, last in db.session.execute(_checkins_per_person(), {"owner_id": loved_one.id})
     }
     today = today_for(loved_one)
     rows = []

@@ -42,7 +42,7 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from recovery.accounts.models import LOVED_ONE, User
-from recovery.db import db, utcnow
+from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 from recovery.wellbeing.chart import Chart, build_chart
@@ -279,11 +279,20 @@ def reading(checks: Sequence[WellbeingCheck]) -> Reading:
 
 def _checks(owner_id: int, limit: int | None = None) -> list[WellbeingCheck]:
     """The owner's checks, newest first."""
-    stmt = (sa.select(WellbeingCheck).where(WellbeingCheck.owner_id == owner_id)
+    if limit is None:
+        return list(db.session.scalars(_all_checks(), {"owner_id": owner_id}))
+    return list(db.session.scalars(_last_checks(), {"owner_id": owner_id, "limit": limit}))
+
+
+@once
+def _all_checks():
+    return (sa.select(WellbeingCheck).where(WellbeingCheck.owner_id == sa.bindparam("owner_id"))
             .order_by(WellbeingCheck.local_date.desc(), WellbeingCheck.id.desc()))
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return list(db.session.scalars(stmt))
+
+
+@once
+def _last_checks():
+    return _all_checks().limit(sa.bindparam("limit"))
 
 
 @dataclass(frozen=True)

@@ -277,7 +277,7 @@ def test_push_from_the_settings_page_to_a_notification_on_screen(profile, live_s
             for body in (payload.decode(), elsewhere):
                 cdp.send("ServiceWorker.deliverPushMessage", {
                     "origin": live_server.url, "registrationId": registration_id, "data": body})
-            shown = eventually(page, SHOWN_QUERY, lambda found: len(found) >= 2)
+            shown = eventually(page, SHOWN_QUERY, lambda found: len(found) >= 2, seconds=20)
             assert {"title": push.TEST_TITLE, "body": push.TEST_BODY, "url": f"{live_server.url}/",
                     "icon": f"{live_server.url}/static/icons/icon-192.png"} in shown
             # A message pointing elsewhere opens Mend's own home, never another site.

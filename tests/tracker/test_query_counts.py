@@ -17,13 +17,13 @@ PINNED = {
     # first "I saw this", my boundaries heard: three queries, however long the history.
     # One more on both homes: unseen notifications and the reminders offer (notifications.home_notes).
     "home": 18,
-    "shared tracker": 10, "shared commitment": 12, "shared milestones": 8,
+    "shared tracker": 9, "shared commitment": 11, "shared milestones": 7,
     # The loved one's home shows the person's score, so it logs a tracker visit: one query finds the
     # recent visits of every person it shows (a reload within a minute writes nothing). One more: their
     # own boundaries heard today. One more: their own wellbeing, the last two checks ("Looking after me").
     "loved one home": 19,  # + their self-care today (tracker.pages.self_care_home: two queries)
     # A loved one's own self-care: the same pages on their commitments; and the person's view of it, shared.
-    "self-care overview": 4, "self-care today": 4, "shared self-care": 8,
+    "self-care overview": 4, "self-care today": 4, "shared self-care": 7,
 }
 
 

@@ -3,6 +3,8 @@
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recovery.tracker.models import DAILY, KEPT, MISSED, ONCE, PARTLY, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY
 from recovery.tracker.score import Schedule, day_records, fold, multiplier, occasions, schedule_on
@@ -195,3 +197,11 @@ def test_heatmap_today_is_open_not_missed(app, make_user):
     record_checkin(c, today, "kept", today=today)
     weeks = progress.heatmap([c], {c.id: {today: "kept"}}, today, weeks=2)
     assert {d.day: d for week in weeks for d in week}[today].level == "full"
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)))
+def test_a_calendar_day_is_named_as_strftime_names_it(day):
+    """The heat map's day names come from tables, not strftime: the very same words, for any date."""
+    from recovery.tracker.progress import long_date
+
+    assert long_date(day) == f"{day:%A %-d %B %Y}"

@@ -1,0 +1,42 @@
+"""Links built in templates: the remembered ones are the same as Flask's, wherever Mend is mounted."""
+
+from __future__ import annotations
+
+import pytest
+from flask import render_template_string, url_for
+
+from recovery import templating
+
+
+@pytest.mark.parametrize("root", ["", "/mend", "/other/place"])
+def test_remembered_links_follow_the_script_root(app, root):
+    """A proxy that mounts Mend under a path (SCRIPT_NAME) gets its own links, not another mount's."""
+    with app.test_request_context("/login", base_url=f"http://localhost{root}"):
+        page = render_template_string("{{ url_for('pages.help') }} {{ url_for('static', filename='css/mend.css') }}")
+        assert page == f"{url_for('pages.help')} {url_for('static', filename='css/mend.css')}"
+        assert page.startswith(f"{root}/help ")
+
+
+def test_links_with_values_are_built_each_time(app):
+    with app.test_request_context("/"):
+        first = render_template_string("{{ url_for('circle.shared_area', connection_id=3, area='tracker') }}")
+        second = render_template_string("{{ url_for('circle.shared_area', connection_id=4, area='tracker') }}")
+        external = render_template_string("{{ url_for('pages.help', _external=True) }}")
+    assert first.endswith("/3/tracker") and second.endswith("/4/tracker")
+    assert external.startswith("http")
+
+
+def test_the_table_of_links_stays_small(app, monkeypatch):
+    """Forged mount points can't grow it past its size; links past it are still right."""
+    monkeypatch.setattr(templating, "LINK_CACHE_SIZE", 3)
+    monkeypatch.setitem(app.extensions, "mend_links", {})
+    for n in range(10):
+        with app.test_request_context("/", base_url=f"http://localhost/m{n}"):
+            assert templating.cached_url_for("pages.help") == f"/m{n}/help"
+    assert len(app.extensions["mend_links"]) <= 3
+
+
+def test_outside_a_request_links_are_flasks_own(app):
+    """E-mails are rendered in a job, with no request: links come straight from Flask (external ones)."""
+    with app.app_context():
+        assert templating.cached_url_for("pages.help", _external=True).endswith("/help")
