@@ -9,6 +9,7 @@ every widget); tests/test_widgets.py holds the output to the original's for any 
 
 from __future__ import annotations
 
+import wtforms.widgets
 from markupsafe import Markup, escape
 from wtforms.widgets import core
 
@@ -35,9 +36,11 @@ def html_params(**kwargs) -> Markup:
 
 
 def install() -> None:
-    """Put the fast version everywhere WTForms looks it up: the module (text areas, selects, lists) and the
-    widgets that keep it as their own static method (every input and button)."""
+    """Put the fast version everywhere WTForms looks it up: its module (text areas, selects, lists), the
+    package that re-exports it (labels), and the widgets that keep it as their own static method (every
+    input and button)."""
     core.html_params = html_params
+    wtforms.widgets.html_params = html_params
     for widget in vars(core).values():
         if isinstance(widget, type) and "html_params" in vars(widget):
             widget.html_params = staticmethod(html_params)

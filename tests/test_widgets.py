@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import wtforms.widgets
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
@@ -32,5 +33,6 @@ def test_installed_for_every_widget(app):
     assert {core.Input, core.Button} <= set(keeping)
     assert all(w.html_params is widgets.html_params for w in keeping)
     assert core.CheckboxInput.html_params is widgets.html_params
+    assert wtforms.widgets.html_params is widgets.html_params  # what a field's label uses
     assert str(core.TextInput()(type("F", (), {"id": "x", "name": "x", "_value": lambda self: 'a"b'})())) == \
         '<input id="x" name="x" type="text" value="a&#34;b">'

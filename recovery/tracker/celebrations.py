@@ -120,11 +120,15 @@ def _weekly(versions: list[Schedule], day: date) -> bool:
 def first_week_kept(commitment: Commitment, today: date | None = None) -> bool:
     """Tell whether the commitment's first 7 due days were all kept or partly kept (two queries at most)."""
     today = today or today_for(commitment.owner)
-    statuses = dict(db.session.execute(
-        sa.select(CheckIn.local_date, CheckIn.status).where(CheckIn.commitment_id == commitment.id)
-        .order_by(CheckIn.local_date).limit(FIRST_CHECKINS)).all())
+    statuses = dict(db.session.execute(_first_checkins(), {"commitment_id": commitment.id}).all())
     versions = [as_schedule(v) for v in commitment.schedules]
     return first_week_days(commitment.start_date, commitment.end_date, versions, statuses, today) is not None
+
+
+@once
+def _first_checkins():
+    return (sa.select(CheckIn.local_date, CheckIn.status).where(CheckIn.commitment_id == sa.bindparam("commitment_id"))
+            .order_by(CheckIn.local_date).limit(FIRST_CHECKINS))
 
 
 def moment_after_checkin(commitment: Commitment, kept_before: bool, today: date | None = None) -> str | None:

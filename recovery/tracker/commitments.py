@@ -288,13 +288,17 @@ def _current_commitments():
 
 def load_own_commitment(owner: User, commitment_id: int) -> Commitment:
     """Return one of the owner's commitments, or raise NotFound (shown as 404)."""
-    commitment = db.session.scalar(
-        sa.select(Commitment).where(Commitment.id == commitment_id, Commitment.owner_id == owner.id)
-        .options(selectinload(Commitment.schedules))
-    )
+    commitment = db.session.scalar(_own_commitment(), {"id": commitment_id, "owner_id": owner.id})
     if commitment is None:
         raise NotFound(commitment_id)
     return commitment
+
+
+@once
+def _own_commitment():
+    return (sa.select(Commitment)
+            .where(Commitment.id == sa.bindparam("id"), Commitment.owner_id == sa.bindparam("owner_id"))
+            .options(selectinload(Commitment.schedules)))
 
 
 # --- What the other member may see ----------------------------------------------------------------
