@@ -197,7 +197,7 @@ PAGES = {
 PINNED: dict[tuple[str, str], tuple[int, int]] = {
     # + today's moments (tracker/celebrations.py): first weeks kept (the commitments come from the page's own
     # load), each loved one's first "I saw this", my boundaries heard (boundaries.heard_since)
-    (PERSON, "home"): (18, 18),
+    (PERSON, "home"): (16, 16),  # the path's counts (amends, boundaries, plans) in one statement
     (PERSON, "tracker overview"): (4, 4),
     (PERSON, "today"): (4, 4),
     (PERSON, "commitment"): (8, 8),
@@ -223,7 +223,7 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (PERSON, "shared self-care commitment"): (10, 10),
     # + "Waiting for you": shared boundaries, their words, my answers to them; + my boundaries heard today
     # + my own wellbeing: the last two checks, for "How you're doing" ("Looking after me")
-    (LOVED_ONE, "home"): (23, 23),  # + their self-care today (two queries)
+    (LOVED_ONE, "home"): (22, 22),  # + their self-care today (two queries)
     (LOVED_ONE, "shared tracker"): (9, 9),
     (LOVED_ONE, "shared amends"): (7, 7),
     (LOVED_ONE, "shared boundaries"): (8, 8),

@@ -477,16 +477,11 @@ def entries_about(access: Access) -> list[AmendsEntry]:
         .options(selectinload(AmendsEntry.steps)).order_by(AmendsEntry.created_at)))
 
 
-def path_facts(user: User) -> dict[str, int]:
-    """Count what the dashboard path needs: the person's entries (a loved one's path asks nothing of amends)."""
-    if user.is_person:
-        return {"amends": db.session.scalar(_count_entries(), {"owner_id": user.id})}
-    return {}
-
-
-@once
-def _count_entries():
-    return sa.select(sa.func.count()).select_from(AmendsEntry).where(AmendsEntry.owner_id == sa.bindparam("owner_id"))
+def path_counts() -> dict[str, sa.ScalarSelect]:
+    """What the dashboard path counts here, for the user named `user_id`: their entries (a loved one has none,
+    and their path asks nothing of amends). The dashboard asks every feature's counts in one statement."""
+    return {"amends": sa.select(sa.func.count()).select_from(AmendsEntry)
+            .where(AmendsEntry.owner_id == sa.bindparam("user_id")).scalar_subquery()}
 
 
 # --- What carries out an amends ---------------------------------------------------------------------

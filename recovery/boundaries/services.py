@@ -370,14 +370,10 @@ def _heard_since():
             .order_by(BoundaryAck.created_at.desc(), BoundaryAck.id.desc()))
 
 
-def path_facts(user: User) -> dict[str, int]:
-    """Count the user's boundaries for the dashboard path."""
-    return {"boundaries": db.session.scalar(_count_boundaries(), {"owner_id": user.id})}
-
-
-@once
-def _count_boundaries():
-    return sa.select(sa.func.count()).select_from(Boundary).where(Boundary.owner_id == sa.bindparam("owner_id"))
+def path_counts() -> dict[str, sa.ScalarSelect]:
+    """What the dashboard path counts here, for the user named `user_id`: their boundaries."""
+    return {"boundaries": sa.select(sa.func.count()).select_from(Boundary)
+            .where(Boundary.owner_id == sa.bindparam("user_id")).scalar_subquery()}
 
 
 def readers(owner: User) -> list[str]:

@@ -19,7 +19,7 @@ from recovery.circle.permissions import Access, can_view, view_if_shared
 from recovery.conversations import library
 from recovery.conversations.library import Script
 from recovery.conversations.models import STATUSES, ConversationPlan
-from recovery.db import db, once, utcnow
+from recovery.db import db, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.timezones import local_today
 
@@ -350,12 +350,7 @@ def today_for(user: User) -> date:
     return local_today(user.timezone)
 
 
-def path_facts(user: User) -> dict[str, int]:
-    """Count the user's plans for the dashboard path."""
-    return {"plans": db.session.scalar(_count_plans(), {"owner_id": user.id})}
-
-
-@once
-def _count_plans():
-    return (sa.select(sa.func.count()).select_from(ConversationPlan)
-            .where(ConversationPlan.owner_id == sa.bindparam("owner_id")))
+def path_counts() -> dict[str, sa.ScalarSelect]:
+    """What the dashboard path counts here, for the user named `user_id`: their conversation plans."""
+    return {"plans": sa.select(sa.func.count()).select_from(ConversationPlan)
+            .where(ConversationPlan.owner_id == sa.bindparam("user_id")).scalar_subquery()}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
+
 from recovery.accounts.models import User
 from recovery.amends import services as amends_services
 from recovery.boundaries import services as boundary_services
@@ -12,6 +14,7 @@ from recovery.circle.models import ACTIVE, Connection
 from recovery.circle.permissions import SharedPage
 from recovery.conversations import services as conversation_services
 from recovery.dashboards.path import StepState, path_for
+from recovery.db import db, once
 from recovery.notifications import services as notifications
 from recovery.tracker import celebrations as moments
 from recovery.tracker import pages
@@ -114,9 +117,7 @@ def dashboard_for(user: User) -> Dashboard:
     person_today = None
     tracker_cards = {}
     wellbeing = None
-    facts.update(amends_services.path_facts(user))
-    facts.update(boundary_services.path_facts(user))
-    facts.update(conversation_services.path_facts(user))
+    facts.update(db.session.execute(_path_counts(), {"user_id": user.id}).one()._asdict())
     if user.is_person:
         person_today = pages.person_dashboard(user)
         facts["commitments"] = person_today.has_commitments
@@ -137,6 +138,14 @@ def dashboard_for(user: User) -> Dashboard:
                      my_boundaries=facts.get("boundaries", 0),
                      celebrations=_celebrations(user, person_today), unread=unread, offer_reminders=offer_reminders,
                      wellbeing=wellbeing, self_care=pages.self_care_home(user) if user.is_loved_one else None)
+
+
+@once
+def _path_counts():
+    """The counts the path needs (amends entries, boundaries, conversation plans), in one statement."""
+    counts = {**amends_services.path_counts(), **boundary_services.path_counts(),
+              **conversation_services.path_counts()}
+    return sa.select(*[subquery.label(name) for name, subquery in counts.items()])
 
 
 def _celebrations(user: User, person_today: pages.PersonToday | None) -> list[moments.Celebration]:

@@ -24,7 +24,7 @@ from recovery.tracker.forms import checkin_form
 from recovery.tracker.journey import Journey, journey
 from recovery.tracker.models import CHECKIN_STATUSES, KEPT, PARTLY, SAW, WEEKLY, CheckIn, Commitment, Confirmation
 from recovery.tracker.progress import (
-    HeatDay,
+    HeatWeek,
     Overall,
     Summary,
     heatmap,
@@ -43,7 +43,7 @@ class Overview:
 
     summaries: list[Summary]
     record: Overall  # the overall score, or while every commitment is young the plain record
-    heatmap: list[list[HeatDay]]
+    heatmap: list[HeatWeek]
     archived: list[Commitment] = field(default_factory=list)
 
     @property
@@ -97,7 +97,7 @@ class Detail:
     """One commitment's page."""
 
     summary: Summary
-    weeks: list[list[HeatDay]]
+    weeks: list[HeatWeek]
     recent: list[CheckIn]
     confirmed: int
     confirmable: int

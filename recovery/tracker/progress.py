@@ -284,6 +284,22 @@ def long_date(day: date) -> str:
     return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
+class HeatWeek(list):
+    """One column of the heat map, its days Monday to Sunday, with its line for "Read this calendar as text"
+    ("Week of 2 March 2026: 5.5 of 7 kept"; empty when nothing was due), worked out here, not in the template."""
+
+    summary: str = ""
+
+
+def _week_summary(days: list[HeatDay]) -> str:
+    due = sum(d.due for d in days)
+    if not due:
+        return ""
+    done = str(round(sum(d.done for d in days), 1)).replace(".0", "")
+    first = days[0].day
+    return f"Week of {first.day} {MONTH_NAMES[first.month - 1]} {first.year}: {done} of {due} kept"
+
+
 def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
     """The Monday the calendar starts on: `weeks` columns ending with this week."""
     last_sunday = today + timedelta(days=6 - today.weekday())
@@ -291,7 +307,7 @@ def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
 
 
 def heatmap(commitments: list[Commitment], statuses: dict[int, dict[date, str]], today: date,
-            weeks: int = HEATMAP_WEEKS) -> list[list[HeatDay]]:
+            weeks: int = HEATMAP_WEEKS) -> list[HeatWeek]:
     """Build week columns (Monday to Sunday) of kept-versus-due for the last `weeks` weeks."""
     first = heatmap_start(today, weeks)
     due = defaultdict(int)
@@ -307,6 +323,8 @@ def heatmap(commitments: list[Commitment], statuses: dict[int, dict[date, str]],
     for w in range(weeks):
         start = first + timedelta(days=7 * w)
         days = [start + timedelta(days=i) for i in range(7)]
-        columns.append([HeatDay(d, due[d], done[d], future=d > today, today=d == today) for d in days])
+        week = HeatWeek(HeatDay(d, due[d], done[d], future=d > today, today=d == today) for d in days)
+        week.summary = _week_summary(week)
+        columns.append(week)
     return columns
 

@@ -16,12 +16,13 @@ PINNED = {
     # The person's home also shows today's moments (tracker/celebrations.py): first weeks kept, a loved one's
     # first "I saw this", my boundaries heard: three queries, however long the history.
     # One more on both homes: unseen notifications and the reminders offer (notifications.home_notes).
-    "home": 18,
+    # The path's counts (amends entries, boundaries, plans) come in one statement.
+    "home": 16,
     "shared tracker": 9, "shared commitment": 11, "shared milestones": 7,
     # The loved one's home shows the person's score, so it logs a tracker visit: one query finds the
     # recent visits of every person it shows (a reload within a minute writes nothing). One more: their
     # own boundaries heard today. One more: their own wellbeing, the last two checks ("Looking after me").
-    "loved one home": 19,  # + their self-care today (tracker.pages.self_care_home: two queries)
+    "loved one home": 18,  # + their self-care today (tracker.pages.self_care_home: two queries)
     # A loved one's own self-care: the same pages on their commitments; and the person's view of it, shared.
     "self-care overview": 4, "self-care today": 4, "shared self-care": 7,
 }

@@ -205,3 +205,27 @@ def test_a_calendar_day_is_named_as_strftime_names_it(day):
     from recovery.tracker.progress import long_date
 
     assert long_date(day) == f"{day:%A %-d %B %Y}"
+
+
+def test_heatmap_weeks_read_as_text(app, make_user):
+    """Each week's line for "Read this calendar as text": kept counts 1, partly a half, a week with nothing due
+    has no line."""
+    from recovery.tracker import commitments, progress
+    from recovery.tracker.commitments import ScheduleInput
+
+    person = make_user("person")
+    today = commitments.today_for(person)
+    first = today - timedelta(days=7)
+    c = commitments.create_commitment(person, "Walk", "", ScheduleInput(DAILY), first, today=today)
+    statuses = {first: "kept", first + timedelta(days=1): "partly", first + timedelta(days=2): "missed"}
+    weeks = progress.heatmap([c], {c.id: statuses}, today, weeks=4)
+    value = {"kept": 1, "partly": 0.5, "missed": 0}
+    for week in weeks:
+        days = [d.day for d in week if first <= d.day <= today]
+        if not days:
+            assert week.summary == ""
+            continue
+        done = sum(value.get(statuses.get(day), 0) for day in days)
+        assert week.summary == f"Week of {week[0].day:%-d %B %Y}: {done:g} of {len(days)} kept"
+    assert weeks[0].summary == ""  # four weeks back: before the start
+    assert sum(1 for w in weeks if w.summary) in (2, 3)
