@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, has_request_context, request, url_for
+from flask import Flask, current_app, has_request_context, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from recovery.config import check_help_country
 from recovery.helplines import FINDER, local_help
@@ -40,6 +41,23 @@ def cached_url_for(endpoint: str, **values) -> str:
     return link
 
 
+def site_footer() -> Markup:
+    """Every page's footer (templates/_footer.html): the help lines of the reader's country. It depends only on
+    the country, whether someone is signed in (one link) and where Mend is mounted, so it is drawn once for
+    each of those and kept, in a table no bigger than LINK_CACHE_SIZE."""
+    here = local_help()
+    signed_in = bool(current_user.is_authenticated)
+    key = (here.code, signed_in, request.script_root if has_request_context() else "")
+    footers = current_app.extensions.setdefault("mend_footers", {})
+    html = footers.get(key)
+    if html is None:
+        # Jinja's own output, autoescaped like any page: safe HTML.
+        html = Markup(render_template("_footer.html", local_help=here, help_finder=FINDER))  # nosec B704
+        if len(footers) < LINK_CACHE_SIZE:
+            footers[key] = html
+    return html
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the values every page can use."""
     app.jinja_env.filters["localtime"] = localtime
@@ -50,6 +68,7 @@ def init_app(app: Flask) -> None:
     # running the whole file again on every page.
     app.jinja_env.globals["current_user"] = current_user
     app.jinja_env.globals["url_for"] = cached_url_for
+    app.jinja_env.globals["site_footer"] = site_footer
     app.config["HELP_COUNTRY"] = check_help_country(app.config["HELP_COUNTRY"])
 
     @app.context_processor
