@@ -59,6 +59,11 @@ class Commitment(IdMixin, db.Model):
     progress_best: Mapped[int] = mapped_column(default=0, server_default="0")
     progress_settled: Mapped[int] = mapped_column(default=0, server_default="0")
     progress_key: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    # The calendar's squares over the same settled days, one letter a day from `calendar_from` to
+    # `progress_through` (progress.CALENDAR_CODES), kept for the last 26 weeks only: a calendar then reads
+    # just the days since, however long the history. They hold while the saved progress holds.
+    calendar_from: Mapped[date | None]
+    calendar_days: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
     owner: Mapped[User] = link(foreign_keys=[owner_id])
     schedules: Mapped[list[ScheduleVersion]] = link(

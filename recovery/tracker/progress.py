@@ -107,24 +107,59 @@ def _saved_progress(commitment: Commitment, versions: list[Schedule]) -> tuple[d
                              best=commitment.progress_best, settled=commitment.progress_settled)
 
 
-def _replay_from(commitment: Commitment) -> date:
-    """The first day whose check-ins a summary of this commitment needs."""
+# The calendar's squares over settled days, saved on the commitment (Commitment.calendar_days), one letter a
+# day: nothing due, due and not kept (missed, or no check-in), partly kept, kept.
+NOT_DUE, NOT_KEPT, PARTLY_KEPT, KEPT_DAY = "-", "o", "p", "k"
+_CODE_OF = {KEPT: KEPT_DAY, PARTLY: PARTLY_KEPT}
+_DONE_OF = {KEPT_DAY: 1.0, PARTLY_KEPT: 0.5}
+
+
+class Days(dict):
+    """One commitment's check-in statuses, {day: status}, loaded from `loaded_from` on (every day since)."""
+
+    __slots__ = ("loaded_from",)
+
+    def __init__(self, loaded_from: date | None = None) -> None:
+        super().__init__()
+        self.loaded_from = loaded_from
+
+
+def _saved_calendar(commitment: Commitment, saved: tuple[date, Progress] | None) -> tuple[date, str] | None:
+    """The calendar squares saved on a commitment, (first day, letters), if they run up to its saved progress.
+
+    They were worked out under the same dates and schedules as the progress, so they hold while it does.
+    """
+    codes = commitment.calendar_days
+    if saved is None or commitment.calendar_from is None or not codes \
+            or commitment.calendar_from + timedelta(days=len(codes) - 1) != saved[0]:
+        return None
+    return commitment.calendar_from, codes
+
+
+def _first_needed(commitment: Commitment, today: date, since: date | None) -> date:
+    """The first day whose check-ins a page needs for this commitment: for its summary, the days after its
+    saved progress (a young record is told from its first day); for a calendar from `since`, the days its
+    saved squares do not cover, or when it has none, the whole 26 weeks (so they can be saved)."""
     saved = _saved_progress(commitment, [as_schedule(v) for v in commitment.schedules])
-    if saved is None or saved[1].settled < YOUNG_DAYS:  # a young record is told from its first day
-        return commitment.start_date
-    return saved[0] + timedelta(days=1)
+    replay = commitment.start_date if saved is None or saved[1].settled < YOUNG_DAYS else saved[0] + timedelta(days=1)
+    if since is None:
+        return replay
+    calendar = _saved_calendar(commitment, saved)
+    if calendar is not None and calendar[0] <= since:
+        return replay
+    return min(replay, max(min(since, heatmap_start(today)), commitment.start_date))
 
 
-def load_statuses(commitments: list[Commitment], today: date, since: date | None = None) -> dict[int, dict[date, str]]:
+def load_statuses(commitments: list[Commitment], today: date, since: date | None = None) -> dict[int, Days]:
     """Load, in one query, the check-in statuses the pages need, as {id: {day: status}}.
 
     That is the days after each commitment's saved progress (so years of history are never
-    loaded again), the recent days every page shows, and anything from `since` (a calendar).
+    loaded again), the recent days every page shows, and for a calendar from `since`, the days
+    its saved squares do not cover.
     """
-    result: dict[int, dict[date, str]] = defaultdict(dict)
+    first = min([today - timedelta(days=RECENT_DAYS), *(_first_needed(c, today, since) for c in commitments)])
+    result: dict[int, Days] = defaultdict(lambda: Days(first))
     if commitments:
-        first = min([today - timedelta(days=RECENT_DAYS), *([since] if since else []),
-                     *(_replay_from(c) for c in commitments)])
         rows = db.session.execute(_statuses(), {"ids": [c.id for c in commitments], "first": first})
         for cid, day, status in rows:
             result[cid][day] = status
@@ -150,6 +185,7 @@ def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[d
     through, progress = saved if saved else (None, Progress())
     first = through + timedelta(days=1) if through else None
     cutoff = settled_through(today)
+    calendar = _saved_calendar(commitment, saved)
     if cutoff >= commitment.start_date and (through is None or through < cutoff):
         settled = occasions(commitment.start_date, commitment.end_date, versions, statuses, today,
                             first=first, until=cutoff)
@@ -159,9 +195,43 @@ def _progress(commitment: Commitment, versions: list[Schedule], statuses: dict[d
         db.session.info.setdefault("cache_writes", []).append((Commitment, commitment.id, {
             "progress_through": cutoff, "progress_key": _progress_key(commitment, versions, cutoff),
             "progress_score": progress.score, "progress_current": progress.current,
-            "progress_best": progress.best, "progress_settled": progress.settled}))
+            "progress_best": progress.best, "progress_settled": progress.settled,
+            **_carried_calendar(commitment, versions, statuses, today, calendar, through, cutoff)}))
+    elif through is not None and calendar is None and _loaded_for_calendar(commitment, statuses, today):
+        db.session.info.setdefault("cache_writes", []).append((Commitment, commitment.id, _carried_calendar(
+            commitment, versions, statuses, today, None, None, through)))
     recent = occasions(commitment.start_date, commitment.end_date, versions, statuses, today, first=first)
     return fold(recent, progress), recent
+
+
+def _loaded_for_calendar(commitment: Commitment, statuses: dict[date, str], today: date) -> bool:
+    """Tell whether `statuses` hold every day of the 26-week calendar the commitment was running."""
+    loaded_from = getattr(statuses, "loaded_from", None)
+    return loaded_from is not None and loaded_from <= max(heatmap_start(today), commitment.start_date)
+
+
+def _codes(commitment: Commitment, versions: list[Schedule], statuses: dict[date, str], first: date, last: date,
+           today: date) -> str:
+    """The calendar's letters for the days from `first` to `last` (NOT_DUE, NOT_KEPT, PARTLY_KEPT, KEPT_DAY)."""
+    return "".join(_CODE_OF.get(r.status, NOT_KEPT) if r.due else NOT_DUE for r in day_records(
+        commitment.start_date, commitment.end_date, versions, statuses, first, last, today))
+
+
+def _carried_calendar(commitment: Commitment, versions: list[Schedule], statuses: dict[date, str], today: date,
+                      calendar: tuple[date, str] | None, through: date | None, cutoff: date) -> dict:
+    """The calendar squares to save with progress up to `cutoff`: the saved ones (up to `through`) and the days
+    since, or when none are saved, the 26 weeks worked out from the loaded statuses; none if neither can be."""
+    window = heatmap_start(today)
+    if calendar is not None and through is not None:
+        start, codes = calendar[0], calendar[1] + _codes(commitment, versions, statuses,
+                                                         through + timedelta(days=1), cutoff, today)
+    elif _loaded_for_calendar(commitment, statuses, today) and cutoff >= window:
+        start, codes = window, _codes(commitment, versions, statuses, window, cutoff, today)
+    else:
+        return {"calendar_from": None, "calendar_days": ""}
+    if start < window:  # only the last 26 weeks are ever drawn
+        codes, start = codes[(window - start).days:], window
+    return {"calendar_from": start, "calendar_days": codes}
 
 
 def summary_of(commitment: Commitment, statuses: dict[date, str], today: date) -> tuple[Summary, list[Occasion]]:
@@ -308,22 +378,39 @@ def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
 
 def heatmap(commitments: list[Commitment], statuses: dict[int, dict[date, str]], today: date,
             weeks: int = HEATMAP_WEEKS) -> list[HeatWeek]:
-    """Build week columns (Monday to Sunday) of kept-versus-due for the last `weeks` weeks."""
+    """Build week columns (Monday to Sunday) of kept-versus-due for the last `weeks` weeks.
+
+    Settled days come from the squares saved on each commitment; only the days since are worked out
+    from check-ins (load_statuses loaded them), so a full calendar costs about what an empty one does.
+    """
     first = heatmap_start(today, weeks)
-    due = defaultdict(int)
-    done = defaultdict(float)
+    due = [0] * (7 * weeks)
+    done = [0.0] * (7 * weeks)
     values = {KEPT: 1.0, PARTLY: 0.5}
     for c in commitments:
         versions = [as_schedule(v) for v in c.schedules]
-        for record in day_records(c.start_date, c.end_date, versions, statuses[c.id], first, today, today):
-            if record.due:
-                due[record.day] += 1
-                done[record.day] += values.get(record.status, 0.0)
+        rest = max(first, c.start_date)  # no day before the start is due
+        calendar = _saved_calendar(c, _saved_progress(c, versions))
+        if calendar is not None and calendar[0] <= first:
+            start, codes = calendar
+            for i, code in enumerate(codes[(first - start).days:]):
+                if code != NOT_DUE:
+                    due[i] += 1
+                    done[i] += _DONE_OF.get(code, 0.0)
+            rest = max(rest, start + timedelta(days=len(codes)))
+        last = min(today, c.end_date) if c.end_date else today
+        if rest <= last:
+            for record in day_records(c.start_date, c.end_date, versions, statuses[c.id], rest, last, today):
+                if record.due:
+                    i = (record.day - first).days
+                    due[i] += 1
+                    done[i] += values.get(record.status, 0.0)
     columns = []
     for w in range(weeks):
         start = first + timedelta(days=7 * w)
-        days = [start + timedelta(days=i) for i in range(7)]
-        week = HeatWeek(HeatDay(d, due[d], done[d], future=d > today, today=d == today) for d in days)
+        week = HeatWeek(HeatDay(start + timedelta(days=i), due[7 * w + i], done[7 * w + i],
+                                future=start + timedelta(days=i) > today, today=start + timedelta(days=i) == today)
+                        for i in range(7))
         week.summary = _week_summary(week)
         columns.append(week)
     return columns

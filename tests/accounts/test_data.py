@@ -35,6 +35,9 @@ def test_export_holds_everything_of_mine_and_nothing_of_anyone_elses(app, login)
         assert secret not in text, secret
     # Every area is there, with every row.
     assert len(exported["tracker"]["commitments"]) == 1 and len(exported["tracker"]["checkins"]) == 1
+    # What a commitment's pages work out from the check-ins (saved progress, calendar squares) is not data.
+    assert exported["tracker"]["commitments"][0]["title"] == "Walk the dog"
+    assert not [key for key in exported["tracker"]["commitments"][0] if key.startswith(("progress_", "calendar_"))]
     assert len(exported["amends"]["entries"]) == 2 and exported["amends"]["steps"]
     assert len(exported["boundaries"]["versions"]) == 1 and len(exported["conversation_plans"]) == 1
     # The circle, and the counsellor A chose (with the consent A gave, every version of it).
