@@ -200,7 +200,7 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (PERSON, "home"): (16, 16),  # the path's counts (amends, boundaries, plans) in one statement
     (PERSON, "tracker overview"): (4, 4),
     (PERSON, "today"): (4, 4),
-    (PERSON, "commitment"): (8, 8),
+    (PERSON, "commitment"): (7, 7),
     (PERSON, "journey"): (4, 4),
     (PERSON, "boundaries"): (14, 14),
     (PERSON, "boundary"): (8, 8),
@@ -229,7 +229,7 @@ PINNED: dict[tuple[str, str], tuple[int, int]] = {
     (LOVED_ONE, "shared boundaries"): (8, 8),
     (LOVED_ONE, "shared conversations"): (5, 5),
     (LOVED_ONE, "shared milestones"): (7, 7),
-    (LOVED_ONE, "shared commitment"): (11, 11),
+    (LOVED_ONE, "shared commitment"): (10, 10),
     (LOVED_ONE, "shared boundary"): (10, 10),
     (LOVED_ONE, "shared plan"): (5, 5),
     (LOVED_ONE, "shared plan for hard days"): (5, 5),

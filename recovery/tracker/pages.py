@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -22,7 +22,17 @@ from recovery.tracker.commitments import (
 )
 from recovery.tracker.forms import checkin_form
 from recovery.tracker.journey import Journey, journey
-from recovery.tracker.models import CHECKIN_STATUSES, KEPT, PARTLY, SAW, WEEKLY, CheckIn, Commitment, Confirmation
+from recovery.tracker.models import (
+    CHECKIN_STATUSES,
+    KEPT,
+    PARTLY,
+    SAW,
+    WEEKLY,
+    CheckIn,
+    CheckInAddendum,
+    Commitment,
+    Confirmation,
+)
 from recovery.tracker.progress import (
     HeatWeek,
     Overall,
@@ -92,29 +102,92 @@ def today_page(owner: User, today: date | None = None) -> tuple[list[Summary], l
     return _due(items), open_days(active, statuses, today)
 
 
+@dataclass(frozen=True)
+class Addendum:
+    """A note added to a check-in after its day locked."""
+
+    body: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Word:
+    """A loved one's word on a check-in: "I saw this" or "I didn't see this", with any note."""
+
+    confirmer_id: int
+    confirmer_name: str
+    verdict: str
+    note: str
+
+
+@dataclass
+class RecentDay:
+    """One check-in of a commitment's recent days, as its page shows it: plain values read in three statements,
+    however many check-ins, notes and words there are."""
+
+    id: int
+    local_date: date
+    status: str
+    note: str
+    addenda: list[Addendum] = field(default_factory=list)
+    confirmations: list[Word] = field(default_factory=list)
+
+
 @dataclass
 class Detail:
     """One commitment's page."""
 
     summary: Summary
     weeks: list[HeatWeek]
-    recent: list[CheckIn]
+    recent: list[RecentDay]
     confirmed: int
     confirmable: int
     history: list[Schedule]
 
 
-def commitment_detail(commitment: Commitment, today: date, recent_days: int = 30) -> Detail:
+def _in_recent_days():
+    return sa.and_(CheckIn.commitment_id == sa.bindparam("commitment_id"), CheckIn.local_date > sa.bindparam("after"))
+
+
+@once
+def _recent_checkins():
+    return (sa.select(CheckIn.id, CheckIn.local_date, CheckIn.status, CheckIn.note)
+            .where(_in_recent_days()).order_by(CheckIn.local_date.desc()))
+
+
+@once
+def _recent_addenda():
+    return (sa.select(CheckInAddendum.checkin_id, CheckInAddendum.body, CheckInAddendum.created_at)
+            .join(CheckIn, CheckIn.id == CheckInAddendum.checkin_id).where(_in_recent_days())
+            .order_by(CheckInAddendum.created_at, CheckInAddendum.id))
+
+
+@once
+def _recent_words():
+    return (sa.select(Confirmation.checkin_id, Confirmation.confirmer_id, User.display_name, Confirmation.verdict,
+                      Confirmation.note)
+            .join(CheckIn, CheckIn.id == Confirmation.checkin_id).join(User, User.id == Confirmation.confirmer_id)
+            .where(_in_recent_days()).order_by(Confirmation.created_at, Confirmation.id))
+
+
+def recent_days(commitment_id: int, after: date) -> list[RecentDay]:
+    """A commitment's check-ins after `after`, newest first, each with its added notes and loved ones' words."""
+    values = {"commitment_id": commitment_id, "after": after}
+    days = [RecentDay(*row) for row in db.session.execute(_recent_checkins(), values)]
+    if days:
+        by_id = {d.id: d for d in days}
+        for checkin_id, body, created_at in db.session.execute(_recent_addenda(), values):
+            by_id[checkin_id].addenda.append(Addendum(body, created_at))
+        for checkin_id, *word in db.session.execute(_recent_words(), values):
+            by_id[checkin_id].confirmations.append(Word(*word))
+    return days
+
+
+def commitment_detail(commitment: Commitment, today: date, recent_days_shown: int = 30) -> Detail:
     """Load a commitment's page: score, streaks, a 12-week calendar, recent check-ins and confirmations."""
     statuses = load_statuses([commitment], today, since=heatmap_start(today, weeks=12))
     summary, _ = summary_of(commitment, statuses[commitment.id], today)
-    recent = list(db.session.scalars(
-        sa.select(CheckIn).where(CheckIn.commitment_id == commitment.id,
-                                 CheckIn.local_date > today - timedelta(days=recent_days))
-        .order_by(CheckIn.local_date.desc())
-        .options(selectinload(CheckIn.addenda),
-                 selectinload(CheckIn.confirmations).selectinload(Confirmation.confirmer))
-    ))
+    recent = recent_days(commitment.id, today - timedelta(days=recent_days_shown))
     confirmable = [c for c in recent if c.status in (KEPT, PARTLY)]
     confirmed = sum(1 for c in confirmable if any(x.verdict == SAW for x in c.confirmations))
     return Detail(summary=summary, weeks=heatmap([commitment], statuses, today, weeks=12), recent=recent,

@@ -12,13 +12,13 @@ from recovery.tracker.models import DAILY, CheckIn, Commitment, Confirmation, Sc
 from tests.queries import captured_statements
 
 PINNED = {
-    "overview": 4, "today": 4, "commitment": 8, "journey": 4,
+    "overview": 4, "today": 4, "commitment": 7, "journey": 4,
     # The person's home also shows today's moments (tracker/celebrations.py): first weeks kept, a loved one's
     # first "I saw this", my boundaries heard: three queries, however long the history.
     # One more on both homes: unseen notifications and the reminders offer (notifications.home_notes).
     # The path's counts (amends entries, boundaries, plans) come in one statement.
     "home": 16,
-    "shared tracker": 9, "shared commitment": 11, "shared milestones": 7,
+    "shared tracker": 9, "shared commitment": 10, "shared milestones": 7,
     # The loved one's home shows the person's score, so it logs a tracker visit: one query finds the
     # recent visits of every person it shows (a reload within a minute writes nothing). One more: their
     # own boundaries heard today. One more: their own wellbeing, the last two checks ("Looking after me").

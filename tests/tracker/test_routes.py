@@ -422,3 +422,39 @@ def test_blank_note_and_blank_win_are_refused_kindly(app, family, as_user):
     r = client.post("/tracker/wins", data={"win-text": "   "})
     assert r.status_code == 422 and "write what went well" in r.get_data(as_text=True)
     assert row_counts()["small_wins"] == 0
+
+
+def test_a_commitment_page_shows_its_own_recent_days_notes_and_words_only(app, family, make_user, as_user):
+    """The recent days list holds this commitment's check-ins of the last 30 days, newest first, each with its
+    added notes and loved ones' words in the order given; nothing of another commitment or another family."""
+    from recovery.tracker.models import CheckInAddendum
+
+    person, sam, _ = family
+    c = _commitment(person, title="Call home", days_ago=40)
+    other_person = make_user("person")
+    theirs = _commitment(other_person, title="Their walk", days_ago=40)
+    today = commitments.today_for(person)
+    rows = {}
+    for item, prefix in ((c, "mine"), (theirs, "theirs")):
+        for ago in (1, 3, 35):
+            rows[prefix, ago] = CheckIn(commitment_id=item.id, local_date=today - timedelta(days=ago),
+                                        status="kept", note=f"{prefix}-note-{ago}")
+            db.session.add(rows[prefix, ago])
+    db.session.flush()
+    for prefix in ("mine", "theirs"):
+        db.session.add_all([
+            CheckInAddendum(checkin_id=rows[prefix, 3].id, body=f"{prefix}-first addendum"),
+            CheckInAddendum(checkin_id=rows[prefix, 3].id, body=f"{prefix}-second addendum"),
+            Confirmation(checkin_id=rows[prefix, 1].id, confirmer_id=sam.id, verdict="saw", note=f"{prefix}-word"),
+            CheckInAddendum(checkin_id=rows[prefix, 35].id, body=f"{prefix}-too old")])
+    db.session.commit()
+
+    recent = pages.recent_days(c.id, today - timedelta(days=30))
+    assert [(d.local_date, d.note) for d in recent] == [(today - timedelta(days=1), "mine-note-1"),
+                                                       (today - timedelta(days=3), "mine-note-3")]
+    assert [a.body for a in recent[1].addenda] == ["mine-first addendum", "mine-second addendum"]
+    assert [(w.confirmer_name, w.verdict, w.note) for w in recent[0].confirmations] == [("Sam", "saw", "mine-word")]
+    page = as_user(person).get(f"/tracker/commitments/{c.id}").get_data(as_text=True)
+    assert page.index("mine-note-1") < page.index("mine-note-3")
+    assert "mine-second addendum" in page and "Sam: I saw this — “mine-word”" in page
+    assert "theirs-" not in page and "mine-too old" not in page and "mine-note-35" not in page
