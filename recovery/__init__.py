@@ -132,6 +132,9 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    from recovery import i18n
+
+    i18n.init_app(app)
     auth.init_app(app)
     # Registered first, so it runs last of the after-request hooks: the request's one commit (or rollback).
     app.after_request(finish_request)

@@ -134,6 +134,12 @@ class Defaults:
     # "smtp" sends through MAIL_SERVER; "outbox" keeps messages in memory (tests).
     MAIL_BACKEND = "smtp"
 
+    # Languages offered (MEND_LANGUAGES, e.g. "en,es"), the default first: recovery/i18n.py. Only languages
+    # whose catalogue is complete are accepted; PREVIEW_LANGUAGES lets translators try one still being written.
+    LANGUAGES: tuple[str, ...] = ("en",)
+    PREVIEW_LANGUAGES = False
+    BABEL_TRANSLATION_DIRECTORIES = "translations"
+
     # Help lines for visitors who aren't logged in and for people who haven't chosen a country:
     # a two-letter code. Mend has lines for US, CA, GB, IE, AU and NZ; any other code (or ZZ)
     # shows a world-wide finder and plain advice. See recovery/helplines.py.

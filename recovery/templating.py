@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from recovery.config import check_help_country
 from recovery.helplines import FINDER, local_help
+from recovery.i18n import page_language
 from recovery.timezones import to_local
 
 
@@ -43,11 +44,11 @@ def cached_url_for(endpoint: str, **values) -> str:
 
 def site_footer() -> Markup:
     """Every page's footer (templates/_footer.html): the help lines of the reader's country. It depends only on
-    the country, whether someone is signed in (one link) and where Mend is mounted, so it is drawn once for
-    each of those and kept, in a table no bigger than LINK_CACHE_SIZE."""
+    the country, the page's language, whether someone is signed in (one link) and where Mend is mounted, so it
+    is drawn once for each of those and kept, in a table no bigger than LINK_CACHE_SIZE."""
     here = local_help()
     signed_in = bool(current_user.is_authenticated)
-    key = (here.code, signed_in, request.script_root if has_request_context() else "")
+    key = (here.code, page_language(), signed_in, request.script_root if has_request_context() else "")
     footers = current_app.extensions.setdefault("mend_footers", {})
     html = footers.get(key)
     if html is None:

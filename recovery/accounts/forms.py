@@ -24,6 +24,20 @@ REPEAT = [InputRequired("Please type the password again."),
 
 
 COUNTRY_MESSAGE = "Please choose a country from the list, or “Somewhere else”."
+LANGUAGE_MESSAGE = "Please choose a language from the list."
+
+
+class LanguageField(SelectField):
+    """The language of a person's pages and of everything Mend sends them: one the host offers
+    (i18n.fit_form fills the list, or takes the field away when the host offers one language only)."""
+
+    def __init__(self, label="Language", **kwargs):
+        kwargs.setdefault("description", "Mend's pages, emails and reminders come in this language.")
+        super().__init__(label, choices=[], validators=[InputRequired(LANGUAGE_MESSAGE)], **kwargs)
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _label in self.choices}:
+            raise ValidationError(LANGUAGE_MESSAGE)
 
 
 def _country_code(value):
@@ -82,6 +96,7 @@ class RegisterForm(MendForm):
     supporter_kind = SelectField("If you're a supporter: what kind?",
                                  choices=choice_list([("", "Choose one"), *SUPPORTER_KINDS.items()]), default="",
                                  description="Only for supporters. People who choose you will see it.")
+    language = LanguageField("Which language should Mend use?")
     timezone = ZoneField(description="So 'today' in Mend matches your day.")
     country = CountryField("Where do you live?",
                            description="So the help lines Mend shows are ones you can call. You can change it later.")
@@ -104,6 +119,7 @@ class ProfileForm(MendForm):
     """Change name, time zone and country."""
 
     display_name = StringField("Your name", NAME, filters=[strip_filter])
+    language = LanguageField()
     timezone = ZoneField()
     country = CountryField()
 

@@ -40,6 +40,9 @@ class User(UserMixin, IdMixin, db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     # Two-letter country code for the help lines this person sees; empty means the server's country.
     country: Mapped[str] = mapped_column(sa.String(2), default="", server_default="")
+    # The language of this person's pages and of everything sent to them (recovery/i18n.py); empty means
+    # the host's first language.
+    language: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Optional: the day the person in recovery counts their recovery from (for milestones).

@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from recovery import audit, helplines, mail, yourdata
+from recovery import audit, helplines, i18n, mail, yourdata
 from recovery.accounts import services
 from recovery.accounts.auth import (
     current_session_id,
@@ -82,7 +82,10 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("dashboards.home"))
     form = RegisterForm()
+    i18n.fit_form(form)
     if request.method == "GET":
+        if form.language:
+            form.language.data = i18n.browser_language()
         form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
         # A first guess; in the browser, mend.js guesses again from the browser's own time zone.
         form.country.data = helplines.suggested_country(form.timezone.data)
@@ -94,7 +97,8 @@ def register():
         try:
             created = services.register(form.display_name.data, form.email.data, form.password.data,
                                         form.role.data, form.timezone.data, form.country.data,
-                                        form.supporter_kind.data or "")
+                                        form.supporter_kind.data or "",
+                                        language=form.language.data if form.language else "")
         except Refused as refused:
             show_refusal(form, refused)
             return _invalid_registration(form, next_url)
@@ -249,12 +253,16 @@ def _leave_for(url: str) -> Response:
 def settings():
     """Change name, time zone and the country of my help lines."""
     form = ProfileForm(obj=current_user)
+    i18n.fit_form(form)
     if request.method == "GET":  # show the country in use: "" follows the server, anything unknown is "somewhere else"
         form.country.data = helplines.normalize(form.country.data) if form.country.data else helplines.server_country()
+        if form.language:  # and the language in use
+            form.language.data = i18n.language_of(current_user)
     form.timezone.list_first(form.country.data)
     return form_page(
         form, "accounts/settings.html",
-        lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data, f.country.data),
+        lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data, f.country.data,
+                                          language=f.language.data if f.language else None),
         success="Saved.", redirect_to=url_for("accounts.settings"), common_zones_json=common_zones_json(),
     )
 

@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload
 
-from recovery import audit, helplines, mail
+from recovery import audit, helplines, i18n, mail
 from recovery.accounts import hooks
 from recovery.accounts.models import (
     ROLES,
@@ -84,6 +84,18 @@ def find_user_by_email(email: str) -> User | None:
 COUNTRY_REFUSED = "Please choose a country from the list, or “Somewhere else”."
 
 
+LANGUAGE_REFUSED = "Please choose a language from the list."
+
+
+def _checked_language(language: str) -> str:
+    """A language this host offers ("" for the host's first), or a refusal."""
+    if not language:
+        return ""
+    if i18n.normalize(language) != language:
+        raise Refused(LANGUAGE_REFUSED, field="language")
+    return language
+
+
 def _check_country(country: str) -> None:
     """Refuse a country Mend doesn't offer; "" (the server's country) is allowed."""
     if country != "" and not helplines.is_offered(country):
@@ -91,10 +103,11 @@ def _check_country(country: str) -> None:
 
 
 def register(display_name: str, email: str, password: str, role: str, timezone: str,
-             country: str = "", supporter_kind: str = "") -> User | None:
+             country: str = "", supporter_kind: str = "", language: str = "") -> User | None:
     """Create an account; return None, doing the same work, when the email is already used.
 
-    `country` chooses the help lines the person sees ("" follows the server's HELP_COUNTRY).
+    `country` chooses the help lines the person sees ("" follows the server's HELP_COUNTRY); `language` the
+    language of their pages and of what Mend sends them ("" follows the host's first).
     A supporter says what kind of supporter they are; a host may ask to approve supporters first
     (SUPPORTERS_NEED_APPROVAL). The caller answers the same way in both cases (SECURITY.md 4).
     """
@@ -105,6 +118,7 @@ def register(display_name: str, email: str, password: str, role: str, timezone: 
     if not is_valid_timezone(timezone):
         raise Refused("Please choose a time zone from the list.", field="timezone")
     _check_country(country)
+    language = _checked_language(language)
     problem = password_problem(password, email=email, name=display_name)
     if problem:
         raise Refused(problem, field="password")
@@ -118,6 +132,7 @@ def register(display_name: str, email: str, password: str, role: str, timezone: 
         role=role,
         timezone=timezone,
         country=country,
+        language=language,
         supporter_kind=supporter_kind if role == SUPPORTER else "",
         approved_at=None if role == SUPPORTER and current_app.config.get("SUPPORTERS_NEED_APPROVAL") else utcnow(),
     )
@@ -487,13 +502,16 @@ def recent_events(user: User, limit: int = 100) -> list[AuditEvent]:
 # --- Profile and password --------------------------------------------------------
 
 
-def update_profile(user: User, display_name: str, timezone: str, country: str | None = None) -> None:
-    """Change the user's name, time zone and (when given) the country of their help lines."""
+def update_profile(user: User, display_name: str, timezone: str, country: str | None = None,
+                   language: str | None = None) -> None:
+    """Change the user's name, time zone and (when given) the country of their help lines and their language."""
     if not is_valid_timezone(timezone):
         raise Refused("Please choose a time zone from the list.", field="timezone")
     if country is not None:
         _check_country(country)
         user.country = country
+    if language is not None:
+        user.language = _checked_language(language)
     user.display_name = display_name.strip()
     user.timezone = timezone
 

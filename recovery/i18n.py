@@ -1,0 +1,164 @@
+"""Languages: which one each page, email and notification speaks (Flask-Babel).
+
+A signed-in person's pages, and everything sent to them, use the language they chose (users.language;
+empty means the host's first language). A visitor's pages use the language picked with the switcher on
+public pages (a cookie), else the best match for their browser's Accept-Language, else the host's first.
+
+Only the languages in LANGUAGES are offered (config, MEND_LANGUAGES): a language is listed there once
+its catalogue is complete (recovery/translations/<code>/LC_MESSAGES/messages.po; README "Adding a
+language"), so nobody is offered a page that is half in one language and half in another.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from babel import support
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, Domain, get_locale
+from flask_login import current_user
+
+# Each language named in itself, as a person looking for their own would read it: the languages whose
+# catalogue is complete, which a host may offer.
+LANGUAGE_NAMES = {"en": "English"}
+# Languages whose catalogue is still being written: offered only with PREVIEW_LANGUAGES (translators, tests).
+IN_PROGRESS = {"es": "Español"}
+COOKIE = "mend_lang"
+COOKIE_AGE = 365 * 24 * 3600
+
+CATALOGUES = Path(__file__).resolve().parent / "translations"
+
+
+def catalogue_path(code: str) -> Path:
+    return CATALOGUES / code / "LC_MESSAGES" / "messages.po"
+
+
+def load_catalogue(code: str) -> support.NullTranslations:
+    """A language's translations, compiled in memory from its .po catalogue (no compiled files to keep
+    in step); English, the language the pages are written in, needs none."""
+    path = catalogue_path(code)
+    if not path.exists():
+        return support.NullTranslations()
+    with path.open("rb") as po:
+        catalogue = read_po(po, locale=code)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue, use_fuzzy=False)
+    compiled.seek(0)
+    return support.Translations(fp=compiled)
+
+
+class Catalogues(Domain):
+    """Every language's translations, read once per process and kept (Flask-Babel 4 would make a new
+    domain, and read the catalogue from disk again, on every request)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: dict[str, support.NullTranslations] = {}
+
+    def get_translations(self):
+        locale = get_locale()
+        code = str(locale) if locale is not None else ""
+        found = self.loaded.get(code)
+        if found is None:
+            found = self.loaded[code] = load_catalogue(code) if code else support.NullTranslations()
+        return found
+
+
+class MendBabel(Babel):
+    catalogues = Catalogues()
+
+    @property
+    def domain_instance(self):
+        return self.catalogues
+
+
+babel = MendBabel()
+
+
+def offered() -> tuple[str, ...]:
+    """The languages this host offers, its default first."""
+    return current_app.config["LANGUAGES"]
+
+
+def normalize(code: str | None) -> str:
+    """A stored or asked-for language as one this host offers, or "" when it offers no such language."""
+    code = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return code if code in offered() else ""
+
+
+def browser_language() -> str:
+    """The offered language that best matches the browser's Accept-Language, else the host's first."""
+    if has_request_context():
+        best = request.accept_languages.best_match(offered())
+        if best:
+            return best
+    return offered()[0]
+
+
+def language_of(user) -> str:
+    """The language to speak to this user in: their own choice, else the host's first."""
+    return normalize(getattr(user, "language", "")) or offered()[0]
+
+
+def _select_locale() -> str:
+    if current_user and current_user.is_authenticated:
+        return language_of(current_user)
+    return normalize(request.args.get("lang")) or normalize(request.cookies.get(COOKIE)) or browser_language()
+
+
+def _select_timezone() -> str | None:
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return None
+
+
+def page_language() -> str:
+    """The language of the page being drawn, for <html lang> and the switcher."""
+    return str(get_locale() or offered()[0])
+
+
+def switcher() -> list[tuple[str, str]]:
+    """The other languages a visitor may switch to, as (code, name), when the host offers more than one."""
+    here = page_language()
+    return [(code, name_of(code)) for code in offered() if code != here]
+
+
+def name_of(code: str) -> str:
+    """A language's name in itself ("Español")."""
+    return LANGUAGE_NAMES.get(code) or IN_PROGRESS.get(code, code)
+
+
+def fit_form(form) -> None:
+    """Offer the host's languages in a form's `language` field, or take the field away when it offers one."""
+    if len(offered()) < 2:
+        del form["language"]
+        return
+    form.language.choices = [(code, name_of(code)) for code in offered()]
+
+
+def _remember_choice(response):
+    """Keep a visitor's pick from the switcher (?lang=…) for their next pages."""
+    chosen = normalize(request.args.get("lang")) if "lang" in request.args else ""
+    if chosen and request.cookies.get(COOKIE) != chosen:
+        response.set_cookie(COOKIE, chosen, max_age=COOKIE_AGE, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def init_app(app: Flask) -> None:
+    languages = app.config["LANGUAGES"]
+    if isinstance(languages, str):
+        languages = [code.strip() for code in languages.split(",") if code.strip()]
+    app.config["LANGUAGES"] = tuple(code.lower() for code in languages) or ("en",)
+    ready = {**LANGUAGE_NAMES, **(IN_PROGRESS if app.config["PREVIEW_LANGUAGES"] else {})}
+    unknown = [code for code in app.config["LANGUAGES"] if code not in ready]
+    if unknown:
+        raise RuntimeError(f"MEND_LANGUAGES names languages Mend has no complete pages in: {', '.join(unknown)}. "
+                           f"It has: {', '.join(ready)}.")
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["LANGUAGES"][0])
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    app.after_request(_remember_choice)
+    app.jinja_env.globals.update(page_language=page_language, language_switcher=switcher)

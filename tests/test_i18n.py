@@ -1,0 +1,206 @@
+"""Languages (recovery/i18n.py): each person's pages in their own language, visitors' in their browser's or
+the one they picked, and only languages whose catalogue a host offers."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from recovery import i18n
+from recovery.accounts.models import User
+from recovery.db import db
+from tests import factories
+from tests.conftest import _make_app
+
+BILINGUAL = {"LANGUAGES": ("en", "es"), "PREVIEW_LANGUAGES": True}
+
+
+def _lang(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
+
+
+def test_a_host_offering_english_only_answers_in_english_whatever_the_browser_asks(app):
+    """The default: one language, no switcher, Accept-Language changes nothing."""
+    page = app.test_client().get("/login", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
+    assert _lang(page) == "en" and "Log in" in page and "Iniciar sesión" not in page
+    assert 'hreflang="' not in page  # no other language to offer
+    page = app.test_client().get("/login?lang=es").get_data(as_text=True)
+    assert _lang(page) == "en" and "Iniciar sesión" not in page
+
+
+def test_a_visitor_gets_their_browsers_language_and_can_switch(make_app):
+    """Accept-Language picks Spanish; the switcher's link (with hreflang) switches to English and is kept."""
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        _visitor_switches(app)
+
+
+def _visitor_switches(app):
+    client = app.test_client()
+    page = client.get("/login", headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert _lang(page) == "es"
+    assert "Iniciar sesión" in page and "Crear cuenta" in page and "¿Necesita ayuda ahora?" in page
+    switch = re.search(r'<a class="language-link" href="([^"]+)" hreflang="en" lang="en">English</a>', page)
+    assert switch and '<link rel="alternate" hreflang="en"' in page
+    english = client.get(switch.group(1), headers={"Accept-Language": "es"})
+    assert _lang(english.get_data(as_text=True)) == "en" and "Need help now?" in english.get_data(as_text=True)
+    # The pick is remembered over the browser's wish, on the next page too.
+    again = client.get("/login", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert _lang(again) == "en" and 'hreflang="es" lang="es">Español</a>' in again
+    # A browser asking for nothing Mend has gets the host's first language.
+    other = app.test_client().get("/login", headers={"Accept-Language": "fr-FR,de;q=0.8"}).get_data(as_text=True)
+    assert _lang(other) == "en"
+
+
+def test_a_language_nobody_offers_is_ignored_not_an_error(make_app):
+    """?lang= with a language the host doesn't offer (or rubbish) is a normal page in the usual language."""
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        for asked in ("fr", "", "<script>", "x" * 300):
+            response = app.test_client().get("/login", query_string={"lang": asked})
+            assert response.status_code == 200
+            assert _lang(response.get_data(as_text=True)) == "en"
+            assert "mend_lang" not in response.headers.get("Set-Cookie", "")
+        regional = app.test_client().get("/login", query_string={"lang": "es-MX"})  # a region of an offered one
+        assert _lang(regional.get_data(as_text=True)) == "es" and "mend_lang=es" in regional.headers["Set-Cookie"]
+
+
+def test_a_signed_in_persons_pages_speak_their_own_language(make_app):
+    """Their stored language wins over the browser; an empty one is the host's first; two people, two
+    languages, the same footer cache, each their own words."""
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        ana = factories.make_user("person", name="Ana", email="ana@example.com")
+        ben = factories.make_user("loved_one", name="Ben", email="ben@example.com")
+        ana.language = "es"
+        db.session.commit()
+        ana_client = app.test_client()
+        ana_client.post("/login", data={"email": "ana@example.com", "password": factories.PASSWORD})
+        ben_client = app.test_client()
+        ben_client.post("/login", data={"email": "ben@example.com", "password": factories.PASSWORD})
+        for _ in range(2):  # the second time from the kept footers
+            hers = ana_client.get("/home", headers={"Accept-Language": "en"}).get_data(as_text=True)
+            his = ben_client.get("/home", headers={"Accept-Language": "es"}).get_data(as_text=True)
+            assert _lang(hers) == "es" and "Cerrar sesión" in hers and "¿Necesita ayuda ahora?" in hers
+            assert "Need help now?" not in hers
+            assert _lang(his) == "en" and "Log out" in his and "Need help now?" in his and "Cerrar sesión" not in his
+        assert i18n.language_of(db.session.get(User, ben.id)) == "en"
+
+
+@pytest.mark.parametrize("languages,preview", [(("en", "es"), False), (("en", "xx"), True), (("en", "es", "zz"), True)])
+def test_a_host_cannot_offer_a_language_without_a_complete_catalogue(languages, preview, tmp_path):
+    """Spanish is offered only in preview while its catalogue is being written; unknown codes are refused."""
+    with pytest.raises(RuntimeError, match="no complete pages"):
+        _make_app("sqlite://", tmp_path, LANGUAGES=languages, PREVIEW_LANGUAGES=preview)
+
+
+def test_languages_from_the_environment_may_be_a_comma_separated_list(tmp_path):
+    app = _make_app("sqlite://", tmp_path, LANGUAGES="es, en", PREVIEW_LANGUAGES=True)
+    assert app.config["LANGUAGES"] == ("es", "en")
+
+
+def test_every_catalogue_parses_and_keeps_each_placeholder():
+    """No fuzzy entry, and every translation names the same %(placeholders)s as its English (a missing one
+    would drop a number from a page; a new one would be an error)."""
+    for path in sorted(i18n.CATALOGUES.glob("*/LC_MESSAGES/messages.po")):
+        with path.open("rb") as po:
+            catalogue = read_po(po)
+        entries = [m for m in catalogue if m.id]
+        assert entries, path
+        for message in entries:
+            assert not message.fuzzy, (path, message.id)
+            if message.string:
+                names = set(re.findall(r"%\((\w+)\)s", message.id))
+                assert names == set(re.findall(r"%\((\w+)\)s", message.string)), (path, message.id)
+
+
+# --- Choosing a language: sign-up and settings ---------------------------------------------------------------
+
+import html  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+
+from recovery.accounts import services  # noqa: E402
+from recovery.errors import Refused  # noqa: E402
+from tests.forms import form_data  # noqa: E402
+
+
+def test_the_language_question_appears_only_where_a_host_offers_more_than_one(app, make_user, as_user):
+    """With English only, neither sign-up nor settings ask (nothing to choose); the service keeps "" as before."""
+    assert 'name="language"' not in app.test_client().get("/register").get_data(as_text=True)
+    assert 'name="language"' not in as_user(make_user()).get("/settings").get_data(as_text=True)
+    assert services.register("A", "a@example.org", factories.PASSWORD, "person", "UTC").language == ""
+
+
+@pytest.mark.parametrize("bad", ["fr", "ES", "es-MX", "<b>", "x" * 20])
+def test_the_services_refuse_a_language_the_host_does_not_offer(app, make_user, bad):
+    with pytest.raises(Refused) as caught:
+        services.register("A", "a@example.org", factories.PASSWORD, "person", "UTC", language=bad)
+    assert caught.value.field == "language"
+    user = make_user()
+    with pytest.raises(Refused):
+        services.update_profile(user, "Name", "UTC", language=bad)
+    assert user.language == ""
+
+
+def test_sign_up_suggests_the_browsers_language_and_keeps_the_choice(make_app):
+    """The form offers the host's languages with the browser's preselected; the person's choice is stored and
+    their pages follow it; a made-up value gets the form again with a plain message and what they typed."""
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        client = app.test_client()
+        page = html.unescape(client.get("/register", headers={"Accept-Language": "es-US,es"}).get_data(as_text=True))
+        data = form_data(page, display_name="Lucía", email="lucia@example.org", password=factories.PASSWORD,
+                         password_again=factories.PASSWORD, role="loved_one")
+        assert data["language"] == ["es"]  # suggested from the browser
+        bad = client.post("/register", data={**data, "language": "fr"})
+        again = html.unescape(bad.get_data(as_text=True))
+        assert bad.status_code == 422 and "Please choose a language from the list." in again
+        assert 'value="Lucía"' in again and 'value="lucia@example.org"' in again
+        assert db.session.scalar(sa.select(User).where(User.email == "lucia@example.org")) is None
+        assert client.post("/register", data=data).status_code in (200, 302)
+        lucia = db.session.scalar(sa.select(User).where(User.email == "lucia@example.org"))
+        assert lucia.language == "es"
+
+
+def test_settings_change_the_language_of_every_page(make_app):
+    """Settings show the language in use; choosing English turns the next page English."""
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        ana = factories.make_user("person", name="Ana", email="ana@example.com")
+        ana.language = "es"
+        db.session.commit()
+        client = app.test_client()
+        client.post("/login", data={"email": "ana@example.com", "password": factories.PASSWORD})
+        page = html.unescape(client.get("/settings").get_data(as_text=True))
+        assert _lang(page) == "es"
+        data = form_data(page, action="")
+        assert data["language"] == ["es"]
+        saved = client.post("/settings", data={**data, "language": "en"})
+        assert saved.status_code == 302
+        assert _lang(client.get("/home").get_data(as_text=True)) == "en"
+        assert db.session.get(User, ana.id).language == "en"
+
+
+def test_every_marked_word_is_in_every_catalogue_translated():
+    """What `pybabel extract -F babel.cfg` finds (every string marked for translation in templates and code)
+    is in each language's catalogue with a translation, and the catalogue holds nothing no longer marked."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    from recovery import ROOT
+
+    with (ROOT / "babel.cfg").open() as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    marked = {message for _file, _line, message, _comments, _context in
+              extract_from_dir(str(ROOT), method_map, options_map) if message}
+    marked = {m if isinstance(m, str) else m[0] for m in marked}
+    assert "Need help now?" in marked and "Log out" in marked  # the extraction really reads the templates
+    for path in sorted(i18n.CATALOGUES.glob("*/LC_MESSAGES/messages.po")):
+        with path.open("rb") as po:
+            catalogue = {m.id: m.string for m in read_po(po) if m.id}
+        assert not marked - set(catalogue), (path, sorted(marked - set(catalogue)))
+        assert not [m for m in marked if not catalogue[m]], path
+        assert not set(catalogue) - marked, (path, sorted(set(catalogue) - marked))
