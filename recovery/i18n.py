@@ -104,13 +104,15 @@ def language_of(user) -> str:
 
 
 def _select_locale() -> str:
+    if not has_request_context():  # a job or a command: what it sends chooses with flask_babel.force_locale
+        return offered()[0]
     if current_user and current_user.is_authenticated:
         return language_of(current_user)
     return normalize(request.args.get("lang")) or normalize(request.cookies.get(COOKIE)) or browser_language()
 
 
 def _select_timezone() -> str | None:
-    if current_user and current_user.is_authenticated:
+    if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.timezone
     return None
 

@@ -187,7 +187,7 @@ def test_settings_change_the_language_of_every_page(make_app):
 def test_every_marked_word_is_in_every_catalogue_translated():
     """What `pybabel extract -F babel.cfg` finds (every string marked for translation in templates and code)
     is in each language's catalogue with a translation, and the catalogue holds nothing no longer marked."""
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
     from recovery import ROOT
@@ -195,7 +195,8 @@ def test_every_marked_word_is_in_every_catalogue_translated():
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
     marked = {message for _file, _line, message, _comments, _context in
-              extract_from_dir(str(ROOT), method_map, options_map) if message}
+              extract_from_dir(str(ROOT), method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None})
+              if message}
     marked = {m if isinstance(m, str) else m[0] for m in marked}
     assert "Need help now?" in marked and "Log out" in marked  # the extraction really reads the templates
     for path in sorted(i18n.CATALOGUES.glob("*/LC_MESSAGES/messages.po")):
@@ -204,3 +205,11 @@ def test_every_marked_word_is_in_every_catalogue_translated():
         assert not marked - set(catalogue), (path, sorted(marked - set(catalogue)))
         assert not [m for m in marked if not catalogue[m]], path
         assert not set(catalogue) - marked, (path, sorted(set(catalogue) - marked))
+
+
+def test_words_read_outside_a_request_are_the_hosts_first_language(app):
+    """A job or a command (no request, no signed-in person) reads the marked words in the host's language."""
+    from recovery.accounts.models import ROLES
+
+    assert str(ROLES["loved_one"]) == "Loved one"
+    assert f"{ROLES['person']}" == "Person in recovery"

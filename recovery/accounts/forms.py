@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
@@ -12,27 +13,28 @@ from recovery.accounts.models import ROLES, SUPPORTER_KINDS
 from recovery.forms import MendForm, TimezoneField, choice_list, no_control_chars, strip_filter
 from recovery.timezones import timezone_names
 
-NAME = [InputRequired("Please tell us what to call you."),
-        Length(max=60, message="Please keep your name to 60 characters or fewer."), no_control_chars]
-EMAIL = [InputRequired("Please enter your email address."),
-         Length(max=254, message="That email address is too long."),
-         Email("That doesn't look like an email address. Please check it.")]
-NEW_PASSWORD = [InputRequired("Please choose a password."),
-                Length(max=1024, message="Please use 128 characters or fewer.")]
-REPEAT = [InputRequired("Please type the password again."),
-          EqualTo("password", "The two passwords don't match. Please type them again.")]
+NAME = [InputRequired(_l("Please tell us what to call you.")),
+        Length(max=60, message=_l("Please keep your name to 60 characters or fewer.")), no_control_chars]
+EMAIL = [InputRequired(_l("Please enter your email address.")),
+         Length(max=254, message=_l("That email address is too long.")),
+         Email(_l("That doesn't look like an email address. Please check it."))]
+NEW_PASSWORD = [InputRequired(_l("Please choose a password.")),
+                Length(max=1024, message=_l("Please use 128 characters or fewer."))]
+REPEAT = [InputRequired(_l("Please type the password again.")),
+          EqualTo("password", _l("The two passwords don't match. Please type them again."))]
 
 
-COUNTRY_MESSAGE = "Please choose a country from the list, or “Somewhere else”."
-LANGUAGE_MESSAGE = "Please choose a language from the list."
+COUNTRY_MESSAGE = _l("Please choose a country from the list, or “Somewhere else”.")
+LANGUAGE_MESSAGE = _l("Please choose a language from the list.")
 
 
 class LanguageField(SelectField):
     """The language of a person's pages and of everything Mend sends them: one the host offers
     (i18n.fit_form fills the list, or takes the field away when the host offers one language only)."""
 
-    def __init__(self, label="Language", **kwargs):
-        kwargs.setdefault("description", "Mend's pages, emails and reminders come in this language.")
+    def __init__(self, label=None, **kwargs):
+        label = label or _l("Language")
+        kwargs.setdefault("description", _l("Mend's pages, emails and reminders come in this language."))
         super().__init__(label, choices=[], validators=[InputRequired(LANGUAGE_MESSAGE)], **kwargs)
 
     def pre_validate(self, form):
@@ -50,8 +52,9 @@ class CountryField(SelectField):
     A form posted without the field keeps the stored value ("" means the server's country).
     """
 
-    def __init__(self, label="Country", **kwargs):
-        kwargs.setdefault("description", "Mend shows help lines for this country on every page.")
+    def __init__(self, label=None, **kwargs):
+        label = label or _l("Country")
+        kwargs.setdefault("description", _l("Mend shows help lines for this country on every page."))
         super().__init__(label, choices=choice_list(helplines.COUNTRY_CHOICES), validate_choice=False,
                          filters=[_country_code], default="", **kwargs)
 
@@ -87,38 +90,38 @@ def common_zones_json() -> str:
 class RegisterForm(MendForm):
     """Create an account."""
 
-    display_name = StringField("What should we call you?", NAME, filters=[strip_filter],
-                               description="A first name or nickname is fine. People you connect with will see it.")
-    email = EmailField("Email", EMAIL, filters=[strip_filter],
-                       description="Used to log in and to reset your password. Never shown to anyone.")
-    role = RadioField("I am…", choices=choice_list(ROLES.items()),
-                      validators=[InputRequired("Please choose one.")])
-    supporter_kind = SelectField("If you're a supporter: what kind?",
-                                 choices=choice_list([("", "Choose one"), *SUPPORTER_KINDS.items()]), default="",
-                                 description="Only for supporters. People who choose you will see it.")
-    language = LanguageField("Which language should Mend use?")
-    timezone = ZoneField(description="So 'today' in Mend matches your day.")
-    country = CountryField("Where do you live?",
-                           description="So the help lines Mend shows are ones you can call. You can change it later.")
-    password = PasswordField("Password", NEW_PASSWORD,
-                             description="At least 12 characters. A short sentence you'll remember works well.")
-    password_again = PasswordField("Type the password again", REPEAT)
+    display_name = StringField(_l("What should we call you?"), NAME, filters=[strip_filter],
+                               description=_l("A first name or nickname is fine. People you connect with will see it."))
+    email = EmailField(_l("Email"), EMAIL, filters=[strip_filter],
+                       description=_l("Used to log in and to reset your password. Never shown to anyone."))
+    role = RadioField(_l("I am…"), choices=choice_list(ROLES.items()),
+                      validators=[InputRequired(_l("Please choose one."))])
+    supporter_kind = SelectField(_l("If you're a supporter: what kind?"),
+                                 choices=choice_list([("", _l("Choose one")), *SUPPORTER_KINDS.items()]), default="",
+                                 description=_l("Only for supporters. People who choose you will see it."))
+    language = LanguageField(_l("Which language should Mend use?"))
+    timezone = ZoneField(description=_l("So 'today' in Mend matches your day."))
+    country = CountryField(_l("Where do you live?"), description=_l(
+        "So the help lines Mend shows are ones you can call. You can change it later."))
+    password = PasswordField(_l("Password"), NEW_PASSWORD,
+                             description=_l("At least 12 characters. A short sentence you'll remember works well."))
+    password_again = PasswordField(_l("Type the password again"), REPEAT)
 
 
 class LoginForm(MendForm):
     """Log in."""
 
-    email = EmailField("Email", [InputRequired("Please enter your email address."),
-                                 Length(max=254, message="That email address is too long.")],
+    email = EmailField(_l("Email"), [InputRequired(_l("Please enter your email address.")),
+                                 Length(max=254, message=_l("That email address is too long."))],
                        filters=[strip_filter])
-    password = PasswordField("Password", [InputRequired("Please enter your password."),
-                                          Length(max=1024, message="That password is too long.")])
+    password = PasswordField(_l("Password"), [InputRequired(_l("Please enter your password.")),
+                                          Length(max=1024, message=_l("That password is too long."))])
 
 
 class ProfileForm(MendForm):
     """Change name, time zone and country."""
 
-    display_name = StringField("Your name", NAME, filters=[strip_filter])
+    display_name = StringField(_l("Your name"), NAME, filters=[strip_filter])
     language = LanguageField()
     timezone = ZoneField()
     country = CountryField()
@@ -133,7 +136,7 @@ class PasswordChangeForm(MendForm):
                                  description="At least 12 characters. Your other devices will be logged out.")
     new_password_again = PasswordField("Type the new password again", [
         InputRequired("Please type the new password again."),
-        EqualTo("new_password", "The two passwords don't match. Please type them again."),
+        EqualTo("new_password", _l("The two passwords don't match. Please type them again.")),
     ])
 
 
@@ -148,7 +151,7 @@ class EmailChangeForm(MendForm):
 class ResetRequestForm(MendForm):
     """Ask for a password reset link."""
 
-    email = EmailField("Email", EMAIL, filters=[strip_filter])
+    email = EmailField(_l("Email"), EMAIL, filters=[strip_filter])
 
 
 class ResetForm(MendForm):

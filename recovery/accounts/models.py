@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -14,16 +15,16 @@ PERSON = "person"
 LOVED_ONE = "loved_one"
 SUPPORTER = "supporter"
 ROLES = {
-    PERSON: "Person in recovery",
-    LOVED_ONE: "Loved one",
-    SUPPORTER: "Supporter",
+    PERSON: _l("Person in recovery"),
+    LOVED_ONE: _l("Loved one"),
+    SUPPORTER: _l("Supporter"),
 }
 # What a supporter is to the people who choose them (recovery/supporters).
 SUPPORTER_KINDS = {
-    "sponsor": "Sponsor",
-    "counsellor": "Counsellor or therapist",
-    "coach": "Peer recovery coach",
-    "other": "Other supporter",
+    "sponsor": _l("Sponsor"),
+    "counsellor": _l("Counsellor or therapist"),
+    "coach": _l("Peer recovery coach"),
+    "other": _l("Other supporter"),
 }
 
 
