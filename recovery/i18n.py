@@ -12,14 +12,17 @@ language"), so nobody is offered a page that is half in one language and half in
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, Domain, get_locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, Domain, force_locale, get_locale
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 # Each language named in itself, as a person looking for their own would read it: the languages whose
 # catalogue is complete, which a host may offer.
@@ -117,9 +120,62 @@ def _select_timezone() -> str | None:
     return None
 
 
+# This request's language and translations, worked out once and kept on flask.g (Flask-Babel would look them
+# up again for every word: a page marks dozens). speaking() sets them aside while it speaks another language.
+_LANGUAGE, _WORDS = "_mend_language", "_mend_words"
+
+
 def page_language() -> str:
     """The language of the page being drawn, for <html lang> and the switcher."""
-    return str(get_locale() or offered()[0])
+    code = g.get(_LANGUAGE)
+    if code is None:
+        locale = get_locale()
+        code = locale.language if locale is not None else offered()[0]
+        setattr(g, _LANGUAGE, code)
+    return code
+
+
+def translations() -> support.NullTranslations:
+    """This request's translations."""
+    words = g.get(_WORDS)
+    if words is None:
+        words = babel.catalogues.get_translations()
+        setattr(g, _WORDS, words)
+    return words
+
+
+@pass_context
+def _gettext(context, string: str, **values) -> str:
+    """{{ _("Hello %(name)s", name=n) }}: the words in this request's language, values escaped and put in."""
+    words = translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        words = Markup(words)  # nosec B704: the catalogue's own words; the values are escaped by Markup's %
+    # Formatted whenever it could matter, as Jinja does, so "%%" means "%" with or without values.
+    return words % values if values or "%" in words else words
+
+
+@pass_context
+def _ngettext(context, singular: str, plural: str, num: int, **values) -> str:
+    """{{ ngettext("%(num)d day", "%(num)d days", n) }}: the plural form this language uses for n."""
+    words = translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        words = Markup(words)  # nosec B704: as above
+    return words % {"num": num, **values}
+
+
+@contextmanager
+def speaking(language: str):
+    """Speak `language` for a while, whatever the request's own (an email or a notification to someone else)."""
+    kept = g.pop(_LANGUAGE, None), g.pop(_WORDS, None)
+    try:
+        with force_locale(normalize(language) or offered()[0]):
+            yield
+    finally:
+        g.pop(_LANGUAGE, None), g.pop(_WORDS, None)
+        if kept[0] is not None:
+            setattr(g, _LANGUAGE, kept[0])
+        if kept[1] is not None:
+            setattr(g, _WORDS, kept[1])
 
 
 def switcher() -> list[tuple[str, str]]:
@@ -162,5 +218,10 @@ def init_app(app: Flask) -> None:
                            f"It has: {', '.join(ready)}.")
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["LANGUAGES"][0])
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=_select_timezone)
+    # Jinja's "new style" gettext (autoescaped, values by name), reading this request's translations once,
+    # without the second template call per word that Jinja's own wrapper makes.
+    app.jinja_env.install_gettext_callables(gettext=_gettext, ngettext=_ngettext, newstyle=False)
+    app.jinja_env.newstyle_gettext = True  # what {% trans %} blocks, if any, must assume
+    app.jinja_env.globals["_"] = _gettext  # not Jinja's alias, which would call gettext through the template again
     app.after_request(_remember_choice)
     app.jinja_env.globals.update(page_language=page_language, language_switcher=switcher)

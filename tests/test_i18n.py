@@ -213,3 +213,33 @@ def test_words_read_outside_a_request_are_the_hosts_first_language(app):
 
     assert str(ROLES["loved_one"]) == "Loved one"
     assert f"{ROLES['person']}" == "Person in recovery"
+
+
+def test_speaking_another_language_for_a_while_comes_back_to_the_pages_own(make_app):
+    """An email to someone else is drawn in their language; the page that sent it stays in its reader's."""
+    from flask import render_template_string
+
+    app = make_app(**BILINGUAL)
+    with app.test_request_context("/login", headers={"Accept-Language": "en"}):
+        assert render_template_string('{{ _("Log out") }}') == "Log out"
+        with i18n.speaking("es"):
+            assert i18n.page_language() == "es"
+            assert render_template_string('{{ _("Log out") }} {{ page_language() }}') == "Cerrar sesión es"
+        assert i18n.page_language() == "en"
+        assert render_template_string('{{ _("Log out") }}') == "Log out"
+        with i18n.speaking("fr"):  # not offered: the host's first
+            assert render_template_string('{{ _("Log out") }}') == "Log out"
+
+
+def test_marked_words_escape_the_values_put_in_them(make_app):
+    """The words are the catalogue's (their markup kept); a value a person typed is escaped, in any language."""
+    from flask import render_template_string
+
+    app = make_app(**BILINGUAL)
+    page = '{{ _("We sent an email to <strong>%(email)s</strong>.", email=email) }}'
+    with app.test_request_context("/login", headers={"Accept-Language": "es"}):
+        assert render_template_string(page, email="<i>a</i>@example.org") == \
+            "Enviamos un correo a <strong>&lt;i&gt;a&lt;/i&gt;@example.org</strong>."
+        plural = '{{ ngettext("%(num)d day", "%(num)d days", n) }}'  # not in the catalogue: English's own rule
+        assert [render_template_string(plural, n=n) for n in (1, 3)] == ["1 day", "3 days"]
+        assert render_template_string('{{ _("100%% yours") }}') == "100% yours"
