@@ -243,3 +243,23 @@ def test_marked_words_escape_the_values_put_in_them(make_app):
         plural = '{{ ngettext("%(num)d day", "%(num)d days", n) }}'  # not in the catalogue: English's own rule
         assert [render_template_string(plural, n=n) for n in (1, 3)] == ["1 day", "3 days"]
         assert render_template_string('{{ _("100%% yours") }}') == "100% yours"
+
+
+def test_the_welcome_email_speaks_the_language_chosen_at_sign_up(make_app):
+    """A person who signs up in Spanish gets their sign-in link in Spanish; one who chose English, in English,
+    from the same Spanish page."""
+    from recovery import mail
+
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        for email, language in (("lucia@example.org", "es"), ("lou@example.org", "en")):
+            client = app.test_client()
+            page = html.unescape(client.get("/register?lang=es").get_data(as_text=True))
+            data = form_data(page, display_name="Lu", email=email, password=factories.PASSWORD,
+                             password_again=factories.PASSWORD, role="person", language=language)
+            assert client.post("/register", data=data).status_code == 200
+        sent = {m["To"]: m for m in mail.outbox()}
+        spanish, english = sent["lucia@example.org"], sent["lou@example.org"]
+        assert spanish["Subject"] == "Empiece a usar Mend"
+        assert spanish.get_content().startswith("Hola, Lu:") and "/start/" in spanish.get_content()
+        assert english["Subject"] == "Start using Mend" and english.get_content().startswith("Hello Lu,")

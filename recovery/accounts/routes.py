@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from recovery import audit, helplines, i18n, mail, yourdata
@@ -125,26 +126,30 @@ def register():
 
 
 def _mail_sign_in_link(user, next_url: str | None) -> None:
-    """Email a new account its one-time sign-in link; the page to land on afterwards travels in the link."""
+    """Email a new account its one-time sign-in link, in the language they chose; the page to land on
+    afterwards travels in the link."""
     token = services.create_sign_in_link(user)
     link = external_url("accounts.sign_in_link", token=token, next=next_url)  # never from the request's Host
-    mail.queue_mail(user.email, "Start using Mend",
-                    f"Hello {user.display_name},\n\nWelcome to Mend. Open this link to start. "
-                    f"It works once, for one hour:\n\n{link}\n\n"
-                    "If the link has stopped working, log in with your email and password instead:\n\n"
-                    f"{external_url('accounts.login', next=next_url)}\n\n"
-                    "If you didn't sign up to Mend, you can ignore this email.")
+    with i18n.speaking(user.language):
+        mail.queue_mail(user.email, _("Start using Mend"), "\n\n".join([
+            _("Hello %(name)s,", name=user.display_name),
+            _("Welcome to Mend. Open this link to start. It works once, for one hour:"),
+            link,
+            _("If the link has stopped working, log in with your email and password instead:"),
+            external_url("accounts.login", next=next_url),
+            _("If you didn't sign up to Mend, you can ignore this email.")]))
 
 
 def _mail_someone_tried_to_sign_up(email: str, next_url: str | None) -> None:
-    """Tell an account's owner that someone signed up with their email; nothing more, no account is made."""
-    mail.queue_mail(email, "Someone tried to sign up to Mend with your email",
-                    "Someone tried to make a new Mend account with this email address.\n\n"
-                    "If it was you, you already have an account. Log in here:\n\n"
-                    f"{external_url('accounts.login', next=next_url)}\n\n"
-                    "Forgot your password? Choose a new one here:\n\n"
-                    f"{external_url('accounts.reset_request')}\n\n"
-                    "If it wasn't you, you don't need to do anything.")
+    """Tell an account's owner that someone signed up with their email; nothing more, no account is made.
+    (In the language of the page the sign-up came from: the same answer, however the account is set.)"""
+    mail.queue_mail(email, _("Someone tried to sign up to Mend with your email"), "\n\n".join([
+        _("Someone tried to make a new Mend account with this email address."),
+        _("If it was you, you already have an account. Log in here:"),
+        external_url("accounts.login", next=next_url),
+        _("Forgot your password? Choose a new one here:"),
+        external_url("accounts.reset_request"),
+        _("If it wasn't you, you don't need to do anything.")]))
 
 
 def _invalid_registration(form: RegisterForm, next_url: str | None):
