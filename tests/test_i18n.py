@@ -263,3 +263,26 @@ def test_the_welcome_email_speaks_the_language_chosen_at_sign_up(make_app):
         assert spanish["Subject"] == "Empiece a usar Mend"
         assert spanish.get_content().startswith("Hola, Lu:") and "/start/" in spanish.get_content()
         assert english["Subject"] == "Start using Mend" and english.get_content().startswith("Hello Lu,")
+
+
+def test_a_password_reset_speaks_the_account_owners_language(make_app):
+    """Asked for from an English page, the reset link still goes out in the owner's Spanish; the pages on the
+    way speak the visitor's language."""
+    from recovery import mail
+
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        ana = factories.make_user("person", name="Ana", email="ana@example.com")
+        ana.language = "es"
+        db.session.commit()
+        client = app.test_client()
+        page = html.unescape(client.get("/reset", headers={"Accept-Language": "en"}).get_data(as_text=True))
+        assert _lang(page) == "en" and "Send me a link" in page
+        sent = client.post("/reset", data=form_data(page, action="", email="ana@example.com"),
+                           headers={"Accept-Language": "en"})
+        assert "Check your email" in sent.get_data(as_text=True)
+        (message,) = [m for m in mail.outbox() if m["To"] == "ana@example.com"]
+        assert message["Subject"] == "Cambie su contraseña de Mend"
+        assert message.get_content().startswith("Hola, Ana:") and "/reset/" in message.get_content()
+        spanish = html.unescape(app.test_client().get("/reset?lang=es").get_data(as_text=True))
+        assert "Cambiar su contraseña" in spanish and "Enviarme un enlace" in spanish

@@ -157,8 +157,8 @@ class ResetRequestForm(MendForm):
 class ResetForm(MendForm):
     """Choose a new password with a reset link."""
 
-    password = PasswordField("New password", NEW_PASSWORD, description="At least 12 characters.")
-    password_again = PasswordField("Type it again", REPEAT)
+    password = PasswordField(_l("New password"), NEW_PASSWORD, description=_l("At least 12 characters."))
+    password_again = PasswordField(_l("Type it again"), REPEAT)
 
 
 

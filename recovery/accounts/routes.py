@@ -361,10 +361,12 @@ def reset_request():
         if user is not None and mail.mail_enabled():
             token = services.create_reset_token(user)
             link = external_url("accounts.reset", token=token)  # never from the request's Host
-            mail.queue_mail(user.email, "Reset your Mend password",
-                            f"Hello {user.display_name},\n\nUse this link to choose a new password. "
-                            f"It works once, for one hour:\n\n{link}\n\n"
-                            "If you didn't ask for this, you can ignore this email.")
+            with i18n.speaking(user.language):  # in their own language, whatever the page's
+                mail.queue_mail(user.email, _("Reset your Mend password"), "\n\n".join([
+                    _("Hello %(name)s,", name=user.display_name),
+                    _("Use this link to choose a new password. It works once, for one hour:"),
+                    link,
+                    _("If you didn't ask for this, you can ignore this email.")]))
         return render_template("accounts/reset_sent.html", mail_enabled=mail.mail_enabled())
     if request.method == "POST":
         return _invalid("accounts/reset_request.html", form=form, mail_enabled=mail.mail_enabled())
