@@ -263,6 +263,11 @@ def test_the_welcome_email_speaks_the_language_chosen_at_sign_up(make_app):
         assert spanish["Subject"] == "Empiece a usar Mend"
         assert spanish.get_content().startswith("Hola, Lu:") and "/start/" in spanish.get_content()
         assert english["Subject"] == "Start using Mend" and english.get_content().startswith("Hello Lu,")
+        # The link's page speaks the language chosen at sign-up, whatever the browser opening it asks for.
+        for message, words in ((spanish, "Empiece a usar Mend"), (english, "Start using Mend")):
+            link = next(line for line in message.get_content().splitlines() if "/start/" in line).strip()
+            page = app.test_client().get(link.split("mend.test", 1)[1], headers={"Accept-Language": "fr"})
+            assert page.status_code == 200 and words in html.unescape(page.get_data(as_text=True))
 
 
 def test_a_password_reset_speaks_the_account_owners_language(make_app):

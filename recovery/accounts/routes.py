@@ -169,9 +169,11 @@ def sign_in_link(token: str):
     Opening it changes nothing and leaves the link unused (mail scanners open links); the button does it.
     """
     next_url = safe_next(request.args.get("next"))
-    if services.find_sign_in_link(token) is None:
+    link = services.find_sign_in_link(token)
+    if link is None:
         return render_template("accounts/sign_in_invalid.html", next_url=next_url), 404
-    return render_template("accounts/sign_in_link.html", form=ButtonForm(), token=token, next_url=next_url)
+    with i18n.speaking(services.language_of_link(link)):  # the language they chose when they signed up
+        return render_template("accounts/sign_in_link.html", form=ButtonForm(), token=token, next_url=next_url)
 
 
 @bp.post("/start/<token>")

@@ -723,6 +723,11 @@ def find_sign_in_link(token: str, now: datetime | None = None) -> SignInLink | N
     return row
 
 
+def language_of_link(link: SignInLink) -> str:
+    """The language the link's owner chose at sign-up ("" for the host's first)."""
+    return db.session.scalar(sa.select(User.language).where(User.id == link.user_id)) or ""
+
+
 def use_sign_in_link(token: str, device_token: str | None = None) -> tuple[User, str]:
     """Use a sign-in link once; return its user and the token of their known-device cookie.
 
