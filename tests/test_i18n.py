@@ -291,3 +291,17 @@ def test_a_password_reset_speaks_the_account_owners_language(make_app):
         assert message.get_content().startswith("Hola, Ana:") and "/reset/" in message.get_content()
         spanish = html.unescape(app.test_client().get("/reset?lang=es").get_data(as_text=True))
         assert "Cambiar su contraseña" in spanish and "Enviarme un enlace" in spanish
+
+
+def test_a_wrong_password_is_told_in_the_visitors_language(make_app):
+    """The login form's refusal is drawn in the page's language, and the typed email is kept."""
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        factories.make_user("person", name="Ana", email="ana@example.com")
+        client = app.test_client()
+        page = html.unescape(client.get("/login?lang=es").get_data(as_text=True))
+        wrong = client.post("/login", data=form_data(page, email="ana@example.com", password="not the password"))
+        again = html.unescape(wrong.get_data(as_text=True))
+        assert wrong.status_code == 422 and _lang(again) == "es"
+        assert "Ese correo y esa contraseña no coinciden con ninguna cuenta." in again
+        assert 'value="ana@example.com"' in again

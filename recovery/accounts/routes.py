@@ -107,8 +107,8 @@ def register():
         if not mail.mail_enabled():
             # Without mail nothing can prove the address is theirs: everyone is sent to log in, so a
             # known email answers like a new one (SECURITY.md 4).
-            flash("Thank you. Your account is ready: log in to start. "
-                  "If this email already had an account, use that account's password.", "success")
+            flash(_("Thank you. Your account is ready: log in to start. "
+                    "If this email already had an account, use that account's password."), "success")
             # The email is not carried over to the login form: it would have to sit in the cookie.
             return redirect(url_for("accounts.login", next=next_url))
         # Queued, not sent: mail leaves after the commit, so both answers take the same time (SECURITY.md 28).
@@ -231,7 +231,7 @@ def logout():
         audit.record(current_user.id, "logout")
         log_out()
         if not quick:
-            flash("You're logged out. Take care.", "success")
+            flash(_("You're logged out. Take care."), "success")
     if quick:
         # Leave no trace on a shared browser: the known-device cookie goes too (the next login is from a "new" device).
         response = _leave_for(current_app.config["QUICK_EXIT_URL"])

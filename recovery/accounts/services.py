@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from recovery import audit, helplines, i18n, mail
@@ -288,11 +289,10 @@ def remember_device(user: User, device_token: str | None, now: datetime | None =
     return token
 
 
-LOGIN_WRONG = "That email and password don't match an account. Please check them and try again."
-LOGIN_LOCKED = (
-    "Too many tries for this email. For safety, logins are paused for a while. "
-    "Please wait 15 minutes, or reset your password."
-)
+# Words a page shows, so in its reader's language when it is drawn (lazy: these are fixed at import).
+LOGIN_WRONG = _l("That email and password don't match an account. Please check them and try again.")
+LOGIN_LOCKED = _l("Too many tries for this email. For safety, logins are paused for a while. "
+                  "Please wait 15 minutes, or reset your password.")
 
 
 @dataclass(frozen=True)
