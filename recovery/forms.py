@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -76,14 +77,15 @@ def strip_filter(value):
 class TimezoneField(SelectField):
     """A choice from the IANA time zone list."""
 
-    def __init__(self, label="Time zone", **kwargs):
-        kwargs.setdefault("validators", [InputRequired("Please choose a time zone from the list.")])
+    def __init__(self, label=None, **kwargs):
+        label = label or _l("Time zone")
+        kwargs.setdefault("validators", [InputRequired(_l("Please choose a time zone from the list."))])
         super().__init__(label, choices=choice_list((n, n.replace("_", " ")) for n in timezone_names()),
                          validate_choice=False, **kwargs)
 
     def pre_validate(self, form):
         if self.data not in timezone_names():
-            raise ValidationError("Please choose a time zone from the list.")
+            raise ValidationError(_l("Please choose a time zone from the list."))
 
 
 BAD_DATE = "Please enter a date, like 2025-03-14."

@@ -178,8 +178,11 @@ def test_settings_change_the_language_of_every_page(make_app):
         assert _lang(page) == "es"
         data = form_data(page, action="")
         assert data["language"] == ["es"]
+        assert "Su perfil" in page and "Zona horaria" in page and "Se unió como: <strong>Persona en recuperación" in page
         saved = client.post("/settings", data={**data, "language": "en"})
         assert saved.status_code == 302
+        after = client.get(saved.location).get_data(as_text=True)
+        assert _lang(after) == "en" and "Saved." in after and "Your profile" in after  # told in the new language
         assert _lang(client.get("/home").get_data(as_text=True)) == "en"
         assert db.session.get(User, ana.id).language == "en"
 

@@ -270,7 +270,8 @@ def settings():
         form, "accounts/settings.html",
         lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data, f.country.data,
                                           language=f.language.data if f.language else None),
-        success="Saved.", redirect_to=url_for("accounts.settings"), common_zones_json=common_zones_json(),
+        success=lambda _result: _("Saved."),  # after the change: in the language just chosen
+        redirect_to=url_for("accounts.settings"), common_zones_json=common_zones_json(),
     )
 
 
