@@ -14,7 +14,7 @@ from recovery.errors import Refused
 from recovery.yourdata import export
 from tests.conftest import row_counts
 from tests.factories import PASSWORD
-from tests.forms import choices_of, form_data
+from tests.forms import choices_of, form_data, without_tokens
 
 MESSAGE = "Please choose a country from the list, or “Somewhere else”."
 
@@ -98,7 +98,7 @@ def test_registration_shows_the_users_lines_after_login(client):
     client.post("/register", data=registration(client, country="NZ"))
     client.post("/login", data={"email": "robin@example.org", "password": PASSWORD})
     body = text(client.get("/help"))
-    assert "Call 1737" in body and "988" not in body
+    assert "Call 1737" in body and "988" not in without_tokens(body)
 
 
 @pytest.mark.parametrize("bad", ["XX", "Mars", "us ", "' OR 1=1 --", "x" * 300])
@@ -171,7 +171,7 @@ def test_settings_change_the_country(as_user, make_user):
     db.session.refresh(user)
     assert user.country == "GB"
     body = text(client.get("/settings"))
-    assert "Call 116 123" in body and "988" not in body
+    assert "Call 116 123" in body and "988" not in without_tokens(body)
     assert form_data(body)["country"] == ["GB"]
 
 

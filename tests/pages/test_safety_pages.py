@@ -13,6 +13,8 @@ from recovery.db import db
 
 PAGES = ["/help", "/help/overdose", "/help/safe-at-home", "/help/relapse", "/help/treatment", "/help/young-people"]
 
+from tests.forms import without_tokens  # noqa: E402
+
 
 def page(response) -> str:
     """The page's HTML with entities turned back into characters and runs of spaces made one."""
@@ -83,7 +85,7 @@ def test_logged_out_pages_follow_the_server_country(make_app):
     with app.app_context():
         body = page(app.test_client().get("/help/overdose"))
     assert "Call 13 11 14" in footer(body) and 'href="tel:000"' in footer(body)
-    assert "988" not in body
+    assert "988" not in without_tokens(body)
     assert "Take Home Naloxone" in main(body)
 
 
@@ -116,7 +118,7 @@ def test_the_users_country_beats_the_servers(make_app):
         body = page(client.get("/help/safe-at-home"))
     assert "Women's Aid" in main(body) and "Call 1800 341 900" in main(body)
     assert "Call 112 or 999" in main(body) or ('href="tel:112"' in main(body) and 'href="tel:999"' in main(body))
-    assert "988" not in body and "1-800-799-7233" not in body
+    assert "988" not in without_tokens(body) and "1-800-799-7233" not in body
 
 
 def test_somewhere_else_shows_the_finder_and_plain_emergency_words(as_user, make_user):
