@@ -16,13 +16,38 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from babel import support
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, Domain, force_locale, get_locale
+from flask_babel import Babel, Domain, LazyString, force_locale, get_locale, gettext, ngettext, pgettext
 from flask_login import current_user
 from jinja2 import pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+
+class Words(LazyString):
+    """Words fixed before a page asks (labels, lists of choices), read in the page's language each time they are
+    used, and escaped on a page like any text (Flask-Babel's own lazy string would be put in unescaped: a
+    name with "&" in it would break the page's HTML)."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(words: str, **values) -> Words:
+    """_l("…"): marked words for module-level constants, translated when read."""
+    return Words(gettext, words, **values)
+
+
+def lazy_pgettext(context: str, words: str, **values) -> Words:
+    """The same, for words that mean different things in different places ("Home": a page, a kind of boundary)."""
+    return Words(pgettext, context, words, **values)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **values) -> Words:
+    return Words(ngettext, singular, plural, num, **values)
+
 
 # Each language named in itself, as a person looking for their own would read it: the languages whose
 # catalogue is complete, which a host may offer.
@@ -178,6 +203,38 @@ def speaking(language: str):
             setattr(g, _WORDS, kept[1])
 
 
+# How each language writes the dates the pages show. A page names the English form (strftime's codes, what
+# English pages have always shown); another language draws the same date with its own pattern (CLDR's codes,
+# month and weekday names from Babel's locale data). A form missing here is an error a test finds.
+DATE_FORMS: dict[str, dict[str, str]] = {
+    "es": {
+        "%-d %B %Y": "d 'de' MMMM 'de' y",
+        "%-d %B": "d 'de' MMMM",
+        "%-d %b %Y": "d MMM y",
+        "%-d %b": "d MMM",
+        "%a %-d %b": "EEE d MMM",
+        "%a %-d %b %Y": "EEE d MMM y",
+        "%a %-d %B": "EEE d 'de' MMMM",
+        "%a %-d %B %Y": "EEE d 'de' MMMM 'de' y",
+        "%A %-d %B": "EEEE d 'de' MMMM",
+        "%A %-d %B %Y": "EEEE d 'de' MMMM 'de' y",
+        "%-d %b %Y, %-I:%M %p": "d MMM y, H:mm",
+        "%-d %b, %-I:%M %p": "d MMM, H:mm",
+        "%-I:%M %p": "H:mm",
+    },
+}
+
+
+def format_day(value, form: str = "%-d %B %Y") -> str:
+    """A date (or a time) as the page's language writes it: `form` is the English form, in strftime's codes."""
+    if value is None:
+        return ""
+    language = page_language() if has_request_context() else str(get_locale() or offered()[0])
+    if language == "en":
+        return value.strftime(form).replace("AM", "am").replace("PM", "pm")
+    return format_datetime(value, DATE_FORMS[language][form], locale=language)
+
+
 def switcher() -> list[tuple[str, str]]:
     """The other languages a visitor may switch to, as (code, name), when the host offers more than one."""
     here = page_language()
@@ -225,3 +282,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["_"] = _gettext  # not Jinja's alias, which would call gettext through the template again
     app.after_request(_remember_choice)
     app.jinja_env.globals.update(page_language=page_language, language_switcher=switcher)
+    app.jinja_env.filters["day"] = format_day

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from recovery.config import check_help_country
 from recovery.helplines import FINDER, local_help
-from recovery.i18n import page_language
+from recovery.i18n import format_day, page_language
 from recovery.timezones import to_local
 
 
@@ -19,7 +19,7 @@ def localtime(instant: datetime | None, fmt: str = "%-d %b %Y, %-I:%M %p") -> st
     if instant is None:
         return ""
     tz = current_user.timezone if current_user.is_authenticated else current_app.config["DEFAULT_TIMEZONE"]
-    return to_local(instant, tz).strftime(fmt).replace("AM", "am").replace("PM", "pm")
+    return format_day(to_local(instant, tz), fmt)
 
 
 # Links a page builds from an endpoint alone (or a static file's name) are the same on every page: a page

@@ -110,12 +110,17 @@ def test_normalize_and_for_country():
     assert helplines.for_country("FR") is COUNTRIES[ELSEWHERE]
 
 
-def test_the_form_offers_six_countries_and_somewhere_else():
-    """The choices are the six countries, alphabetically, then "Somewhere else"."""
-    assert [code for code, _ in helplines.COUNTRY_CHOICES] == ["AU", "CA", "IE", "NZ", "GB", "US", "ZZ"]
-    assert helplines.COUNTRY_CHOICES[-1] == ("ZZ", "Somewhere else")
-    labels = [label for _, label in helplines.COUNTRY_CHOICES[:-1]]
-    assert labels == sorted(labels)
+def test_the_form_offers_eight_countries_and_somewhere_else(make_app):
+    """The choices are the eight countries, alphabetically in the reader's language, then "Somewhere else"."""
+    app = make_app(LANGUAGES=("en", "es"), PREVIEW_LANGUAGES=True)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        choices = helplines.country_choices()
+        assert [code for code, _ in choices] == ["AU", "CA", "IE", "MX", "NZ", "ES", "GB", "US", "ZZ"]
+        assert choices[-1] == ("ZZ", "Somewhere else")
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        choices = helplines.country_choices()
+        assert [label for _, label in choices] == ["Australia", "Canadá", "España", "Estados Unidos", "Irlanda",
+                                                   "México", "Nueva Zelanda", "Reino Unido", "Otro lugar"]
 
 
 @pytest.mark.parametrize(("zone", "country"), [
@@ -172,7 +177,7 @@ def _all_numbers() -> set[str]:
     for help_ in COUNTRIES.values():
         for line in (*help_.crisis, *help_.violence, *help_.treatment, *help_.young):
             numbers |= {c.number for c in line.contacts}
-            numbers |= set(re.findall(r"\d[\d\- ]{5,}\d", line.note))
+            numbers |= set(re.findall(r"\d[\d\- ]{5,}\d", str(line.note)))
     return numbers
 
 

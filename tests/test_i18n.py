@@ -15,6 +15,8 @@ from tests import factories
 from tests.conftest import _make_app
 
 BILINGUAL = {"LANGUAGES": ("en", "es"), "PREVIEW_LANGUAGES": True}
+# The marks pybabel looks for beyond its own (README, "Adding a language": the same -k options).
+EXTRA_KEYWORDS = {"_l": None, "lazy_gettext": None, "lazy_ngettext": (1, 2), "lazy_pgettext": ((1, "c"), 2)}
 
 
 def _lang(html: str) -> str:
@@ -111,9 +113,18 @@ def test_every_catalogue_parses_and_keeps_each_placeholder():
         assert entries, path
         for message in entries:
             assert not message.fuzzy, (path, message.id)
-            if message.string:
-                names = set(re.findall(r"%\((\w+)\)s", message.id))
-                assert names == set(re.findall(r"%\((\w+)\)s", message.string)), (path, message.id)
+            if isinstance(message.id, str):
+                if message.string:
+                    assert _names(message.id) == _names(message.string), (path, message.id)
+                continue
+            # A plural: each form names every value the English does (the number itself may be a word, "un día").
+            english = _names(*message.id)
+            for form in message.string:
+                assert english - {"num"} <= _names(form) <= english, (path, message.id, form)
+
+
+def _names(*words: str) -> set[str]:
+    return {name for text in words for name in re.findall(r"%\((\w+)\)[sd]", text)}
 
 
 # --- Choosing a language: sign-up and settings ---------------------------------------------------------------
@@ -198,17 +209,19 @@ def test_every_marked_word_is_in_every_catalogue_translated():
 
     with (ROOT / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    marked = {message for _file, _line, message, _comments, _context in
-              extract_from_dir(str(ROOT), method_map, options_map, keywords={**DEFAULT_KEYWORDS, "_l": None})
-              if message}
-    marked = {m if isinstance(m, str) else m[0] for m in marked}
-    assert "Need help now?" in marked and "Log out" in marked  # the extraction really reads the templates
+    keywords = {**DEFAULT_KEYWORDS, **EXTRA_KEYWORDS}
+    # Each marked message by its English (a plural by its singular) and its context, if it has one.
+    marked = {(message if isinstance(message, str) else message[0], context) for _file, _line, message, _comments,
+              context in extract_from_dir(str(ROOT), method_map, options_map, keywords=keywords) if message}
+    assert ("Need help now?", None) in marked and ("Log out", None) in marked  # it really reads the templates
     for path in sorted(i18n.CATALOGUES.glob("*/LC_MESSAGES/messages.po")):
         with path.open("rb") as po:
-            catalogue = {m.id: m.string for m in read_po(po) if m.id}
-        assert not marked - set(catalogue), (path, sorted(marked - set(catalogue)))
-        assert not [m for m in marked if not catalogue[m]], path
-        assert not set(catalogue) - marked, (path, sorted(set(catalogue) - marked))
+            catalogue = {(m.id if isinstance(m.id, str) else m.id[0], m.context): m.string for m in read_po(po)
+                         if m.id}
+        assert not marked - set(catalogue), (path, sorted(marked - set(catalogue), key=str))
+        untranslated = [m for m in marked if not catalogue[m] or not all(catalogue[m])]
+        assert not untranslated, (path, untranslated)
+        assert not set(catalogue) - marked, (path, sorted(set(catalogue) - marked, key=str))
 
 
 def test_words_read_outside_a_request_are_the_hosts_first_language(app):
@@ -244,8 +257,10 @@ def test_marked_words_escape_the_values_put_in_them(make_app):
     with app.test_request_context("/login", headers={"Accept-Language": "es"}):
         assert render_template_string(page, email="<i>a</i>@example.org") == \
             "Enviamos un correo a <strong>&lt;i&gt;a&lt;/i&gt;@example.org</strong>."
-        plural = '{{ ngettext("%(num)d day", "%(num)d days", n) }}'  # not in the catalogue: English's own rule
-        assert [render_template_string(plural, n=n) for n in (1, 3)] == ["1 day", "3 days"]
+        plural = '{{ ngettext("%(num)d day", "%(num)d days", n) }}'
+        assert [render_template_string(plural, n=n) for n in (0, 1, 3)] == ["0 días", "1 día", "3 días"]
+        missing = '{{ ngettext("%(num)d zebra", "%(num)d zebras", n) }}'  # not in the catalogue: English's own rule
+        assert [render_template_string(missing, n=n) for n in (1, 3)] == ["1 zebra", "3 zebras"]
         assert render_template_string('{{ _("100%% yours") }}') == "100% yours"
 
 
@@ -309,3 +324,41 @@ def test_a_wrong_password_is_told_in_the_visitors_language(make_app):
         assert wrong.status_code == 422 and _lang(again) == "es"
         assert "Ese correo y esa contraseña no coinciden con ninguna cuenta." in again
         assert 'value="ana@example.com"' in again
+
+
+def test_dates_read_as_each_language_writes_them(make_app):
+    """English pages keep the forms they always showed; Spanish ones get Spanish month and weekday names in
+    Spanish order, for every form a page names."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    app = make_app(**BILINGUAL)
+    day = date(2026, 12, 5)
+    evening = datetime(2026, 12, 5, 18, 30, tzinfo=ZoneInfo("America/Mexico_City"))
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert i18n.format_day(day, "%A %-d %B") == "Saturday 5 December"
+        assert i18n.format_day(day, "%-d %b %Y") == "5 Dec 2026"
+        assert i18n.format_day(evening, "%-d %b %Y, %-I:%M %p") == "5 Dec 2026, 6:30 pm"
+        assert i18n.format_day(None) == ""
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert i18n.format_day(day, "%A %-d %B") == "sábado 5 de diciembre"
+        assert i18n.format_day(day) == "5 de diciembre de 2026"
+        assert i18n.format_day(day, "%a %-d %b") == "sáb 5 dic"
+        assert i18n.format_day(evening, "%-d %b %Y, %-I:%M %p") == "5 dic 2026, 18:30"
+        for form in i18n.DATE_FORMS["es"]:  # every form draws without an error, with no English name in it
+            drawn = i18n.format_day(evening, form)
+            assert not re.search(r"Dec|Sat|pm|am\b", drawn), (form, drawn)
+
+
+def test_every_date_form_a_page_names_is_written_for_every_language():
+    """A template asking for a date form the table lacks would fail only on a Spanish page: found here."""
+    from recovery import ROOT
+
+    forms = set()
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        forms |= set(re.findall(r"""\|\s*(?:day|localtime)\(\s*["']([^"']+)["']""", text))
+        assert ".strftime(" not in text, f"{path}: dates are drawn with |day(...), in the page's language"
+    forms.add("%-d %b %Y, %-I:%M %p")  # localtime's own default
+    for language, table in i18n.DATE_FORMS.items():
+        assert forms <= set(table), (language, sorted(forms - set(table)))

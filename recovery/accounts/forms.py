@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
 
 from recovery import helplines
 from recovery.accounts.models import ROLES, SUPPORTER_KINDS
 from recovery.forms import MendForm, TimezoneField, choice_list, no_control_chars, strip_filter
+from recovery.i18n import lazy_gettext as _l
 from recovery.timezones import timezone_names
 
 NAME = [InputRequired(_l("Please tell us what to call you.")),
@@ -55,7 +55,7 @@ class CountryField(SelectField):
     def __init__(self, label=None, **kwargs):
         label = label or _l("Country")
         kwargs.setdefault("description", _l("Mend shows help lines for this country on every page."))
-        super().__init__(label, choices=choice_list(helplines.COUNTRY_CHOICES), validate_choice=False,
+        super().__init__(label, choices=choice_list(helplines.country_choices()), validate_choice=False,
                          filters=[_country_code], default="", **kwargs)
 
     def pre_validate(self, form):
@@ -63,7 +63,7 @@ class CountryField(SelectField):
             raise ValidationError(COUNTRY_MESSAGE)
 
 
-OTHER_ZONES = "Every other time zone"
+OTHER_ZONES = _l("Every other time zone")
 
 
 class ZoneField(TimezoneField):
@@ -77,14 +77,14 @@ class ZoneField(TimezoneField):
         first = {zone for zone, _ in common}
         rest = [(n, n.replace("_", " ")) for n in timezone_names() if n not in first]
         heading = helplines.common_zones_heading(country or helplines.server_country())
-        self.choices = {heading: choice_list(common), OTHER_ZONES: choice_list(rest)}
+        self.choices = {heading: choice_list(common), str(OTHER_ZONES): choice_list(rest)}
 
 
 def common_zones_json() -> str:
     """Every country's common zones, for mend.js to reorder the menu when the country changes."""
     countries = {code: {"heading": helplines.common_zones_heading(code), "zones": helplines.common_zones(code)}
                  for code in helplines.OFFERED if helplines.common_zones(code)}
-    return json.dumps({"other": OTHER_ZONES, "countries": countries})
+    return json.dumps({"other": str(OTHER_ZONES), "countries": countries})
 
 
 class RegisterForm(MendForm):
@@ -130,12 +130,12 @@ class ProfileForm(MendForm):
 class PasswordChangeForm(MendForm):
     """Change the password, knowing the current one."""
 
-    current_password = PasswordField("Current password", [InputRequired("Please enter your current password."),
-                                                          Length(max=1024)])
-    new_password = PasswordField("New password", NEW_PASSWORD,
-                                 description="At least 12 characters. Your other devices will be logged out.")
-    new_password_again = PasswordField("Type the new password again", [
-        InputRequired("Please type the new password again."),
+    current_password = PasswordField(_l("Current password"), [
+        InputRequired(_l("Please enter your current password.")), Length(max=1024)])
+    new_password = PasswordField(_l("New password"), NEW_PASSWORD,
+                                 description=_l("At least 12 characters. Your other devices will be logged out."))
+    new_password_again = PasswordField(_l("Type the new password again"), [
+        InputRequired(_l("Please type the new password again.")),
         EqualTo("new_password", _l("The two passwords don't match. Please type them again.")),
     ])
 
@@ -143,9 +143,9 @@ class PasswordChangeForm(MendForm):
 class EmailChangeForm(MendForm):
     """Change the email address after re-entering the password."""
 
-    email = EmailField("New email", EMAIL, filters=[strip_filter])
-    password = PasswordField("Your password", [InputRequired("Please enter your password to confirm."),
-                                               Length(max=1024)])
+    email = EmailField(_l("New email"), EMAIL, filters=[strip_filter])
+    password = PasswordField(_l("Your password"), [InputRequired(_l("Please enter your password to confirm.")),
+                                                   Length(max=1024)])
 
 
 class ResetRequestForm(MendForm):
@@ -166,14 +166,14 @@ class ResetForm(MendForm):
 class ExportForm(MendForm):
     """Confirm it's you before downloading everything."""
 
-    password = PasswordField("Your password", [InputRequired("Please enter your password to confirm."),
-                                               Length(max=1024)])
+    password = PasswordField(_l("Your password"), [InputRequired(_l("Please enter your password to confirm.")),
+                                                   Length(max=1024)])
 
 
 class DeleteForm(MendForm):
     """Delete the account, after the password and a typed confirmation."""
 
-    password = PasswordField("Your password", [InputRequired("Please enter your password to confirm."),
-                                               Length(max=1024)])
-    confirm = StringField("Type DELETE to confirm", [InputRequired("Please type DELETE to confirm."),
-                                                     Length(max=20)], filters=[strip_filter])
+    password = PasswordField(_l("Your password"), [InputRequired(_l("Please enter your password to confirm.")),
+                                                   Length(max=1024)])
+    confirm = StringField(_l("Type DELETE to confirm"), [InputRequired(_l("Please type DELETE to confirm.")),
+                                                         Length(max=20)], filters=[strip_filter])

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from recovery import helplines, support_groups
 from recovery.accounts.models import LOVED_ONE, PERSON
 from recovery.findhelp import local_list
@@ -65,11 +67,15 @@ def _article(name: str) -> str:
 
 
 def meeting_title(name: str) -> str:
-    """The commitment's title: "Go to an AA meeting"; a name that says what it is: "Go to the Riverside group"."""
+    """The commitment's title: "Go to an AA meeting"; a name that says what it is: "Go to the Riverside group".
+
+    Written in the language of the person adding it (then it is theirs, like a title they typed)."""
     name = " ".join(name.split())
     if re.search(r"\b(meeting|meetings|group|groups)$", name, re.IGNORECASE):
-        return f"Go to the {name}"[:120]
-    return f"Go to {_article(name)} {name} meeting"[:120]
+        return _("Go to the %(name)s", name=name)[:120]
+    if _article(name) == "an":
+        return _("Go to an %(name)s meeting", name=name)[:120]
+    return _("Go to a %(name)s meeting", name=name)[:120]
 
 
 def meetings_for(code: str, role: str) -> dict[str, Meeting]:

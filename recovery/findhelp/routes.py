@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery import helplines
@@ -33,7 +34,7 @@ def index():
     role = _role()
     return render_template(
         "findhelp/index.html", page=finders.page_for(code, role), code=code,
-        choices=helplines.COUNTRY_CHOICES,
+        choices=helplines.country_choices(),
         meetings=finders.meetings_for(code, role) if _can_add() else {},
         button=ButtonForm())
 
@@ -52,7 +53,7 @@ def add_meeting(key: str):
     back = url_for("findhelp.index", country=code)
     same = next((c for c in commitments.own_commitments(current_user) if c.title == meeting.title), None)
     if same is not None:
-        flash(f"“{same.title}” is already on your list.", "info")
+        flash(_("“%(title)s” is already on your list.", title=same.title), "info")
         return redirect(url_for("tracker.commitment", commitment_id=same.id))
     try:
         made = commitments.create_commitment(
@@ -61,5 +62,6 @@ def add_meeting(key: str):
     except Refused as refused:
         flash_refusal(refused)
         return redirect(back)
-    flash(f"“{made.title}” is on your list, once a week. You can change the days or how often here.", "success")
+    flash(_("“%(title)s” is on your list, once a week. You can change the days or how often here.", title=made.title),
+          "success")
     return redirect(url_for("tracker.commitment", commitment_id=made.id))

@@ -120,7 +120,7 @@ def test_a_bad_country_shows_the_default_and_never_fails(as_user, make_user, val
 
 def test_the_country_chooser_offers_only_known_countries(client):
     body = main(client.get(PAGE))
-    assert re.findall(r'<option value="([A-Z]+)"', body) == ["AU", "CA", "IE", "NZ", "GB", "US", "ZZ"]
+    assert re.findall(r'<option value="([A-Z]+)"', body) == ["AU", "CA", "IE", "MX", "NZ", "ES", "GB", "US", "ZZ"]
     assert 'method="get"' in body
 
 

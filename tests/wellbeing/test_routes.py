@@ -169,7 +169,7 @@ def test_low_checks_point_to_groups_and_the_crisis_line_of_the_users_country(app
     assert "You don't have to carry this alone" in body
     assert "al-anonuk.org.uk" in body and "Nar-Anon" in body and "SMART" in body
     samaritans = COUNTRIES["GB"].crisis[0]
-    assert samaritans.name in body and samaritans.contacts[0].href in body
+    assert str(samaritans.name) in body and samaritans.contacts[0].href in body
     assert "999" in body  # the emergency number, from helplines.py
     add_check(sam, services.today_for(sam) + timedelta(days=7), (7,))
     assert "You don't have to carry this alone" not in text(as_user(sam).get("/looking-after-me/wellbeing"))
