@@ -9,6 +9,7 @@ from html import escape
 import sqlalchemy as sa
 import werkzeug.exceptions
 from flask import Flask, current_app, render_template
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -38,20 +39,27 @@ class Refused(Exception):
         self.field = field
 
 
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark now, translate when shown")
+    """Mark words for translation without translating them: the plain page below has no language to ask for."""
+    return text
+
+
+# Each error's title and words, in English; a page translates them as it is drawn (_render), while the plain
+# fallback page, which may be drawn with the database down (no one to ask for their language), keeps these.
 ERROR_COPY = {
-    400: ("Something in that request didn't make sense",
-          "Please go back and try again. If a form was open for a long time, reload it first."),
-    403: ("That isn't available to you", "If you think this is a mistake, log in again and retry."),
-    404: ("We couldn't find that page",
-          "It may have moved, or it isn't shared with you. Check the link, or go back to your home page."),
-    405: ("That didn't work", "Please go back and use the buttons on the page."),
-    413: ("That was too much to send at once", "Please shorten what you wrote and try again."),
-    429: ("Let's slow down for a moment",
-          "There were a lot of tries in a short time. Please wait a few minutes, then try again."),
-    500: ("Something went wrong on our side",
-          "Nothing you did caused this. What you were saving may not have been saved. Please try again soon."),
-    503: ("We couldn't save that just now",
-          "Nothing was changed. Please go back and try again in a minute."),
+    400: (N_("Something in that request didn't make sense"),
+          N_("Please go back and try again. If a form was open for a long time, reload it first.")),
+    403: (N_("That isn't available to you"), N_("If you think this is a mistake, log in again and retry.")),
+    404: (N_("We couldn't find that page"),
+          N_("It may have moved, or it isn't shared with you. Check the link, or go back to your home page.")),
+    405: (N_("That didn't work"), N_("Please go back and use the buttons on the page.")),
+    413: (N_("That was too much to send at once"), N_("Please shorten what you wrote and try again.")),
+    429: (N_("Let's slow down for a moment"),
+          N_("There were a lot of tries in a short time. Please wait a few minutes, then try again.")),
+    500: (N_("Something went wrong on our side"),
+          N_("Nothing you did caused this. What you were saving may not have been saved. Please try again soon.")),
+    503: (N_("We couldn't save that just now"),
+          N_("Nothing was changed. Please go back and try again in a minute.")),
 }
 # How long to suggest waiting before trying again after a database fault, in seconds.
 RETRY_AFTER = "60"
@@ -68,9 +76,9 @@ def is_database_fault(exc: BaseException | None) -> bool:
 
 
 def _render(code: int):
-    title, body = _copy(code)
     headers = {"Retry-After": RETRY_AFTER} if code == 503 else {}
     try:
+        title, body = (_(text) for text in _copy(code))  # the reader's language needs the database: inside the try
         return render_template("errors/error.html", code=code, title=title, body=body), code, headers
     except Exception as exc:  # noqa: BLE001 (the page needs the database for who is logged in; it may be down)
         log.warning("Error page %s fell back to the plain page (%s)", code, type(exc).__name__)
@@ -124,9 +132,9 @@ class LastResort:
         if not held:
             return body
         status, headers, exc_info = held[0]
-        if not any(name.lower() == "content-security-policy" for name, _ in headers):
+        if not any(name.lower() == "content-security-policy" for name, _value in headers):
             # This response skipped the app's header hook (a hook before it failed): add them here.
-            present = {name.lower() for name, _ in headers}
+            present = {name.lower() for name, _value in headers}
             headers = list(headers) + [(name, value) for name, value in self._headers(environ).items()
                                        if name.lower() not in present]
         start_response(status, headers, exc_info)
@@ -157,8 +165,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):
         discard_failed_transaction()
-        title = "This form expired"
-        body = "For your safety, forms time out. Please go back, reload the page and try again."
+        title = _("This form expired")
+        body = _("For your safety, forms time out. Please go back, reload the page and try again.")
         return render_template("errors/error.html", code=400, title=title, body=body), 400
 
     @app.errorhandler(HTTPException)

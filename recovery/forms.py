@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import get_translations as wtforms_translations
 from wtforms.validators import InputRequired, StopValidation, ValidationError
 
+from recovery.i18n import lazy_gettext as _l
 from recovery.timezones import timezone_names
 
 
 class _PlainWords:
-    """WTForms' own messages, in Mend's words (the rest pass through unchanged)."""
+    """WTForms' own messages, in Mend's words, in the reader's language (the rest in WTForms' own translation)."""
 
     WORDS = {
-        "Not a valid choice.": "Please choose one of the options shown.",
-        "Invalid Choice: could not coerce.": "Please choose one of the options shown.",
-        "'%(value)s' is not a valid choice for this field.": "Please choose only from the options shown.",
-        "'%(value)s' are not valid choices for this field.": "Please choose only from the options shown.",
+        "Not a valid choice.": _l("Please choose one of the options shown."),
+        "Invalid Choice: could not coerce.": _l("Please choose one of the options shown."),
+        "'%(value)s' is not a valid choice for this field.": _l("Please choose only from the options shown."),
+        "'%(value)s' are not valid choices for this field.": _l("Please choose only from the options shown."),
         "Invalid choice(s): one or more data inputs could not be coerced.":
-            "Please choose only from the options shown.",
+            _l("Please choose only from the options shown."),
     }
 
+    @staticmethod
+    def _theirs():
+        """WTForms' own translations of its messages, for a reader of another language than English."""
+        locale = get_locale()
+        language = locale.language if locale is not None else "en"
+        return None if language == "en" else wtforms_translations([language])
+
     def gettext(self, text: str) -> str:
-        return self.WORDS.get(text, text)
+        words = self.WORDS.get(text)
+        if words is not None:
+            return str(words)
+        theirs = self._theirs()
+        return theirs.gettext(text) if theirs is not None else text
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self.gettext(singular if n == 1 else plural)
+        if singular in self.WORDS or plural in self.WORDS:
+            return self.gettext(singular if n == 1 else plural)
+        theirs = self._theirs()
+        return theirs.ngettext(singular, plural, n) if theirs is not None else (singular if n == 1 else plural)
 
 
 class MendForm(FlaskForm):
@@ -88,7 +104,7 @@ class TimezoneField(SelectField):
             raise ValidationError(_l("Please choose a time zone from the list."))
 
 
-BAD_DATE = "Please enter a date, like 2025-03-14."
+BAD_DATE = _l("Please enter a date, like 2025-03-14.")
 
 
 class FriendlyDateField(DateField):
@@ -98,13 +114,13 @@ class FriendlyDateField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError as exc:
-            raise ValueError(BAD_DATE) from exc
+            raise ValueError(str(BAD_DATE)) from exc
 
 
 def no_control_chars(form, field):
     """Refuse invisible control characters in single-line text."""
     if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
-        raise ValidationError("Please remove the invisible characters from this field.")
+        raise ValidationError(_l("Please remove the invisible characters from this field."))
 
 
 def show_refusal(form, refused) -> None:
@@ -131,7 +147,7 @@ def form_page(form, template: str, action, *, success, redirect_to, **context):
         if result is not REFUSED:
             message = success(result) if callable(success) else success
             if message:
-                flash(message, "success")
+                flash(str(message), "success")
             return redirect(redirect_to(result) if callable(redirect_to) else redirect_to)
         return render_template(template, form=form, **context), 422
     return render_template(template, form=form, **context), (422 if request.method == "POST" else 200)
@@ -169,7 +185,7 @@ def flash_refusal(refused) -> None:
     from recovery.db import db
 
     db.session.rollback()
-    flash(refused.message, "error")
+    flash(str(refused.message), "error")
 
 
 def button_only(view):
@@ -200,7 +216,7 @@ def confirm_page(template: str, action, *, success: str, redirect_to: str, **con
         if not form.validate_on_submit():
             abort(400)
         action()
-        flash(success, "success")
+        flash(str(success), "success")
         return redirect(redirect_to)
     return render_template(template, form=form, **context)
 
@@ -217,9 +233,9 @@ def inline_form(form, action, *, page, back: str, success: str | None = None, fl
 
     if form.validate_on_submit() and act_on(form, action) is not REFUSED:
         if success:
-            flash(success, "success")
+            flash(str(success), "success")
         return redirect(back)
     if flash_errors:
         for message in form.form_errors:
-            flash(message, "error")
+            flash(str(message), "error")
     return page(form), 422

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 from flask import current_app
 
 from recovery import jobs
+from recovery.i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,8 @@ def drain(timeout: float = EXIT_WAIT_SECONDS) -> bool:
     return jobs.drain(timeout)
 
 
-EMAIL_CHANGED_SUBJECT = "Your email address was changed"
-EMAIL_CHANGED_BODY = (
+EMAIL_CHANGED_SUBJECT = _l("Your email address was changed")
+EMAIL_CHANGED_BODY = _l(
     "The email address of your account was changed, so messages will no longer come to this address.\n\n"
     "If you didn't make this change, please contact the person who runs this server."
 )
@@ -79,7 +80,8 @@ def send_email_changed_notice(old_address: str) -> bool:
     No name, no new address, no link: whoever reads the old mailbox (or a lock screen) learns only this.
     Queued like every message: it goes only if the change is committed.
     """
-    return queue_mail(old_address, EMAIL_CHANGED_SUBJECT, EMAIL_CHANGED_BODY)
+    # In the language of the request that changed it: the account owner's own.
+    return queue_mail(old_address, str(EMAIL_CHANGED_SUBJECT), str(EMAIL_CHANGED_BODY))
 
 
 @jobs.job(SEND_JOB)

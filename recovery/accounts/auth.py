@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from recovery.accounts import services
 from recovery.accounts.models import PERSON, User
 from recovery.extensions import login_manager
+from recovery.i18n import lazy_gettext as _l
 
 SESSION_KEY = "sid"
 
@@ -18,7 +19,8 @@ def init_app(app: Flask) -> None:
     """Load the user from the session row named by the cookie, never from the cookie alone."""
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message = _l("Please log in to see that page.")
+    login_manager.localize_callback = str  # the words in the visitor's language, as plain text for the session
     login_manager.login_message_category = "info"
     login_manager.session_protection = None  # the session row already does this job
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from recovery.db import IdMixin, db, utcnow
+from recovery.i18n import lazy_gettext as _l
 
 PERSON = "person"
 LOVED_ONE = "loved_one"

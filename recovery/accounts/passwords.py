@@ -9,6 +9,7 @@ from pathlib import Path
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt.gz"
 
@@ -24,18 +25,18 @@ def password_problem(password: str, email: str = "", name: str = "") -> str | No
     """Return why a new password is not acceptable, or None when it is fine."""
     cfg = current_app.config
     if len(password) < cfg["PASSWORD_MIN_LENGTH"]:
-        return f"Use at least {cfg['PASSWORD_MIN_LENGTH']} characters. A short sentence works well."
+        return _("Use at least %(num)d characters. A short sentence works well.", num=cfg["PASSWORD_MIN_LENGTH"])
     if len(password) > cfg["PASSWORD_MAX_LENGTH"]:
-        return f"Use {cfg['PASSWORD_MAX_LENGTH']} characters or fewer."
+        return _("Use %(num)d characters or fewer.", num=cfg["PASSWORD_MAX_LENGTH"])
     lowered = password.strip().lower()
     if lowered in common_passwords():
-        return "That password is on a list of very common passwords. Please choose another."
+        return _("That password is on a list of very common passwords. Please choose another.")
     if email and lowered in {email.strip().lower(), email.strip().lower().split("@")[0]}:
-        return "Please don't use your email address as your password."
+        return _("Please don't use your email address as your password.")
     if name and lowered == name.strip().lower():
-        return "Please don't use your name as your password."
+        return _("Please don't use your name as your password.")
     if len(set(password)) < 4:
-        return "That password repeats too few characters. Please choose another."
+        return _("That password repeats too few characters. Please choose another.")
     return None
 
 

@@ -35,18 +35,19 @@ from recovery.db import keep_changes
 from recovery.errors import Refused
 from recovery.extensions import limiter
 from recovery.forms import ButtonForm, button_only, form_page, refuse, show_refusal
+from recovery.i18n import lazy_gettext as _l
 from recovery.security import safe_next
 from recovery.urls import external_url
 
 bp = Blueprint("accounts", __name__)
 
-CALENDAR_CHANGED = (" Your calendar link has changed too, so the old one no longer works: to keep your "
-                    "commitments in your calendar, make a new link under Settings, Calendar.")
+CALENDAR_CHANGED = _l("Your calendar link has changed too, so the old one no longer works: to keep your "
+                      "commitments in your calendar, make a new link under Settings, Calendar.")
 
 
-def _calendar_note(changed: bool) -> str:
-    """The words telling someone their calendar link was changed, or nothing."""
-    return CALENDAR_CHANGED if changed else ""
+def _calendar_note(message: str, changed: bool) -> str:
+    """A message, followed (when the calendar link was changed) by the words telling someone so."""
+    return f"{message} {CALENDAR_CHANGED}" if changed else message
 
 
 def auth_limit() -> str:
@@ -270,9 +271,15 @@ def settings():
         form, "accounts/settings.html",
         lambda f: services.update_profile(current_user, f.display_name.data, f.timezone.data, f.country.data,
                                           language=f.language.data if f.language else None),
-        success=lambda _result: _("Saved."),  # after the change: in the language just chosen
+        success=lambda _result: _saved(),
         redirect_to=url_for("accounts.settings"), common_zones_json=common_zones_json(),
     )
+
+
+def _saved() -> str:
+    """"Saved.", in the language just chosen: the page's own was worked out before the change."""
+    with i18n.speaking(i18n.language_of(current_user)):
+        return _("Saved.")
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
@@ -283,8 +290,8 @@ def change_password():
         PasswordChangeForm(), "accounts/password.html",
         lambda f: services.change_password(current_user, f.current_password.data, f.new_password.data,
                                            keep_session_id=current_session_id()),
-        success=lambda calendar_changed: ("Your password is changed. Any other devices are now logged out."
-                                          + _calendar_note(calendar_changed)),
+        success=lambda calendar_changed: _calendar_note(
+            _("Your password is changed. Any other devices are now logged out."), calendar_changed),
         redirect_to=url_for("accounts.settings"),
     )
 
@@ -303,8 +310,8 @@ def change_email():
                                             keep_session_id=current_session_id())
         except Refused as refused:
             return _refused("accounts/email.html", form, refused)
-        flash("Your email address is changed. Any other devices are now logged out." if changed
-              else "That is already your email address.", "success")
+        flash(_("Your email address is changed. Any other devices are now logged out.") if changed
+              else _("That is already your email address."), "success")
         return redirect(url_for("accounts.settings"))
     if request.method == "POST":
         return _invalid("accounts/email.html", form=form)
@@ -329,9 +336,9 @@ def revoke_session(session_id: int):
     services.revoke_session(current_user, session_id)
     if session_id == current_session_id():
         log_out()
-        flash("You're logged out on this device.", "success")
+        flash(_("You're logged out on this device."), "success")
         return redirect(url_for("pages.index"))
-    flash("That device is logged out.", "success")
+    flash(_("That device is logged out."), "success")
     return redirect(url_for("accounts.sessions"))
 
 
@@ -342,8 +349,8 @@ def revoke_other_sessions():
     form = ButtonForm()
     if form.validate_on_submit():
         count, calendar_changed = services.log_out_other_devices(current_user, current_session_id())
-        message = "Every other device is logged out." if count else "No other devices were logged in."
-        flash(message + _calendar_note(calendar_changed), "success")
+        message = _("Every other device is logged out.") if count else _("No other devices were logged in.")
+        flash(_calendar_note(message, calendar_changed), "success")
     return redirect(url_for("accounts.sessions"))
 
 
@@ -389,7 +396,7 @@ def reset(token: str):
         except Refused as refused:
             refuse(form, refused)  # a weak password beside its field; a used link at the top
             return _invalid("accounts/reset.html", form=form)
-        flash("Your password is changed. Please log in with it." + _calendar_note(calendar_changed), "success")
+        flash(_calendar_note(_("Your password is changed. Please log in with it."), calendar_changed), "success")
         return redirect(url_for("accounts.login"))
     if request.method == "POST":
         return _invalid("accounts/reset.html", form=form)
@@ -432,7 +439,7 @@ def delete_account():
             return _refused("accounts/delete.html", form, refused)
         logout_user()
         session.clear()
-        flash("Your account and everything you wrote are deleted. Take good care of yourself.", "success")
+        flash(_("Your account and everything you wrote are deleted. Take good care of yourself."), "success")
         return redirect(url_for("pages.index"))
     if request.method == "POST":
         return _invalid("accounts/delete.html", form=form)

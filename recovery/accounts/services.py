@@ -34,7 +34,8 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from recovery import audit, helplines, i18n, mail
@@ -60,6 +61,7 @@ from recovery.accounts.passwords import (
 )
 from recovery.db import commit_now, db, insert_unless_present, once, prepare_to_write, utcnow
 from recovery.errors import NotFound, Refused
+from recovery.i18n import lazy_gettext as _l
 from recovery.security import hash_token, new_token
 from recovery.timezones import is_valid_timezone
 
@@ -82,10 +84,10 @@ def find_user_by_email(email: str) -> User | None:
 # --- Registration -------------------------------------------------------------
 
 
-COUNTRY_REFUSED = "Please choose a country from the list, or “Somewhere else”."
+COUNTRY_REFUSED = _l("Please choose a country from the list, or “Somewhere else”.")
 
 
-LANGUAGE_REFUSED = "Please choose a language from the list."
+LANGUAGE_REFUSED = _l("Please choose a language from the list.")
 
 
 def _checked_language(language: str) -> str:
@@ -113,11 +115,11 @@ def register(display_name: str, email: str, password: str, role: str, timezone: 
     (SUPPORTERS_NEED_APPROVAL). The caller answers the same way in both cases (SECURITY.md 4).
     """
     if role not in ROLES:
-        raise Refused("Please choose one of the three.", field="role")
+        raise Refused(_("Please choose one of the three."), field="role")
     if role == SUPPORTER and supporter_kind not in SUPPORTER_KINDS:
-        raise Refused("Please choose what kind of supporter you are.", field="supporter_kind")
+        raise Refused(_("Please choose what kind of supporter you are."), field="supporter_kind")
     if not is_valid_timezone(timezone):
-        raise Refused("Please choose a time zone from the list.", field="timezone")
+        raise Refused(_("Please choose a time zone from the list."), field="timezone")
     _check_country(country)
     language = _checked_language(language)
     problem = password_problem(password, email=email, name=display_name)
@@ -506,7 +508,7 @@ def update_profile(user: User, display_name: str, timezone: str, country: str | 
                    language: str | None = None) -> None:
     """Change the user's name, time zone and (when given) the country of their help lines and their language."""
     if not is_valid_timezone(timezone):
-        raise Refused("Please choose a time zone from the list.", field="timezone")
+        raise Refused(_("Please choose a time zone from the list."), field="timezone")
     if country is not None:
         _check_country(country)
         user.country = country
@@ -516,14 +518,17 @@ def update_profile(user: User, display_name: str, timezone: str, country: str | 
     user.timezone = timezone
 
 
-REAUTH_WRONG = "That isn't your current password."
+REAUTH_WRONG = _l("That isn't your current password.")
 
 
 def reauth_locked_message() -> str:
     """The words shown while re-entering the password is paused."""
     minutes = max(1, round(current_app.config["LOGIN_LOCKOUT"].total_seconds() / 60))
-    return (f"Too many wrong passwords. For your safety, this is paused for {minutes} minutes: "
-            "please wait, then try again. If you've forgotten your password, log out and reset it.")
+    return ngettext("Too many wrong passwords. For your safety, this is paused for %(num)d minute: "
+                    "please wait, then try again. If you've forgotten your password, log out and reset it.",
+                    "Too many wrong passwords. For your safety, this is paused for %(num)d minutes: "
+                    "please wait, then try again. If you've forgotten your password, log out and reset it.",
+                    minutes)
 
 
 class ReauthRefused(Refused):
@@ -609,7 +614,7 @@ def change_email(user: User, password: str, new_email: str, keep_session_id: int
     if new_email == user.email:
         return False
     if find_user_by_email(new_email) is not None:
-        raise Refused("That email can't be used. Please choose another.", field="email")
+        raise Refused(_("That email can't be used. Please choose another."), field="email")
     old_email = user.email
     user.email = new_email
     clear_failed_logins(old_email)  # no account uses it now: its counts must not outlive the account
@@ -652,7 +657,7 @@ def create_reset_token(user: User) -> str:
     return token
 
 
-RESET_USED = "This reset link has expired or was already used. Please ask for a new one."
+RESET_USED = _l("This reset link has expired or was already used. Please ask for a new one.")
 
 
 def find_reset(token: str, now: datetime | None = None) -> PasswordReset | None:
@@ -699,7 +704,7 @@ def reset_password(token: str, new: str) -> tuple[User, bool]:
 # link and the reverse. Opening the link (GET) changes nothing: mail scanners open links. Pressing its
 # button (POST) claims it in one statement, like a reset link.
 
-SIGN_IN_LINK_USED = "This link has expired or was already used."
+SIGN_IN_LINK_USED = _l("This link has expired or was already used.")
 
 
 def create_sign_in_link(user: User) -> str:

@@ -19,6 +19,7 @@ import importlib
 from datetime import datetime
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from recovery import audit
 from recovery.db import db
@@ -97,8 +98,9 @@ def delete_account(user: Owner, password: str, confirm: str) -> None:
     """Delete the account and every row that belongs to it, after the password and a typed confirmation."""
     steps = registry.account_steps()
     steps.check_password(user, password)
-    if (confirm or "").strip().lower() != "delete":
-        raise Refused("Please type DELETE to confirm.", field="confirm")
+    # The word the form asks for, in the reader's language ("DELETE" works in every language).
+    if (confirm or "").strip().lower() not in {"delete", _("DELETE").strip().lower()}:
+        raise Refused(_("Please type DELETE to confirm."), field="confirm")
     audit.record_in_log_only(user.id, "delete")
     # Rows the cascade would not take: words the user wrote on someone else's record, counters keyed
     # by their email. Then the users row, and with it (the database cascades) everything else of theirs.

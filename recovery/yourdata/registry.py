@@ -123,7 +123,7 @@ def words(mapping: Mapping[str, str], *, by: str) -> None:
     """Plain words for stored values in the printed export, from feature `by`; one stored value, one meaning."""
     for key, text in mapping.items():
         known = _words.get(key)
-        if known is not None and known[0] != text and known[1] != by:
+        if known is not None and str(known[0]) != str(text) and known[1] != by:  # words may be lazy (translated)
             raise ValueError(f"{by} gives {key!r} the words {text!r}, but {known[1]} says {known[0]!r}")
         _words[key] = (text, by)
 
