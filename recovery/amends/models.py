@@ -9,23 +9,24 @@ from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm import relationship as link
 
 from recovery.db import IdMixin, db, utcnow
+from recovery.i18n import lazy_gettext as _l
 
 KINDS = {
-    "undecided": "Not decided yet",
-    "direct": "Direct amends",
-    "indirect": "Indirect amends",
-    "living": "Living amends",
+    "undecided": _l("Not decided yet"),
+    "direct": _l("Direct amends"),
+    "indirect": _l("Indirect amends"),
+    "living": _l("Living amends"),
 }
-WILLINGNESS = {"not_yet": "Not yet", "willing": "Willing", "ready": "Ready"}
+WILLINGNESS = {"not_yet": _l("Not yet"), "willing": _l("Willing"), "ready": _l("Ready")}
 # How willingness reads on its own, as a badge.
-WILLINGNESS_BADGES = {"not_yet": "Not willing yet", "willing": "I feel willing", "ready": "I feel ready"}
+WILLINGNESS_BADGES = {"not_yet": _l("Not willing yet"), "willing": _l("I feel willing"), "ready": _l("I feel ready")}
 STATUSES = {
-    "listed": "Listed",
-    "willing": "Willing",
-    "planned": "Planned",
-    "made": "Made",
-    "ongoing": "Ongoing (living amends)",
-    "not_possible": "Not possible",
+    "listed": _l("Listed"),
+    "willing": _l("Willing"),
+    "planned": _l("Planned"),
+    "made": _l("Made"),
+    "ongoing": _l("Ongoing (living amends)"),
+    "not_possible": _l("Not possible"),
 }
 # "How willing" and "where things stand" are one idea to the person: one question in the form, "Where am I
 # with this?". The two columns stay; services.columns_for maps a stage to them, AmendsEntry.stage reads it back.
@@ -38,18 +39,35 @@ STAGES = {
     "ongoing": "Ongoing (living amends)",
     "not_possible": "Not possible",
 }
+# The same, in the reader's language (the pages and the form); STAGES keeps the English words.
+STAGE_WORDS = {
+    "not_yet": _l("Not willing yet"),
+    "willing": _l("Willing, not ready yet"),
+    "ready": _l("Ready to plan it"),
+    "planned": _l("Planned"),
+    "made": _l("Made"),
+    "ongoing": _l("Ongoing (living amends)"),
+    "not_possible": _l("Not possible"),
+}
 # Stages past willingness: the status says it all.
 STATUS_STAGES = ("planned", "made", "ongoing", "not_possible")
 OPENNESS = {
-    "yes": "Yes, I'm open to it",
-    "maybe_later": "Maybe later",
-    "not_yet": "Not yet",
-    "no": "No — please don't contact me about this",
+    "yes": _l("Yes, I'm open to it"),
+    "maybe_later": _l("Maybe later"),
+    "not_yet": _l("Not yet"),
+    "no": _l("No — please don't contact me about this"),
 }
 # Answers after which Mend stops suggesting any contact about amends.
 OPENNESS_NO_CONTACT = ("not_yet", "no")
 # The safety questions, in the order they are asked.
 SAFETY_QUESTIONS = ("safety_harm_them", "safety_harm_others", "safety_no_contact", "safety_for_me")
+# The steps Mend itself writes (services.SUGGESTED_STEPS, contact.CONTACT_STEP) are stored in English, since code
+# compares them; each is shown in the reader's language (AmendsStep.words). A step the person typed is shown as typed.
+STEP_WORDS = {
+    "Talk it over with my sponsor or counsellor": _l("Talk it over with my sponsor or counsellor"),
+    "Write down what I want to say": _l("Write down what I want to say"),
+    "Check that now is a good time for them": _l("Check that now is a good time for them"),
+}
 
 
 class AmendsEntry(IdMixin, db.Model):
@@ -117,6 +135,11 @@ class AmendsStep(IdMixin, db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     entry: Mapped[AmendsEntry] = link(back_populates="steps")
+
+    @property
+    def words(self) -> str:
+        """The step as shown: a step Mend suggested in the reader's language, one the person typed as typed."""
+        return str(STEP_WORDS.get(self.text, self.text))
 
 
 class AmendsOpenness(IdMixin, db.Model):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from recovery.accounts.auth import person_page, role_required
 from recovery.accounts.models import LOVED_ONE
 from recovery.amends import services
 from recovery.amends.forms import EntryForm, OpennessForm, ReflectionForm, SafetyForm, StepForm
-from recovery.amends.models import KINDS, OPENNESS, STAGES, STATUSES, WILLINGNESS, WILLINGNESS_BADGES
+from recovery.amends.models import KINDS, OPENNESS, STAGE_WORDS, STATUSES, WILLINGNESS, WILLINGNESS_BADGES
 from recovery.amends.safety import QUESTIONS, assess
 from recovery.circle import services as circle
 from recovery.circle.forms import connection_choices
@@ -21,7 +23,7 @@ from recovery.forms import ButtonForm, button_only, confirm_page, form_page, inl
 
 bp = Blueprint("amends", __name__, url_prefix="/amends")
 WORDS = {"kinds": KINDS, "statuses": STATUSES, "willingness": WILLINGNESS, "openness": OPENNESS,
-         "questions": QUESTIONS, "willingness_badges": WILLINGNESS_BADGES, "stages": STAGES}
+         "questions": QUESTIONS, "willingness_badges": WILLINGNESS_BADGES, "stages": STAGE_WORDS}
 
 
 def _own_entry(entry_id: int):
@@ -55,7 +57,8 @@ def _warn_about_contact(entry, removed: int = 0) -> None:
     if not advice.allowed and (entry.kind == "direct" or removed):
         flash(advice.message, "info")
     if removed:
-        flash(f"Mend took off {removed} step{'s' if removed != 1 else ''} that meant contacting them.", "info")
+        flash(ngettext("Mend took off %(num)d step that meant contacting them.",
+                       "Mend took off %(num)d steps that meant contacting them.", removed), "info")
 
 
 def _hide_direct(form: EntryForm, entry) -> bool:
@@ -86,7 +89,7 @@ def printable():
 def new():
     """Add someone to the amends list."""
     form = EntryForm()
-    form.connection_id.choices = connection_choices(current_user, "No — or not yet")
+    form.connection_id.choices = connection_choices(current_user, _("No — or not yet"))
 
     def create(f):
         entry = services.create_entry(current_user, _entry_input(f))
@@ -94,7 +97,7 @@ def new():
         return entry
 
     return form_page(form, "amends/form.html", _on_the_form(create),
-                     success="Added. Take it one step at a time — the safety questions are a good next step.",
+                     success=_("Added. Take it one step at a time — the safety questions are a good next step."),
                      redirect_to=lambda e: url_for("amends.safety", entry_id=e.id), entry=None, words=WORDS,
                      direct_closed=False)
 
@@ -127,7 +130,7 @@ def edit(entry_id: int):
     """Change an entry."""
     item = _own_entry(entry_id)
     form = EntryForm(obj=item)
-    form.connection_id.choices = connection_choices(current_user, "No — or not yet")
+    form.connection_id.choices = connection_choices(current_user, _("No — or not yet"))
     value = form.connection_id.data  # the row's id, as the form's string choices
     value = "" if value is None else str(value)
     # A link to a connection that has since ended is dropped: nothing is shared through it any more.
@@ -140,7 +143,7 @@ def edit(entry_id: int):
     def update(f):
         _warn_about_contact(item, services.update_entry(item, current_user, _entry_input(f, item)))
 
-    return form_page(form, "amends/form.html", _on_the_form(update), success="Saved.",
+    return form_page(form, "amends/form.html", _on_the_form(update), success=_("Saved."),
                      redirect_to=url_for("amends.entry", entry_id=item.id), entry=item, words=WORDS,
                      direct_closed=direct_closed, contact=services.contact_for(item))
 
@@ -156,15 +159,15 @@ def safety(entry_id: int):
     def save(f):
         saved = services.save_safety(item, f.answers())
         if saved.direct_closed:
-            flash("Direct amends is no longer a choice for this person, because contact would break an order "
-                  "or a clear request. Please choose indirect or living amends.", "info")
+            flash(_("Direct amends is no longer a choice for this person, because contact would break an order "
+                    "or a clear request. Please choose indirect or living amends."), "info")
         if saved.steps_removed:
-            flash(f"Mend took off {saved.steps_removed} step{'s' if saved.steps_removed != 1 else ''} "
-                  "that meant contacting them.", "info")
+            flash(ngettext("Mend took off %(num)d step that meant contacting them.",
+                           "Mend took off %(num)d steps that meant contacting them.", saved.steps_removed), "info")
         return saved
 
     return form_page(form, "amends/safety.html", save,
-                     success="Thank you for thinking this through.",
+                     success=_("Thank you for thinking this through."),
                      redirect_to=url_for("amends.entry", entry_id=item.id) + "#safety", entry=item,
                      questions=QUESTIONS)
 
@@ -201,7 +204,7 @@ def reflection(entry_id: int):
         lambda f: services.save_reflection(item, f.reflection_how.data, f.reflection_response.data,
                                            f.reflection_learned.data, f.reflection_next.data,
                                            bool(f.share_reflection.data)),
-        success="Saved. Whatever happened, you did something hard.",
+        success=_("Saved. Whatever happened, you did something hard."),
         redirect_to=url_for("amends.entry", entry_id=item.id), entry=item)
 
 
@@ -211,7 +214,7 @@ def delete(entry_id: int):
     """Remove an entry, after asking."""
     item = _own_entry(entry_id)
     return confirm_page("amends/delete.html", lambda: services.delete_entry(item),
-                        success="Removed from your list.", redirect_to=url_for("amends.index"), e=item)
+                        success=_("Removed from your list."), redirect_to=url_for("amends.index"), e=item)
 
 
 # --- Loved ones -----------------------------------------------------------------------------------
@@ -229,7 +232,8 @@ def openness(person_id: int):
     return form_page(
         OpennessForm(obj=current), "amends/openness.html",
         lambda f: services.set_openness(current_user, person_id, f.status.data, f.conditions.data),
-        success=f"Saved. {connection.person.display_name} will see your answer. You can change it any time.",
+        success=_("Saved. %(name)s will see your answer. You can change it any time.",
+                  name=connection.person.display_name),
         redirect_to=url_for("amends.openness", person_id=person_id), person=connection.person, current=current)
 
 

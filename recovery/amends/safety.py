@@ -20,11 +20,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from recovery.i18n import lazy_gettext as _l
+
 QUESTIONS = {
-    "safety_harm_them": "Could contacting them hurt them — bring back pain, fear or danger?",
-    "safety_harm_others": "Could it hurt me or someone else, like their partner or my family?",
-    "safety_no_contact": "Is there a court order, or have they clearly asked for no contact?",
-    "safety_for_me": "Would it mostly ease my guilt, more than it helps them?",
+    "safety_harm_them": _l("Could contacting them hurt them — bring back pain, fear or danger?"),
+    "safety_harm_others": _l("Could it hurt me or someone else, like their partner or my family?"),
+    "safety_no_contact": _l("Is there a court order, or have they clearly asked for no contact?"),
+    "safety_for_me": _l("Would it mostly ease my guilt, more than it helps them?"),
 }
 
 
@@ -50,10 +55,6 @@ class SafetyAdvice:
         return len(QUESTIONS) - self.answered
 
 
-def _questions(n: int) -> str:
-    return "one question" if n == 1 else f"{n} questions"
-
-
 def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
     """Turn the four answers into advice. Unanswered questions count as neither yes nor no."""
     concerns = tuple(k for k in QUESTIONS if answers.get(k) is True)
@@ -61,32 +62,42 @@ def assess(answers: dict[str, bool | None]) -> SafetyAdvice:
     if not concerns:
         messages = ()
         if answered == len(QUESTIONS):
-            messages = ("Nothing here suggests direct amends would cause harm. "
-                        "Going over the plan with a sponsor or counsellor is still a good idea.",)
+            messages = (_("Nothing here suggests direct amends would cause harm. "
+                          "Going over the plan with a sponsor or counsellor is still a good idea."),)
         elif answered:
-            messages = (f"You said “not sure yet” to {_questions(len(QUESTIONS) - answered)}. That's an honest "
-                        "answer. Not knowing yet is a reason to wait and find out: hold off on direct contact "
-                        "for now, and talk it over with a sponsor or counsellor first. They can help you find "
-                        "the answer. Indirect and living amends are open to you now.",)
+            messages = (ngettext(
+                "You said “not sure yet” to one question. That's an honest answer. Not knowing yet is a reason to "
+                "wait and find out: hold off on direct contact for now, and talk it over with a sponsor or "
+                "counsellor first. They can help you find the answer. Indirect and living amends are open to you "
+                "now.",
+                "You said “not sure yet” to %(num)d questions. That's an honest answer. Not knowing yet is a reason "
+                "to wait and find out: hold off on direct contact for now, and talk it over with a sponsor or "
+                "counsellor first. They can help you find the answer. Indirect and living amends are open to you "
+                "now.",
+                len(QUESTIONS) - answered),)
         return SafetyAdvice(answered=answered, messages=messages)
     no_contact = "safety_no_contact" in concerns
     messages = [
-        "Because of your answers, a direct conversation may not be the kindest way to make this right.",
-        "Indirect amends (like a donation, or repaying someone anonymously) or living amends "
-        "(changing how you act, day after day) can mean just as much.",
-        "Please talk it over with a sponsor, counsellor or someone you trust before you decide.",
+        _("Because of your answers, a direct conversation may not be the kindest way to make this right."),
+        _("Indirect amends (like a donation, or repaying someone anonymously) or living amends "
+          "(changing how you act, day after day) can mean just as much."),
+        _("Please talk it over with a sponsor, counsellor or someone you trust before you decide."),
     ]
     if no_contact:
         messages[:2] = [
-            "A court order or a clear request for no contact is not advice: contacting them would break it, "
-            "and breaking a court order can be a crime. Direct amends is not a choice for this person.",
-            "Indirect amends (like a donation, or repaying through a third party) or living amends "
-            "(changing how you act, day after day) are the ways open to you, and they can mean just as much.",
+            _("A court order or a clear request for no contact is not advice: contacting them would break it, "
+              "and breaking a court order can be a crime. Direct amends is not a choice for this person."),
+            _("Indirect amends (like a donation, or repaying through a third party) or living amends "
+              "(changing how you act, day after day) are the ways open to you, and they can mean just as much."),
         ]
     if answered < len(QUESTIONS):
         # Never a way back to contact: only that not knowing is one more reason to wait and talk first.
-        messages.append(f"You're also not sure yet about {_questions(len(QUESTIONS) - answered)}. Not knowing "
-                        "is a reason to wait and find out. A sponsor or counsellor can help you think it through.")
+        messages.append(ngettext(
+            "You're also not sure yet about one question. Not knowing is a reason to wait and find out. "
+            "A sponsor or counsellor can help you think it through.",
+            "You're also not sure yet about %(num)d questions. Not knowing is a reason to wait and find out. "
+            "A sponsor or counsellor can help you think it through.",
+            len(QUESTIONS) - answered))
     return SafetyAdvice(answered=answered, concerns=concerns, discourage_direct=True,
                         suggest=("indirect", "living"), talk_first=True, no_contact=no_contact,
                         messages=tuple(messages))

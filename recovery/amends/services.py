@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
@@ -71,39 +72,39 @@ def columns_for(stage: str, willingness: str = "not_yet") -> tuple[str, str]:
     if stage in _EARLY_STATUS:
         return stage, _EARLY_STATUS[stage]
     if stage not in STAGES:
-        raise Refused("Please choose where you are with this.", field="stage")
+        raise Refused(_("Please choose where you are with this."), field="stage")
     return (willingness if stage == "not_possible" else "ready"), stage
 
 
 def _check(owner: User, data: EntryInput, today: date, entry: AmendsEntry | None = None) -> None:
     if not data.person_name.strip():
-        raise Refused("Please write who this is about.", field="person_name")
+        raise Refused(_("Please write who this is about."), field="person_name")
     if data.kind not in KINDS:
-        raise Refused("Please choose a kind of amends.", field="kind")
+        raise Refused(_("Please choose a kind of amends."), field="kind")
     if data.willingness not in WILLINGNESS:
-        raise Refused("Please choose how willing you feel.", field="willingness")
+        raise Refused(_("Please choose how willing you feel."), field="willingness")
     if data.status not in STATUSES:
-        raise Refused("Please choose where things stand.", field="status")
+        raise Refused(_("Please choose where things stand."), field="status")
     if data.status == "not_possible" and not data.not_possible_reason.strip():
-        raise Refused("Please say a few words about why it isn't possible.", field="not_possible_reason")
+        raise Refused(_("Please say a few words about why it isn't possible."), field="not_possible_reason")
     if data.status == "ongoing" and data.kind != "living":
-        raise Refused("“Ongoing” is for living amends. Choose living amends, or another status.", field="status")
+        raise Refused(_("“Ongoing” is for living amends. Choose living amends, or another status."), field="status")
     if data.planned_on is not None and not today - timedelta(days=366) <= data.planned_on <= today + timedelta(
             days=366 * 2):
-        raise Refused("Please choose a date within the next two years.", field="planned_on")
+        raise Refused(_("Please choose a date within the next two years."), field="planned_on")
     if data.connection_id is not None:
         ok = db.session.scalar(sa.select(Connection.id).where(
             Connection.id == data.connection_id, Connection.person_id == owner.id, Connection.status != ENDED,
             Connection.supporter_id.is_(None)))
         if ok is None:
-            raise Refused("Please choose someone from your circle, or leave it empty.", field="connection_id")
+            raise Refused(_("Please choose someone from your circle, or leave it empty."), field="connection_id")
     if data.kind == "direct":
         if entry is not None and entry.safety_no_contact:
-            raise Refused("You said there is a court order or a clear request for no contact, so direct amends "
-                          "isn't a choice here. Please choose indirect or living amends.", field="kind")
+            raise Refused(_("You said there is a court order or a clear request for no contact, so direct amends "
+                            "isn't a choice here. Please choose indirect or living amends."), field="kind")
         if data.connection_id is not None and contact_answer(owner.id, data.connection_id) == "no":
-            raise Refused("They have asked you not to contact them about amends, so direct amends isn't a "
-                          "choice here. Please choose indirect or living amends.", field="kind")
+            raise Refused(_("They have asked you not to contact them about amends, so direct amends isn't a "
+                            "choice here. Please choose indirect or living amends."), field="kind")
 
 
 def _apply(entry: AmendsEntry, data: EntryInput) -> None:
@@ -124,7 +125,7 @@ def _apply(entry: AmendsEntry, data: EntryInput) -> None:
 def create_entry(owner: User, data: EntryInput, today: date | None = None) -> AmendsEntry:
     """Add someone to the amends list, with a starting checklist of steps."""
     if not owner.is_person:
-        raise Refused("The amends list belongs to the person in recovery.")
+        raise Refused(_("The amends list belongs to the person in recovery."))
     today = today or local_today(owner.timezone)
     _check(owner, data, today)
     entry = AmendsEntry(owner_id=owner.id)
@@ -192,7 +193,7 @@ def save_safety(entry: AmendsEntry, answers: dict[str, bool | None]) -> SafetySa
     """Store the safety answers; a no-contact answer closes direct amends and takes off contact steps."""
     for key in SAFETY_QUESTIONS:
         if answers.get(key) not in (True, False, None):
-            raise Refused("Please answer yes, no or not sure yet.", field=key)
+            raise Refused(_("Please answer yes, no or not sure yet."), field=key)
     for key in SAFETY_QUESTIONS:
         setattr(entry, key, answers.get(key))
     closed = bool(entry.safety_no_contact) and entry.kind == "direct"
@@ -281,12 +282,12 @@ def add_step(entry: AmendsEntry, text: str) -> AmendsStep:
     """Add a step to the end of an entry's checklist."""
     text = (text or "").strip()
     if not text:
-        raise Refused("Please write the step.", field="text")
+        raise Refused(_("Please write the step."), field="text")
     if asks_for_contact(text, entry.person_name) and contact_for(entry).closed:
-        raise Refused("This step means contacting them, and contact is ruled out for this person. "
-                      "Try a step for indirect or living amends instead.", field="text")
+        raise Refused(_("This step means contacting them, and contact is ruled out for this person. "
+                        "Try a step for indirect or living amends instead."), field="text")
     if len(entry.steps) >= MAX_STEPS:
-        raise Refused(f"A plan can hold up to {MAX_STEPS} steps.", field="text")
+        raise Refused(_("A plan can hold up to %(num)d steps.", num=MAX_STEPS), field="text")
     step = AmendsStep(text=text, position=(max((s.position for s in entry.steps), default=-1) + 1))
     entry.steps.append(step)
     db.session.flush()
@@ -326,7 +327,7 @@ def save_reflection(entry: AmendsEntry, how: str, response: str, learned: str, n
     """Write down how it went; private unless the person chooses to share it."""
     texts = [(t or "").strip() for t in (how, response, learned, next_)]
     if not any(texts):
-        raise Refused("Please write at least one answer.", field="reflection_how")
+        raise Refused(_("Please write at least one answer."), field="reflection_how")
     entry.reflection_how, entry.reflection_response, entry.reflection_learned, entry.reflection_next = texts
     entry.share_reflection = share
     entry.updated_at = utcnow()
@@ -344,7 +345,7 @@ def set_openness(loved_one: User, person_id: int, status: str, conditions: str) 
     if connected is None:
         raise NotFound(person_id)
     if status not in OPENNESS:
-        raise Refused("Please choose one answer.", field="status")
+        raise Refused(_("Please choose one answer."), field="status")
     row = db.session.scalar(sa.select(AmendsOpenness).where(AmendsOpenness.owner_id == loved_one.id,
                                                             AmendsOpenness.person_id == person_id))
     if row is None:
@@ -432,32 +433,36 @@ def suggest_next(entries: list[AmendsEntry], contact: dict[int, ContactAdvice] |
     """Offer one gentle next step, from where the list stands, never suggesting contact that isn't welcome."""
     contact = contact or {}
     if not entries:
-        return ("Start by writing down one person you'd like to make things right with. "
-                "Just a name is enough for now.")
+        return _("Start by writing down one person you'd like to make things right with. "
+                 "Just a name is enough for now.")
     ordered = sort_by_readiness(entries)
     planned = [e for e in ordered if e.status == "planned"]
     for e in planned:
         advice = contact.get(e.id, ContactAdvice())
         if e.kind != "direct" or advice.allowed:
-            return (f"You have a plan with {e.person_name}. "
-                    "Go over the steps, and talk it through with someone you trust.")
+            return _("You have a plan with %(name)s. "
+                     "Go over the steps, and talk it through with someone you trust.", name=e.person_name)
     if planned:
         return contact.get(planned[0].id, ContactAdvice()).message
     open_undecided = [e for e in ordered if e.kind == "undecided" and e.status not in FINISHED]
     if open_undecided:
         first = open_undecided[0]
         if assess(answers_of(first)).answered < len(SAFETY_QUESTIONS):
-            return f"Think about what kind of amends fits {first.person_name}, and answer the safety questions."
+            return _("Think about what kind of amends fits %(name)s, and answer the safety questions.",
+                     name=first.person_name)
         advice = contact.get(first.id, ContactAdvice())
         if advice.closed:
-            return (f"Think about which kind of amends fits {first.person_name}: indirect amends or living "
-                    "amends, since contact is ruled out.")
-        return f"Think about what kind of amends fits {first.person_name}. Your safety answers can help you choose."
+            return _("Think about which kind of amends fits %(name)s: indirect amends or living "
+                     "amends, since contact is ruled out.", name=first.person_name)
+        return _("Think about what kind of amends fits %(name)s. Your safety answers can help you choose.",
+                 name=first.person_name)
     if any(e.willingness == "ready" and e.status in ("listed", "willing") for e in entries):
-        return "You feel ready for at least one. Add the steps, and a date if it fits, to turn it into a plan."
+        return _("You feel ready for at least one. Add the steps, and a date if it fits, to turn it into a plan.")
     if all(e.status in FINISHED for e in entries):
-        return "You've worked through your list. Keep up your living amends, and add anyone else who comes to mind."
-    return "Take your time. Willingness often comes slowly; reading your notes with a sponsor or counsellor can help."
+        return _("You've worked through your list. Keep up your living amends, and add anyone else who comes to "
+                 "mind.")
+    return _("Take your time. Willingness often comes slowly; reading your notes with a sponsor or counsellor can "
+             "help.")
 
 
 # --- What a loved one sees ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery.accounts.auth import role_required
@@ -48,7 +49,7 @@ def new(person_id: int):
         form, "trust/new.html",
         lambda f: services.record_checkin(current_user, view.person.id, f.predictability.data,
                                           f.dependability.data, f.faith.data, f.note.data, today=view.today),
-        success="Saved. Thank you for taking a moment for this.",
+        success=_("Saved. Thank you for taking a moment for this."),
         redirect_to=url_for("trust.history", person_id=view.person.id),
         view=view, low_end=LOW_END, high_end=HIGH_END,
     )

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from recovery.accounts.models import LOVED_ONE, User
 from recovery.circle import services as circle
@@ -40,6 +41,8 @@ from recovery.circle.models import ACTIVE, ENDED, Connection
 from recovery.circle.permissions import Access, shared_areas, sharing
 from recovery.db import db, once
 from recovery.errors import NotFound, Refused
+from recovery.i18n import format_day
+from recovery.i18n import lazy_gettext as _l
 from recovery.timezones import local_today
 from recovery.trust.chart import Chart, build_chart
 from recovery.trust.models import TrustCheckIn
@@ -49,6 +52,7 @@ FACETS = ("predictability", "dependability", "faith")
 SCALE = range(1, 8)
 NOTE_MAX = 1000
 DAYS_BETWEEN = 7
+NOTE_MAX_WORDS = f"{NOTE_MAX:,}"  # "1,000", as the messages say it
 
 # The reading rule's numbers (see the module docstring).
 MIN_CHECKINS = 3
@@ -68,35 +72,54 @@ HIGH_READING = "persistently high"
 LOW_READING = "persistently low"
 STEADY = "holding steady"
 
+# Each reading in words, as the pages show it (the readings themselves are codes: CSS classes, the rule's names).
+READING_WORDS: dict[str, str] = {
+    TOO_EARLY: _l("too early to tell"),
+    RISING: _l("rising"),
+    FALLING: _l("falling"),
+    HIGH_READING: _l("persistently high"),
+    LOW_READING: _l("persistently low"),
+    STEADY: _l("holding steady"),
+}
+# The same, at the start of a badge.
+READING_TITLES: dict[str, str] = {
+    TOO_EARLY: _l("Too early to tell"),
+    RISING: _l("Rising"),
+    FALLING: _l("Falling"),
+    HIGH_READING: _l("Persistently high"),
+    LOW_READING: _l("Persistently low"),
+    STEADY: _l("Holding steady"),
+}
+
 # reading -> (what it means, said to the loved one; the same, said to the person about "{name}")
 EXPLANATIONS: dict[str, tuple[str, str]] = {
     TOO_EARLY: (
-        "After three check-ins, Mend can show you which way your trust is moving.",
-        "After three check-ins, Mend can show which way {name}'s trust is moving.",
+        _l("After three check-ins, Mend can show you which way your trust is moving."),
+        _l("After three check-ins, Mend can show which way {name}'s trust is moving."),
     ),
     RISING: (
-        "Your trust has been going up over your recent check-ins.",
-        "{name}'s trust has been going up over their recent check-ins.",
+        _l("Your trust has been going up over your recent check-ins."),
+        _l("{name}'s trust has been going up over their recent check-ins."),
     ),
     FALLING: (
-        "Your trust has been going down over your recent check-ins. That's worth noticing, and it's okay "
-        "to feel it. Talking it over with someone you trust can help.",
-        "{name}'s trust has been going down over their recent check-ins. It can come back through steady "
-        "actions over time. Talking it over with someone you trust can help.",
+        _l("Your trust has been going down over your recent check-ins. That's worth noticing, and it's okay "
+           "to feel it. Talking it over with someone you trust can help."),
+        _l("{name}'s trust has been going down over their recent check-ins. It can come back through steady "
+           "actions over time. Talking it over with someone you trust can help."),
     ),
     HIGH_READING: (
-        "Your trust has stayed high across your recent check-ins.",
-        "{name}'s trust has stayed high across their recent check-ins.",
+        _l("Your trust has stayed high across your recent check-ins."),
+        _l("{name}'s trust has stayed high across their recent check-ins."),
     ),
     LOW_READING: (
-        "Your trust has stayed low across your recent check-ins. That's an honest answer. "
-        "Trust comes back slowly, at its own pace, if and when you're ready.",
-        "{name}'s trust has stayed low across their recent check-ins. That's their honest answer. "
-        "Trust comes back slowly, through steady actions over time.",
+        _l("Your trust has stayed low across your recent check-ins. That's an honest answer. "
+           "Trust comes back slowly, at its own pace, if and when you're ready."),
+        _l("{name}'s trust has stayed low across their recent check-ins. That's their honest answer. "
+           "Trust comes back slowly, through steady actions over time."),
     ),
     STEADY: (
-        "Your trust has stayed about the same, somewhere in the middle, across your recent check-ins.",
-        "{name}'s trust has stayed about the same, somewhere in the middle, across their recent check-ins.",
+        _l("Your trust has stayed about the same, somewhere in the middle, across your recent check-ins."),
+        _l("{name}'s trust has stayed about the same, somewhere in the middle, across their recent check-ins."),
     ),
 }
 
@@ -114,6 +137,16 @@ class Reading:
     def key(self) -> str:
         """The label as a CSS-friendly word."""
         return self.label.replace(" ", "-")
+
+    @property
+    def words(self) -> str:
+        """The reading as the page says it, in the reader's language ("rising")."""
+        return str(READING_WORDS[self.label])
+
+    @property
+    def title(self) -> str:
+        """The reading at the start of a badge ("Rising")."""
+        return str(READING_TITLES[self.label])
 
 
 def _mean(values: Sequence[Fraction]) -> Fraction:
@@ -216,7 +249,7 @@ def _last_date(loved_one: User, person_id: int) -> date | None:
 
 def _answer(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
-        raise Refused("Please choose a number from 1 to 7.", field=name)
+        raise Refused(_("Please choose a number from 1 to 7."), field=name)
     return value
 
 
@@ -224,18 +257,19 @@ def _clean_note(note) -> str:
     if note is None:
         return ""
     if not isinstance(note, str):
-        raise Refused("Please write your note as plain text.", field="note")
+        raise Refused(_("Please write your note as plain text."), field="note")
     note = note.strip()
     if len(note) > NOTE_MAX:
-        raise Refused(f"Please keep your note to {NOTE_MAX:,} characters or fewer.", field="note")
+        raise Refused(_("Please keep your note to %(count)s characters or fewer.", count=NOTE_MAX_WORDS),
+                      field="note")
     if any((ord(ch) < 32 and ch not in "\n\r\t") or ord(ch) == 127 for ch in note):
-        raise Refused("Please remove the invisible characters from your note.", field="note")
+        raise Refused(_("Please remove the invisible characters from your note."), field="note")
     return note
 
 
 def long_date(day: date) -> str:
-    """Write a date the way people say it: "Monday 10 June"."""
-    return f"{day:%A} {day.day} {day:%B}"
+    """Write a date the way people say it, in the page's language: "Monday 10 June"."""
+    return format_day(day, "%A %-d %B")
 
 
 def record_checkin(loved_one: User, person_id: int, predictability, dependability, faith,
@@ -250,10 +284,10 @@ def record_checkin(loved_one: User, person_id: int, predictability, dependabilit
     if allowed_from is not None and today < allowed_from:
         name = connection.person.display_name
         last = allowed_from - timedelta(days=DAYS_BETWEEN)
-        raise Refused(
-            f"You last checked in about {name} on {long_date(last)}. Trust changes slowly, so check-ins "
-            f"are once every 7 days. Your next one can be on {long_date(allowed_from)}."
-        )
+        raise Refused(_(
+            "You last checked in about %(name)s on %(last)s. Trust changes slowly, so check-ins "
+            "are once every 7 days. Your next one can be on %(next)s.",
+            name=name, last=long_date(last), next=long_date(allowed_from)))
     checkin = TrustCheckIn(owner_id=loved_one.id, person_id=person_id, local_date=today, note=note, **answers)
     db.session.add(checkin)
     db.session.flush()
@@ -374,7 +408,7 @@ class SharedTrust:
 
     @property
     def explanation(self) -> str:
-        return self.reading.shared_explanation.format(name=self.loved_one.display_name)
+        return str(self.reading.shared_explanation).format(name=self.loved_one.display_name)
 
 
 def shared_trust_for(access: Access) -> SharedTrust:
@@ -403,7 +437,7 @@ def supporter_trust_for(access: Access) -> list[tuple[str, SharedTrust]]:
         .order_by(TrustCheckIn.local_date.desc(), TrustCheckIn.id.desc())))
     groups: dict[int | None, tuple[str, list[TrustCheckIn]]] = {}
     for checkin, name in rows:
-        groups.setdefault(checkin.person_id, (name or "Someone who has left Mend", []))[1].append(checkin)
+        groups.setdefault(checkin.person_id, (name or _("Someone who has left Mend"), []))[1].append(checkin)
     found = []
     for n, (name, newest_first) in enumerate(groups.values()):
         oldest_first = list(reversed(newest_first))
@@ -457,4 +491,4 @@ def dashboard_summary(loved_one: User, connections: Sequence[Connection]) -> Tru
         next_date = next_possible(last)
         rows.append(DashboardTrust(person=c.person, last_date=last, next_date=next_date,
                                    due=next_date is None or today >= next_date))
-    return TrustSummary(rows=rows, total=sum(count for count, _ in stats.values()))
+    return TrustSummary(rows=rows, total=sum(count for count, _last in stats.values()))

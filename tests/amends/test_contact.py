@@ -58,6 +58,35 @@ def test_a_step_that_asks_for_contact_is_recognised(phrase, contact):
     assert asks_for_contact(phrase, "Mum") is contact
 
 
+@pytest.mark.parametrize(("phrase", "contact"), [
+    ("Llamarla el domingo", True), ("Visitar a Mamá en su casa", True), ("Escribir una carta para Mamá", True),
+    ("Le escribo una nota", True), ("Hablar con ella después de las fiestas", True), ("Llámala", True),
+    ("Pedirle perdón en persona", True), ("La llamo el sábado", True), ("Ir a ver a Mamá", True),
+    ("Verla en su partido", True), ("Mandarle un mensaje", True),
+    ("Hablarlo con mi padrino o mi consejera", False), ("Llamar a mi padrino", False),
+    ("Escribir lo que quiero decir", False), ("Donar a un refugio", False), ("Encender una vela", False),
+    ("Ahorrar el dinero", False), ("Ir a una reunión el martes", False),
+])
+def test_a_step_in_spanish_that_asks_for_contact_is_recognised(phrase, contact):
+    """The same rule in Spanish (a person may write their steps in either): a contact step is never kept where
+    contact is ruled out, whatever language it is written in."""
+    assert asks_for_contact(phrase, "Mamá") is contact
+
+
+def test_their_no_takes_a_spanish_contact_step_off_too(app, family):
+    jordan, pat, _, with_pat, _ = family
+    entry = services.create_entry(jordan, entry_input(connection_id=with_pat.id), today=TODAY)
+    services.save_safety(entry, ALL_NO)
+    services.add_step(entry, "Llamarla después de las fiestas")
+    services.add_step(entry, "Donar a un refugio")
+    db.session.commit()
+    services.set_openness(pat, jordan.id, "no", "")
+    db.session.commit()
+    db.session.expire_all()
+    steps = [s.text for s in db.session.get(AmendsEntry, entry.id).steps]
+    assert "Llamarla después de las fiestas" not in steps and "Donar a un refugio" in steps
+
+
 @pytest.mark.parametrize(("answers", "openness", "status", "reason", "closed"), [
     (ORDER, None, "planned", "no_contact", True),
     (ORDER, "yes", "planned", "no_contact", True),
