@@ -74,15 +74,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
+from recovery.i18n import lazy_gettext as _l
+
 ORDER = ("control", "threat", "punishment", "about_them", "vague", "absolute")
 
-CODES: dict[str, str] = {
-    "control": "Trying to control them",
-    "threat": "Sounds like a threat",
-    "punishment": "Sounds like a punishment",
-    "about_them": "About what they will do",
-    "vague": "Not clear what you will do",
-    "absolute": "Hard to keep forever",
+CODES = {
+    "control": _l("Trying to control them"),
+    "threat": _l("Sounds like a threat"),
+    "punishment": _l("Sounds like a punishment"),
+    "about_them": _l("About what they will do"),
+    "vague": _l("Not clear what you will do"),
+    "absolute": _l("Hard to keep forever"),
 }
 
 FIELDS = ("situation", "my_action", "need", "request")
@@ -349,10 +353,15 @@ def _about_them_reason(text: str, vague: bool) -> str | None:
 
 # --- Words shown to the user ------------------------------------------------------------------
 
+# A situation typed in Spanish starts its rewrite the same way ("Cuando llega tarde", "Si usted …").
 _CONDITION_START = re.compile(r"^(?:if|when|whenever|each time|every time|any time|anytime|once|while|after|before|"
-                              r"until|unless|as long as|on days|on nights)\b", re.IGNORECASE)
+                              r"until|unless|as long as|on days|on nights"
+                              r"|si|cuando|siempre que|cada vez que|mientras|después de|antes de|hasta que|"
+                              r"a menos que|en cuanto)\b", re.IGNORECASE)
 _LOWER_FIRST = frozenset("you your you're he she they we my our their his her the there someone somebody anyone "
-                         "people it this that a an".split())
+                         "people it this that a an "
+                         "usted ustedes él ella ellos ellas mi mis su sus tu tus alguien el la los las un una "
+                         "esto eso hay".split())
 _MAX_SITUATION = 80
 
 
@@ -362,69 +371,85 @@ def _situation_phrase(situation: str | None) -> str:
     text = text.translate(str.maketrans({'"': "'", "\u201c": "\u2018", "\u201d": "\u2019"}))
     text = text.rstrip(" .,;:!?\u2026").strip()
     if not text:
-        return "If \u2026"
+        return _("If \u2026")
     if len(text) > _MAX_SITUATION:
         text = text[:_MAX_SITUATION].rsplit(" ", 1)[0].rstrip(" .,;:!?") + "\u2026"
     if _CONDITION_START.match(text):
         return text[0].upper() + text[1:]
     first = text.split(" ", 1)[0].lower().translate(_STRAIGHTEN)
-    return "If " + (text[0].lower() + text[1:] if first in _LOWER_FIRST else text)
+    return _("If %(situation)s", situation=text[0].lower() + text[1:] if first in _LOWER_FIRST else text)
 
 
 def _message(code: str, field: str, hit: str) -> str:
     if code == "control":
         if field == "request":
-            return (f'The words "{hit}" turn your request into an order. '
-                    "A request works best when they are free to say yes or no.")
+            return _('The words "%(hit)s" turn your request into an order. '
+                     "A request works best when they are free to say yes or no.", hit=hit)
         if field == "need":
-            return (f'The words "{hit}" turn your need into a task for them. '
-                    "A need is about what matters to you.")
-        return (f'The words "{hit}" tell the other person what they must or must not do. '
-                "You can't control their choices, but you can choose what you will do.")
+            return _('The words "%(hit)s" turn your need into a task for them. '
+                     "A need is about what matters to you.", hit=hit)
+        return _('The words "%(hit)s" tell the other person what they must or must not do. '
+                 "You can't control their choices, but you can choose what you will do.", hit=hit)
     if code == "threat":
-        return (f'The words "{hit}" can sound like a warning or a threat, and that can make people dig in. '
-                "A boundary simply says what you will do, and then you do it.")
+        return _('The words "%(hit)s" can sound like a warning or a threat, and that can make people dig in. '
+                 "A boundary simply says what you will do, and then you do it.", hit=hit)
     if code == "punishment":
-        return (f'The words "{hit}" sound like they are meant to hurt or to teach a lesson. '
-                "A boundary is there to keep you safe and well, not to punish.")
+        return _('The words "%(hit)s" sound like they are meant to hurt or to teach a lesson. '
+                 "A boundary is there to keep you safe and well, not to punish.", hit=hit)
     if code == "about_them":
         if hit == "starts":
-            return "This part says what they will do, not what you will do. You can only promise your own actions."
-        return ('We don\'t see "I" or "my" in what you will do. '
-                "A boundary works best when it names your own action.")
+            return _("This part says what they will do, not what you will do. You can only promise your own actions.")
+        return _('We don\'t see "I" or "my" in what you will do. '
+                 "A boundary works best when it names your own action.")
     if code == "vague":
         if hit == "short":
-            return "This is very short, so it may not be clear what you will do. One clear action is easier to keep."
-        return ("This says how you will feel or that something will change, but not what you will do. "
-                "Your feelings matter, and one clear action helps you both know what to expect.")
-    return (f'Words like "{hit}" are hard to keep and hard to check. '
-            "A time frame or one clear situation makes it easier to follow through.")
+            return _("This is very short, so it may not be clear what you will do. One clear action is easier to keep.")
+        return _("This says how you will feel or that something will change, but not what you will do. "
+                 "Your feelings matter, and one clear action helps you both know what to expect.")
+    return _('Words like "%(hit)s" are hard to keep and hard to check. '
+             "A time frame or one clear situation makes it easier to follow through.", hit=hit)
 
 
 def _suggestion(code: str, field: str, start: str) -> str:
-    will = f'"{start}, I will \u2026"'
+    will = _('"%(start)s, I will \u2026"', start=start)
     if code == "control" and field == "request":
-        return f'Try: "I\'m asking you to \u2026" — they are free to say no. What you will do goes in {will}'
+        return _('Try: "I\'m asking you to \u2026" — they are free to say no. What you will do goes in %(will)s',
+                 will=will)
     if code == "control" and field == "need":
-        return f'Try: "I need \u2026" with something about you, like feeling safe. Then say what you will do: {will}'
+        return _('Try: "I need \u2026" with something about you, like feeling safe. '
+                 "Then say what you will do: %(will)s", will=will)
     if code == "control":
-        return f"Try: {will} — and name one thing you will do, like leaving the room or staying with a friend."
+        return _("Try: %(will)s — and name one thing you will do, like leaving the room or staying with a friend.",
+                 will=will)
     if code == "threat":
-        return f"Try: {will} — said calmly, as a plan, like going for a walk or staying at a friend's."
+        return _("Try: %(will)s — said calmly, as a plan, like going for a walk or staying at a friend's.", will=will)
     if code == "punishment":
-        return f"Try: {will} — and pick a step that protects you, like taking some space, not one meant to hurt."
+        return _("Try: %(will)s — and pick a step that protects you, like taking some space, not one meant to hurt.",
+                 will=will)
     if code == "about_them":
-        return f'Try: {will} — and start with "I", like "I will leave early" or "I will not lend money."'
+        return _('Try: %(will)s — and start with "I", like "I will leave early" or "I will not lend money."',
+                 will=will)
     if code == "vague":
-        return f"Try: {will} — and add one thing you will do that others could see, like going to a friend's."
+        return _("Try: %(will)s — and add one thing you will do that others could see, like going to a friend's.",
+                 will=will)
     lower = start[0].lower() + start[1:]
-    return f'Try a time frame: "For the next month, {lower}, I will \u2026" You can renew it later.'
+    return _('Try a time frame: "For the next month, %(start)s, I will \u2026" You can renew it later.', start=lower)
 
 
 # --- The coach --------------------------------------------------------------------------------
 
 _FINDERS = {"control": _find_control, "threat": _find_threat, "punishment": _find_punishment,
             "absolute": _find_absolute}
+
+
+# The languages whose wording the rules read. The phrases above are English: on a page in another language the
+# coach stays silent (no notes, and no "this reads like a clear boundary"), rather than misread the words.
+LANGUAGES = frozenset({"en"})
+
+
+def reads(language: str) -> bool:
+    """Tell whether the coach can read boundaries written in `language`."""
+    return language in LANGUAGES
 
 
 def review(situation: str, my_action: str, need: str = "", request: str = "") -> list[Flag]:

@@ -10,18 +10,22 @@ from sqlalchemy.orm import relationship as link
 
 from recovery.accounts.models import User
 from recovery.db import IdMixin, db, utcnow
+from recovery.i18n import lazy_gettext as _l
+from recovery.i18n import lazy_pgettext
 
+# The labels shown; the keys are what is stored and compared.
 CATEGORIES = {
-    "safety": "Safety",
-    "money": "Money",
-    "home": "Home",
-    "communication": "Communication",
-    "time": "Time",
-    "substances": "Substances in the home",
-    "other": "Other",
+    "safety": _l("Safety"),
+    "money": _l("Money"),
+    # "Home" is also the menu's first page ("Inicio"): the place one lives needs its own translation.
+    "home": lazy_pgettext("boundary category", "Home"),
+    "communication": _l("Communication"),
+    "time": _l("Time"),
+    "substances": _l("Substances in the home"),
+    "other": _l("Other"),
 }
-ACK_KINDS = {"acknowledged": "I understand and will respect this", "talk": "I'd like to talk about this"}
-EVENT_KINDS = {"respected": "Respected", "crossed": "Crossed", "talked": "Talked about"}
+ACK_KINDS = {"acknowledged": _l("I understand and will respect this"), "talk": _l("I'd like to talk about this")}
+EVENT_KINDS = {"respected": _l("Respected"), "crossed": _l("Crossed"), "talked": _l("Talked about")}
 
 
 class Boundary(IdMixin, db.Model):

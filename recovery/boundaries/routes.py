@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from recovery.boundaries import coach, services
@@ -12,6 +14,7 @@ from recovery.circle.permissions import shared_through
 from recovery.circle.shared import shared_view
 from recovery.errors import Refused
 from recovery.forms import REFUSED, ButtonForm, act_on, button_only, flash_refusal, inline_form
+from recovery.i18n import page_language
 from recovery.security import safe_next
 from recovery.timezones import local_today
 
@@ -40,6 +43,8 @@ def _words(form: BoundaryForm) -> services.Words:
 
 
 def _flags(form: BoundaryForm):
+    if not coach.reads(page_language()):
+        return []
     return coach.review(form.situation.data or "", form.my_action.data or "", form.need.data or "",
                         form.request.data or "")
 
@@ -66,32 +71,37 @@ def _write(boundary=None):
     if boundary is not None and request.method == "GET":
         form.category.data = boundary.category
     template = "boundaries/form.html"
+    reads = coach.reads(page_language())  # whether "Check my wording" is offered, and its notes shown
     if request.method == "POST" and form.validate_on_submit():
         flags = _flags(form)
         if request.form.get("action") == "check":
-            return render_template(template, form=form, flags=flags, checked=True, boundary=boundary, words=WORDS)
+            return render_template(template, form=form, flags=flags, checked=reads, coach_reads=reads,
+                                   boundary=boundary, words=WORDS)
 
         def save(f):
             if boundary is None:
                 created = services.create_boundary(current_user, f.category.data, _words(f))
                 readers = services.readers(current_user)
                 if not readers:
-                    return created, ("Saved. It's private until you share your boundaries with someone "
-                                     "on your circle page.")
-                return created, f"Saved. {', '.join(readers)} can read it, and will be asked to acknowledge it."
+                    return created, _("Saved. It's private until you share your boundaries with someone "
+                                      "on your circle page.")
+                return created, ngettext("Saved. %(names)s can read it, and will be asked to acknowledge it.",
+                                         "Saved. %(names)s can read it, and will be asked to acknowledge it.",
+                                         len(readers), names=", ".join(readers))
             changed = services.revise(boundary, f.category.data, _words(f))
-            return boundary, ("Saved your new words; the old ones stay in the history. "
-                              "Anyone you share it with will be asked to read it again." if changed else "Saved.")
+            return boundary, (_("Saved your new words; the old ones stay in the history. "
+                                "Anyone you share it with will be asked to read it again.") if changed else _("Saved."))
 
         result = act_on(form, save)
         if result is REFUSED:
-            return render_template(template, form=form, flags=flags, checked=True, boundary=boundary,
-                                   words=WORDS), 422
+            return render_template(template, form=form, flags=flags, checked=reads, coach_reads=reads,
+                                   boundary=boundary, words=WORDS), 422
         boundary, message = result
         flash(message, "success")
         return redirect(url_for("boundaries.boundary", boundary_id=boundary.id))
     status = 422 if request.method == "POST" else 200
-    return render_template(template, form=form, flags=[], checked=False, boundary=boundary, words=WORDS), status
+    return render_template(template, form=form, flags=[], checked=False, coach_reads=reads, boundary=boundary,
+                           words=WORDS), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -119,7 +129,8 @@ def _boundary_page(item, event_form=None):
     today = local_today(current_user.timezone)
     current = item.current
     return render_template("boundaries/boundary.html", b=item, words=WORDS,
-                           flags=coach.review(current.situation, current.my_action, current.need, current.request),
+                           flags=coach.review(current.situation, current.my_action, current.need, current.request)
+                           if coach.reads(page_language()) else [],
                            acks=services.acks_for([item])[item.id], ack_state=services.ack_state,
                            events=services.events_of(item), counts=services.counts(item, today),
                            event_form=event_form or _event_form(), button=ButtonForm(),
@@ -139,7 +150,7 @@ def change_status(boundary_id: int, action: str):
     except Refused as refused:
         flash_refusal(refused)
     else:
-        flash("Retired. Its history is kept." if action == "retire" else "Restored.", "success")
+        flash(_("Retired. Its history is kept.") if action == "retire" else _("Restored."), "success")
     return redirect(url_for("boundaries.boundary", boundary_id=item.id))
 
 
@@ -157,7 +168,7 @@ def _log_event(item, page, back: str):
     return inline_form(
         EventForm(prefix="event"),
         lambda f: services.log_event(item, current_user, f.kind.data, f.local_date.data, f.note.data),
-        page=page, back=safe_next(request.args.get("next")) or back, success="Noted.")
+        page=page, back=safe_next(request.args.get("next")) or back, success=_("Noted."))
 
 
 # --- Shared with me ---------------------------------------------------------------------------------
@@ -206,14 +217,14 @@ def answer(connection_id: int, boundary_id: int):
     form = AckForm()
     back = url_for("boundaries.shared_boundary", connection_id=connection.id, boundary_id=item.id)
     if not form.validate_on_submit():
-        flash(form.kind.errors[0] if form.kind.errors else "Please choose one of the two answers.", "error")
+        flash(str(form.kind.errors[0]) if form.kind.errors else _("Please choose one of the two answers."), "error")
         return redirect(back)
     services.acknowledge(item, current_user, form.kind.data)
     if form.kind.data == "talk":
-        flash(f"{owner.display_name} will see that you'd like to talk. Choose a calm moment — "
-              "and a conversation guide can help you prepare.", "success")
+        flash(_("%(name)s will see that you'd like to talk. Choose a calm moment — "
+                "and a conversation guide can help you prepare.", name=owner.display_name), "success")
     else:
-        flash(f"Thank you. {owner.display_name} will see that you understand.", "success")
+        flash(_("Thank you. %(name)s will see that you understand.", name=owner.display_name), "success")
     return redirect(back)
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
@@ -40,9 +41,9 @@ class Words:
     def cleaned(self) -> Words:
         words = Words(*(v.strip() for v in (self.situation, self.my_action, self.need, self.request)))
         if not words.situation:
-            raise Refused("Please describe the situation: “If…” or “When…”.", field="situation")
+            raise Refused(_("Please describe the situation: “If…” or “When…”."), field="situation")
         if not words.my_action:
-            raise Refused("Please say what you will do.", field="my_action")
+            raise Refused(_("Please say what you will do."), field="my_action")
         return words
 
 
@@ -51,15 +52,19 @@ class Words:
 # those words themselves ("If you drink at home", "I'll leave"), so the lead-in they typed is taken
 # off for display, never from what is stored: their own words stay whole (and prefill guides whole).
 
+# The same lead-ins typed in Spanish ("Si …", "Voy a …", "Porque …", "Le pido …") come off too, and "Yo …"
+# speaks for itself; a Spanish lead-in must be followed by a space ("Si's friends" keeps its "Si").
 _AFTER_LEAD = r"(?:\b|(?=[\s,:.…]))[\s,:.…]*"
-_SITUATION_LEAD = re.compile(r"^\s*(?:whenever|(?:if|when)(?:\s*(?:/|,?\s*or|,?\s*and\s*/?\s*or)\s*(?:if|when))?)"
-                             + _AFTER_LEAD, re.IGNORECASE)
+_SITUATION_LEAD = re.compile(r"^\s*(?:whenever|(?:if|when)(?:\s*(?:/|,?\s*or|,?\s*and\s*/?\s*or)\s*(?:if|when))?"
+                             r"|(?:siempre\s+que|cada\s+vez\s+que|(?:si|cuando)(?:\s*(?:/|,?\s*o)\s*(?:si|cuando))?)"
+                             r"(?=\s))" + _AFTER_LEAD, re.IGNORECASE)
 _ACTION_LEAD = re.compile(r"^\s*(?:I\s+will|I['’]ll|I\s+shall|I\s+am\s+going\s+to|I['’]m\s+going\s+to|I\s+would|"
-                          r"I['’]d)" + _AFTER_LEAD, re.IGNORECASE)
+                          r"I['’]d|(?:yo\s+)?voy\s+a(?=\s))" + _AFTER_LEAD, re.IGNORECASE)
 _ACTION_WONT = re.compile(r"^\s*I\s+won['’]t\b\s*", re.IGNORECASE)
-_NEED_LEAD = re.compile(r"^\s*because" + _AFTER_LEAD, re.IGNORECASE)
-_REQUEST_LEAD = re.compile(r"^\s*(?:I['’]m\s+asking|I\s+am\s+asking|I\s+ask)" + _AFTER_LEAD, re.IGNORECASE)
-_SPEAKS_FOR_ITSELF = re.compile(r"^(?:I|I['’]\w+)(?:\s|$)")  # what is left starts with "I": no lead-in before it
+_NEED_LEAD = re.compile(r"^\s*(?:because|porque(?=\s))" + _AFTER_LEAD, re.IGNORECASE)
+_REQUEST_LEAD = re.compile(r"^\s*(?:I['’]m\s+asking|I\s+am\s+asking|I\s+ask|(?:yo\s+)?(?:(?:le|te|les)\s+)?pido(?=\s))"
+                           + _AFTER_LEAD, re.IGNORECASE)
+_SPEAKS_FOR_ITSELF = re.compile(r"^(?:I|I['’]\w+|Yo)(?:\s|$)")  # what is left starts with "I": no lead-in before it
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,10 @@ def shown(words) -> Shown:
     need = _strip(_NEED_LEAD, words.need)
     request = _strip(_REQUEST_LEAD, words.request)
     return Shown(situation, action, need, request,
-                 situation_lead="" if _SITUATION_LEAD.fullmatch(situation) else "If / when",
-                 action_lead="" if _SPEAKS_FOR_ITSELF.match(action) else "I will",
-                 need_lead="" if _NEED_LEAD.fullmatch(need) else "Because",
-                 request_lead="" if _SPEAKS_FOR_ITSELF.match(request) else "I'm asking")
+                 situation_lead="" if _SITUATION_LEAD.fullmatch(situation) else _("If / when"),
+                 action_lead="" if _SPEAKS_FOR_ITSELF.match(action) else _("I will"),
+                 need_lead="" if _NEED_LEAD.fullmatch(need) else _("Because"),
+                 request_lead="" if _SPEAKS_FOR_ITSELF.match(request) else _("I'm asking"))
 
 
 def one_line(words) -> str:
@@ -116,7 +121,7 @@ def one_line(words) -> str:
 def create_boundary(owner: User, category: str, words: Words) -> Boundary:
     """Write a new boundary (version 1). Nothing is shared until the owner shares the area."""
     if category not in CATEGORIES:
-        raise Refused("Please choose a category.", field="category")
+        raise Refused(_("Please choose a category."), field="category")
     words = words.cleaned()
     boundary = Boundary(owner_id=owner.id, category=category, version=1)
     boundary.versions = [BoundaryVersion(number=1, **words.__dict__)]
@@ -128,9 +133,9 @@ def create_boundary(owner: User, category: str, words: Words) -> Boundary:
 def revise(boundary: Boundary, category: str, words: Words) -> bool:
     """Save new words as a new version; return False when nothing changed. Others are asked to acknowledge again."""
     if category not in CATEGORIES:
-        raise Refused("Please choose a category.", field="category")
+        raise Refused(_("Please choose a category."), field="category")
     if boundary.status != "active":
-        raise Refused("This boundary is retired. Restore it first to change it.")
+        raise Refused(_("This boundary is retired. Restore it first to change it."))
     words = words.cleaned()
     current = boundary.current
     boundary.category = category
@@ -146,7 +151,7 @@ def revise(boundary: Boundary, category: str, words: Words) -> bool:
 def retire(boundary: Boundary) -> None:
     """Retire a boundary; its history stays."""
     if boundary.status == "retired":
-        raise Refused("This boundary is already retired.")
+        raise Refused(_("This boundary is already retired."))
     boundary.status = "retired"
     boundary.retired_at = utcnow()
 
@@ -154,7 +159,7 @@ def retire(boundary: Boundary) -> None:
 def restore(boundary: Boundary) -> None:
     """Bring back a retired boundary."""
     if boundary.status == "active":
-        raise Refused("This boundary is already active.")
+        raise Refused(_("This boundary is already active."))
     boundary.status = "active"
     boundary.retired_at = None
 
@@ -213,7 +218,7 @@ def load_shared(access: Access, boundary_id: int) -> Boundary:
 def acknowledge(boundary: Boundary, viewer: User, kind: str) -> BoundaryAck:
     """Record "I understand and will respect this" or "I'd like to talk about this" for the current version."""
     if kind not in ACK_KINDS:
-        raise Refused("Please choose one of the two answers.", field="kind")
+        raise Refused(_("Please choose one of the two answers."), field="kind")
     if viewer.id == boundary.owner_id:
         raise NotFound(boundary.id)
     ack = db.session.scalar(sa.select(BoundaryAck).where(BoundaryAck.boundary_id == boundary.id,
@@ -259,11 +264,11 @@ def log_event(boundary: Boundary, author: User, kind: str, day: date, note: str 
     """Record that a boundary was respected, crossed or talked about (the caller checked who may)."""
     today = today or local_today(author.timezone)
     if kind not in EVENT_KINDS:
-        raise Refused("Please choose respected, crossed or talked about.", field="kind")
+        raise Refused(_("Please choose respected, crossed or talked about."), field="kind")
     if day > today:
-        raise Refused("Please choose today or a day before.", field="local_date")
+        raise Refused(_("Please choose today or a day before."), field="local_date")
     if day < today - timedelta(days=366):
-        raise Refused("Please choose a day in the last year.", field="local_date")
+        raise Refused(_("Please choose a day in the last year."), field="local_date")
     event = BoundaryEvent(boundary_id=boundary.id, author_id=author.id, kind=kind, local_date=day,
                           note=(note or "").strip())
     db.session.add(event)

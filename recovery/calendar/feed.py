@@ -3,6 +3,7 @@
 Whoever holds the address can read the feed, so it says as little as it can: no "why", no
 notes, and by default not even the titles, because phones show event titles on the lock screen.
 If the person chose it (Settings, Reminders), each event carries an alarm at their reminder time.
+Its words are in the owner's language (users.language), whoever fetches it.
 """
 
 from __future__ import annotations
@@ -10,17 +11,20 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import ngettext
 from icalendar import Alarm, Calendar, Event
 from sqlalchemy.orm import selectinload
 
+from recovery import i18n
 from recovery.accounts.models import User
 from recovery.calendar.models import CalendarFeed
 from recovery.db import db, utcnow
+from recovery.i18n import lazy_gettext as _l
 from recovery.notifications.models import NotificationSettings
 from recovery.tracker.models import DAILY, ONCE, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY, Commitment, ScheduleVersion
 
-PLAIN_TITLE = "Mend: a commitment"
-DESCRIPTION = "Open Mend to check in."
+PLAIN_TITLE = _l("Mend: a commitment")
+DESCRIPTION = _l("Open Mend to check in.")
 PRODID = "-//Mend//Commitments//EN"
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
@@ -51,10 +55,6 @@ def _first_weekday_on_or_after(day: date, mask: int) -> date:
     return day
 
 
-def _times(n: int) -> str:
-    return "once" if n == 1 else f"{n} times"
-
-
 def commitment_event(commitment: Commitment, plain_titles: bool, stamp: datetime,
                      url: str | None = None, alarm_at: time | None = None) -> Event | None:
     """Turn an active commitment's current schedule into an all-day event, or None if nothing is due."""
@@ -62,7 +62,7 @@ def commitment_event(commitment: Commitment, plain_titles: bool, stamp: datetime
     if commitment.status != "active" or version is None or version.kind == PAUSED_SCHEDULE:
         return None
     start = max(commitment.start_date, version.valid_from)
-    summary = PLAIN_TITLE if plain_titles else commitment.title
+    summary = str(PLAIN_TITLE) if plain_titles else commitment.title
     rule: dict | None = None
     if version.kind == DAILY:
         rule = {"freq": "daily"}
@@ -77,7 +77,8 @@ def commitment_event(commitment: Commitment, plain_titles: bool, stamp: datetime
         if version.times_per_week < 1:
             return None
         rule = {"freq": "weekly", "byday": [BYDAY[start.weekday()]]}
-        summary = f"{summary} ({_times(version.times_per_week)} this week)"
+        summary = ngettext("%(title)s (once this week)", "%(title)s (%(num)d times this week)",
+                           version.times_per_week, title=summary)
     elif version.kind == ONCE:
         if version.once_on is None:
             return None
@@ -97,7 +98,7 @@ def commitment_event(commitment: Commitment, plain_titles: bool, stamp: datetime
     event.add("dtstart", start)
     event.add("dtend", start + timedelta(days=1))
     event.add("summary", summary)
-    event.add("description", DESCRIPTION)
+    event.add("description", str(DESCRIPTION))
     # A commitment is not a meeting: it should not mark the person as busy.
     event.add("transp", "TRANSPARENT")
     if rule is not None:
@@ -133,8 +134,11 @@ def build_calendar(timezone: str, commitments: list[Commitment], plain_titles: b
 
 def feed_ics(feed: CalendarFeed, url: str | None = None) -> bytes:
     """Return the .ics text of a feed: its owner's active commitments and nobody else's."""
-    timezone = db.session.scalar(sa.select(User.timezone).where(User.id == feed.user_id)) or "UTC"
+    timezone, language = db.session.execute(
+        sa.select(User.timezone, User.language).where(User.id == feed.user_id)).one_or_none() or ("UTC", "")
     commitments = feed_commitments(feed.user_id)
     alarm_at = db.session.scalar(sa.select(NotificationSettings.daily_time).where(
         NotificationSettings.user_id == feed.user_id, NotificationSettings.calendar_alarm.is_(True)))
-    return build_calendar(timezone, commitments, feed.plain_titles, url, alarm_at=alarm_at).to_ical()
+    # Fetched by a calendar app, not by a signed-in person: the words are the owner's language.
+    with i18n.speaking(language or ""):
+        return build_calendar(timezone or "UTC", commitments, feed.plain_titles, url, alarm_at=alarm_at).to_ical()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery.calendar import feed as ics
@@ -60,9 +61,9 @@ def titles():
         flash_refusal(refused)
         return redirect(url_for("calendar.settings"))
     if form.real_titles.data:
-        flash("Saved. Your calendar will show the real names of your commitments.", "success")
+        flash(_("Saved. Your calendar will show the real names of your commitments."), "success")
     else:
-        flash("Saved. Your calendar will show “Mend: a commitment” instead of the names.", "success")
+        flash(_("Saved. Your calendar will show “Mend: a commitment” instead of the names."), "success")
     return redirect(url_for("calendar.settings"))
 
 
@@ -73,9 +74,9 @@ def revoke():
     """Turn the calendar link off so it stops working at once."""
     _require_person()
     if service.revoke_feed(current_user):
-        flash("Your calendar link is off. Your calendar app will stop getting updates from Mend.", "success")
+        flash(_("Your calendar link is off. Your calendar app will stop getting updates from Mend."), "success")
     else:
-        flash("Your calendar link was already off.", "info")
+        flash(_("Your calendar link was already off."), "info")
     return redirect(url_for("calendar.settings"))
 
 

@@ -7,6 +7,7 @@ else opens nothing here.
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from recovery import audit
 from recovery.accounts.models import User
@@ -46,7 +47,7 @@ def set_plain_titles(user: User, plain_titles: bool) -> None:
     """Choose plain or real event titles for the user's feed, keeping its address."""
     feed = feed_of(user)
     if feed is None:
-        raise Refused("You don't have a calendar link right now. Make one first.")
+        raise Refused(_("You don't have a calendar link right now. Make one first."))
     feed.plain_titles = plain_titles
     db.session.flush()
 
