@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from recovery import yourdata
 from recovery.accounts.models import User
 from recovery.circle.models import ACTIVE, ENDED, PAUSED, AccessLogEntry, Connection, Invitation, ShareGrant
 from recovery.circle.permissions import AREAS
 from recovery.db import db
+from recovery.i18n import lazy_gettext as _l
 
 
 def _connections(user: User) -> list[dict]:
@@ -29,7 +31,7 @@ def _who_viewed(user: User) -> list[dict]:
     query = (sa.select(AccessLogEntry.area, AccessLogEntry.viewed_at, User.display_name)
              .outerjoin(User, User.id == AccessLogEntry.viewer_id).where(AccessLogEntry.owner_id == user.id)
              .order_by(AccessLogEntry.viewed_at))
-    return [{"viewer": name or "Someone who has left Mend", "area": area, "viewed_at": yourdata.value(at)}
+    return [{"viewer": name or _("Someone who has left Mend"), "area": area, "viewed_at": yourdata.value(at)}
             for area, at, name in db.session.execute(query)]
 
 
@@ -37,5 +39,5 @@ yourdata.section("connections", _connections, tables=[Connection])
 yourdata.rows("sharing", ShareGrant, lambda uid: ShareGrant.owner_id == uid)
 yourdata.rows("invitations", Invitation, lambda uid: Invitation.inviter_id == uid)
 yourdata.section("who_viewed_my_areas", _who_viewed, tables=[AccessLogEntry])
-yourdata.words({ACTIVE: "Active", PAUSED: "Paused", ENDED: "Ended"}, by="circle")
-yourdata.words({key: area.label for key, area in AREAS.items()}, by="circle")
+yourdata.words({ACTIVE: _l("Active"), PAUSED: _l("Paused"), ENDED: _l("Ended")}, by="circle")
+yourdata.words({key: area.name for key, area in AREAS.items()}, by="circle")  # in the reader's language

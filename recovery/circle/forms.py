@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from wtforms import RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -11,28 +12,39 @@ from recovery.accounts.models import User
 from recovery.circle.models import RELATIONSHIPS
 from recovery.circle.services import connections_of
 from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
+from recovery.i18n import lazy_gettext as _l
+
+# The invitation form's choices: each relationship (models.RELATIONSHIPS) as a choice starts with a capital.
+RELATIONSHIP_CHOICES = {
+    "partner": _l("Partner"),
+    "parent": _l("Parent"),
+    "child": _l("Child"),
+    "sibling": _l("Sibling"),
+    "friend": _l("Friend"),
+    "other": _l("Someone close"),
+}
 
 
 class InviteForm(MendForm):
     """Make an invitation link."""
 
     relationship = RadioField(
-        "This person is my…",
-        choices=choice_list((k, v.capitalize()) for k, v in RELATIONSHIPS.items()),
-        validators=[InputRequired("Please choose how you are related.")],
+        _l("This person is my…"),
+        choices=choice_list((k, RELATIONSHIP_CHOICES[k]) for k in RELATIONSHIPS),
+        validators=[InputRequired(_l("Please choose how you are related."))],
     )
     invitee_label = StringField(
-        "Who is it for? (optional, only you see this)",
-        [Length(max=60, message="Please keep this to 60 characters or fewer."), no_control_chars],
+        _l("Who is it for? (optional, only you see this)"),
+        [Length(max=60, message=_l("Please keep this to 60 characters or fewer.")), no_control_chars],
         filters=[strip_filter],
-        description="A reminder for you, like “Mum” or “Alex”.",
+        description=_l("A reminder for you, like “Mum” or “Alex”."),
     )
 
 
 class SharingForm(MendForm):
     """Choose which of my areas the other person may see."""
 
-    areas = SelectMultipleField("Share with them", choices=[], option_widget=CheckboxInput(),
+    areas = SelectMultipleField(_l("Share with them"), choices=[], option_widget=CheckboxInput(),
                                 widget=ListWidget(prefix_label=False), validate_choice=True)
 
 
@@ -41,5 +53,7 @@ def connection_choices(user: User, empty: str, leave_out: frozenset[int] = froze
     choices = [("", empty)]
     for c in connections_of(user):
         if c.id not in leave_out:
-            choices.append((str(c.id), f"{c.other(user.id).display_name} (your {c.relationship_for(user.id)})"))
+            relationship = c.relationship_for(user.id)
+            choices.append((str(c.id), _("%(name)s (your %(relationship)s)", name=c.other(user.id).display_name,
+                                         relationship=RELATIONSHIPS.get(relationship, relationship))))
     return choice_list(choices)

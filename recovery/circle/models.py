@@ -10,14 +10,16 @@ from sqlalchemy.orm import relationship as link
 
 from recovery.accounts.models import User
 from recovery.db import IdMixin, db, utcnow
+from recovery.i18n import lazy_gettext as _l
 
+# Stored codes, and each in words ("your partner"), in the reader's language when shown.
 RELATIONSHIPS = {
-    "partner": "partner",
-    "parent": "parent",
-    "child": "child",
-    "sibling": "sibling",
-    "friend": "friend",
-    "other": "someone close",
+    "partner": _l("partner"),
+    "parent": _l("parent"),
+    "child": _l("child"),
+    "sibling": _l("sibling"),
+    "friend": _l("friend"),
+    "other": _l("someone close"),
 }
 # What the relationship looks like from the other side.
 INVERSE = {"parent": "child", "child": "parent"}

@@ -8,24 +8,42 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort
+from flask_babel.speaklater import LazyString
 from sqlalchemy.orm import joinedload
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.circle.models import ACTIVE, AccessLogEntry, Connection, ShareGrant
 from recovery.db import db, once, prepare_to_write, queue_write, utcnow
 from recovery.errors import NotFound
+from recovery.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
 class Area:
-    """Something a user owns and may share, area by area."""
+    """Something a user owns and may share, area by area.
+
+    Its words are kept marked for translation (`name`, `about`, `supporter_about`) and read, in the reader's
+    language, through `label`, `blurb` and `for_supporter`: plain strings, at the moment they are asked for.
+    """
 
     key: str
-    label: str
+    name: LazyString
     roles: frozenset[str]
-    blurb: str
+    about: LazyString
     # What a supporter given this area sees, where it differs from the circle's (the consent form says it).
-    supporter_blurb: str = ""
+    supporter_about: LazyString | str = ""
+
+    @property
+    def label(self) -> str:
+        return str(self.name)
+
+    @property
+    def blurb(self) -> str:
+        return str(self.about)
+
+    @property
+    def supporter_blurb(self) -> str:
+        return str(self.supporter_about)
 
     @property
     def for_supporter(self) -> str:
@@ -35,25 +53,25 @@ class Area:
 AREAS: dict[str, Area] = {
     a.key: a
     for a in [
-        Area("tracker", "Tracker", frozenset({PERSON}),
-             "Your commitments, check-ins and consistency score."),
-        Area("amends", "Amends", frozenset({PERSON}),
-             "Only the amends entries about this person are ever shown to them.",
-             "Your whole amends list: every entry and its steps."),
-        Area("boundaries", "Boundaries", frozenset({PERSON, LOVED_ONE}),
-             "The boundaries you have written, so they can read and acknowledge them."),
-        Area("conversations", "Talks", frozenset({PERSON, LOVED_ONE}),
-             "Plans for a talk that you choose to share, such as a letter to read before you talk."),
-        Area("milestones", "Milestones", frozenset({PERSON}),
-             "Your recovery start date, milestones and small wins."),
+        Area("tracker", _l("Tracker"), frozenset({PERSON}),
+             _l("Your commitments, check-ins and consistency score.")),
+        Area("amends", _l("Amends"), frozenset({PERSON}),
+             _l("Only the amends entries about this person are ever shown to them."),
+             _l("Your whole amends list: every entry and its steps.")),
+        Area("boundaries", _l("Boundaries"), frozenset({PERSON, LOVED_ONE}),
+             _l("The boundaries you have written, so they can read and acknowledge them.")),
+        Area("conversations", _l("Talks"), frozenset({PERSON, LOVED_ONE}),
+             _l("Plans for a talk that you choose to share, such as a letter to read before you talk.")),
+        Area("milestones", _l("Milestones"), frozenset({PERSON}),
+             _l("Your recovery start date, milestones and small wins.")),
         # The person's plan for hard days, read only, with their note on how to help (recovery/plan).
-        Area("plan", "Plan for hard days", frozenset({PERSON}),
-             "Your plan for hard days, and your note on how they can help when you use it."),
-        Area("trust", "Trust check-ins", frozenset({LOVED_ONE}),
-             "How your trust has changed over time, in your own check-ins."),
+        Area("plan", _l("Plan for hard days"), frozenset({PERSON}),
+             _l("Your plan for hard days, and your note on how they can help when you use it.")),
+        Area("trust", _l("Trust check-ins"), frozenset({LOVED_ONE}),
+             _l("How your trust has changed over time, in your own check-ins.")),
         # A loved one's own commitments, kept on the same tracker as the person's (recovery/tracker).
-        Area("self_care", "Self-care", frozenset({LOVED_ONE}),
-             "Your self-care commitments, check-ins and score. The ones you keep just for you stay hidden."),
+        Area("self_care", _l("Self-care"), frozenset({LOVED_ONE}),
+             _l("Your self-care commitments, check-ins and score. The ones you keep just for you stay hidden.")),
     ]
 }
 

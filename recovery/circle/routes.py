@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery.circle import services
@@ -82,7 +83,7 @@ def cancel_invitation(invitation_id: int):
     except Refused as refused:
         flash_refusal(refused)
         return redirect(back)
-    flash("The invitation is cancelled. Its link no longer works.", "success")
+    flash(_("The invitation is cancelled. Its link no longer works."), "success")
     return redirect(back)
 
 
@@ -106,12 +107,12 @@ def invitation(token: str):
             if request.form.get("answer") == "accept":
                 connection = services.accept_invitation(token, user)
                 other = connection.other(user.id).display_name
-                flash(f"You're connected with {other}. Nothing is shared yet: each of you chooses what to share.",
-                      "success")
+                flash(_("You're connected with %(name)s. Nothing is shared yet: each of you chooses what to share.",
+                        name=other), "success")
                 return redirect(url_for("circle.index") + f"#connection-{connection.id}")
             if request.form.get("answer") == "decline":
                 services.decline_invitation(token, user)
-                flash("You declined the invitation. The other person isn't told why.", "success")
+                flash(_("You declined the invitation. The other person isn't told why."), "success")
                 return redirect(url_for("dashboards.home"))
             abort(400)
         except Refused as refused:  # answered 409: the request's work is rolled back
@@ -129,7 +130,7 @@ def update_sharing(connection_id: int):
     connection = connection_for_member(current_user, connection_id, circle_only=True)
     form = _sharing_form(connection)
     if not form.validate_on_submit():
-        flash("Please choose only from the list.", "error")
+        flash(_("Please choose only from the list."), "error")
         return redirect(url_for("circle.index"), 303)
     try:
         added, removed = services.set_sharing(current_user, connection, set(form.areas.data or []))
@@ -138,14 +139,18 @@ def update_sharing(connection_id: int):
         return redirect(url_for("circle.index"))
     other = connection.other(current_user.id).display_name
     if not added and not removed:
-        flash("Nothing changed.", "info")
+        flash(_("Nothing changed."), "info")
     else:
-        parts = []
-        if added:
-            parts.append("now sees " + ", ".join(AREAS[a].label.lower() for a in sorted(added)))
-        if removed:
-            parts.append("no longer sees " + ", ".join(AREAS[a].label.lower() for a in sorted(removed)))
-        flash(f"Saved. {other} " + " and ".join(parts) + ".", "success")
+        now = ", ".join(AREAS[a].label.lower() for a in sorted(added))
+        gone = ", ".join(AREAS[a].label.lower() for a in sorted(removed))
+        if added and removed:
+            said = _("Saved. %(name)s now sees %(added)s and no longer sees %(removed)s.", name=other, added=now,
+                     removed=gone)
+        elif added:
+            said = _("Saved. %(name)s now sees %(added)s.", name=other, added=now)
+        else:
+            said = _("Saved. %(name)s no longer sees %(removed)s.", name=other, removed=gone)
+        flash(said, "success")
     return redirect(url_for("circle.index"))
 
 
@@ -167,12 +172,12 @@ def change_connection(connection_id: int, action: str):
         return redirect(url_for("circle.index"))
     other = connection.other(current_user.id).display_name
     messages = {
-        "pause": f"Paused. Nothing is shared with {other} until you resume. Your choices are kept.",
-        "resume": f"Resumed. {other} can see what you chose to share again.",
-        "end": f"The connection with {other} has ended. Nothing is shared either way any more.",
-        "start-confirming": f"Saved. When {other} shares check-ins, you can say if you saw them.",
-        "stop-confirming": f"Saved. Mend won't ask you to confirm {other}'s check-ins. You can still look, "
-                           "if they share them.",
+        "pause": _("Paused. Nothing is shared with %(name)s until you resume. Your choices are kept.", name=other),
+        "resume": _("Resumed. %(name)s can see what you chose to share again.", name=other),
+        "end": _("The connection with %(name)s has ended. Nothing is shared either way any more.", name=other),
+        "start-confirming": _("Saved. When %(name)s shares check-ins, you can say if you saw them.", name=other),
+        "stop-confirming": _("Saved. Mend won't ask you to confirm %(name)s's check-ins. You can still look, "
+                             "if they share them.", name=other),
     }
     flash(messages[action], "success")
     return redirect(url_for("circle.index"))

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from recovery import audit
@@ -41,7 +42,7 @@ INVITE_PURPOSE = "invitation"
 def create_invitation(inviter: User, relationship: str, invitee_label: str = "") -> tuple[Invitation, str]:
     """Make a single-use invitation link; return the row and the token (shown once, stored hashed)."""
     if relationship not in RELATIONSHIPS:
-        raise Refused("Please choose how you are related.", field="relationship")
+        raise Refused(_("Please choose how you are related."), field="relationship")
     token = new_token()
     invitation = Invitation(
         inviter_id=inviter.id,
@@ -70,28 +71,31 @@ def invitation_problem(invitation: Invitation | None, user: User | None, now: da
     """Return why this invitation can't be answered (by this user), or None when it can."""
     now = now or utcnow()
     if invitation is None:
-        return "This invitation link isn't valid. Please ask for a new one."
+        return _("This invitation link isn't valid. Please ask for a new one.")
     if invitation.status != "pending":
-        return ALREADY_ANSWERED
+        return _already_answered()
     if invitation.expires_at <= now:
-        return "This invitation link has expired (links last 7 days). Please ask for a new one."
+        return _("This invitation link has expired (links last 7 days). Please ask for a new one.")
     if user is None:
         return None
     if user.id == invitation.inviter_id:
-        return "This is your own invitation link. Send it to the person you want to connect with."
+        return _("This is your own invitation link. Send it to the person you want to connect with.")
     if invitation.kind != CIRCLE or SUPPORTER in (user.role, invitation.inviter.role):
-        return ("This link joins a person in recovery and a loved one. A supporter joins with a supporter's link, "
-                "which has a consent form.")
+        return _("This link joins a person in recovery and a loved one. A supporter joins with a supporter's link, "
+                 "which has a consent form.")
     if user.role == invitation.inviter.role:
-        both = "people in recovery" if user.role == PERSON else "loved ones"
-        return (f"You and {invitation.inviter.display_name} are both {both}. "
-                "A connection joins one person in recovery with one loved one.")
+        name = invitation.inviter.display_name
+        if user.role == PERSON:
+            return _("You and %(name)s are both people in recovery. "
+                     "A connection joins one person in recovery with one loved one.", name=name)
+        return _("You and %(name)s are both loved ones. "
+                 "A connection joins one person in recovery with one loved one.", name=name)
     person_id, loved_one_id = _pair(invitation.inviter, user)
     existing = db.session.scalar(
         sa.select(Connection).where(Connection.person_id == person_id, Connection.loved_one_id == loved_one_id)
     )
     if existing is not None and existing.status != ENDED:
-        return f"You are already connected with {invitation.inviter.display_name}."
+        return _("You are already connected with %(name)s.", name=invitation.inviter.display_name)
     return None
 
 
@@ -99,7 +103,8 @@ def _pair(a: User, b: User) -> tuple[int, int]:
     return (a.id, b.id) if a.role == PERSON else (b.id, a.id)
 
 
-ALREADY_ANSWERED = "This invitation link was already used or cancelled. Please ask for a new one."
+def _already_answered() -> str:
+    return _("This invitation link was already used or cancelled. Please ask for a new one.")
 
 
 def _answer(invitation_id: int, status: str, *conditions) -> bool:
@@ -127,10 +132,10 @@ def accept_invitation(token: str, user: User) -> Connection:
         raise Refused(problem)
     now = utcnow()
     if not _answer(invitation.id, "accepted", Invitation.expires_at > now):
-        raise Refused(ALREADY_ANSWERED)
+        raise Refused(_already_answered())
     inviter = invitation.inviter
     person_id, loved_one_id = _pair(inviter, user)
-    already = Refused(f"You are already connected with {inviter.display_name}.")
+    already = Refused(_("You are already connected with %(name)s.", name=inviter.display_name))
     # Store what the loved one is to the person; the inviter named what the invitee is to them.
     if inviter.id == person_id:
         rel = invitation.relationship
@@ -170,9 +175,9 @@ def decline_invitation(token: str, user: User) -> None:
     """Say no to an invitation; the link stops working."""
     invitation = find_invitation(token)
     if invitation is None or invitation.inviter_id == user.id:
-        raise Refused("This invitation link isn't valid any more.")
+        raise Refused(_("This invitation link isn't valid any more."))
     if not _answer(invitation.id, "declined", Invitation.expires_at > utcnow()):
-        raise Refused(ALREADY_ANSWERED)
+        raise Refused(_already_answered())
 
 
 def cancel_invitation(inviter: User, invitation_id: int) -> None:
@@ -183,7 +188,7 @@ def cancel_invitation(inviter: User, invitation_id: int) -> None:
     if invitation is None:
         raise NotFound(invitation_id)
     if not _answer(invitation.id, "cancelled"):
-        raise Refused("That invitation was already answered or cancelled.")
+        raise Refused(_("That invitation was already answered or cancelled."))
     audit.record(inviter.id, "invite.cancel")
 
 
@@ -238,7 +243,7 @@ def _connections_of(include_ended: bool):
 def pause_connection(user: User, connection: Connection) -> None:
     """Pause a connection: nothing is shared while paused, and choices are kept for later."""
     if connection.status != ACTIVE:
-        raise Refused("Only an active connection can be paused.")
+        raise Refused(_("Only an active connection can be paused."))
     connection.status = PAUSED
     connection.paused_by_id = user.id
     audit.record(user.id, "connection.pause", f"connection:{connection.id}")
@@ -247,10 +252,10 @@ def pause_connection(user: User, connection: Connection) -> None:
 def resume_connection(user: User, connection: Connection) -> None:
     """Resume a paused connection; only the person who paused it can."""
     if connection.status != PAUSED:
-        raise Refused("This connection isn't paused.")
+        raise Refused(_("This connection isn't paused."))
     if connection.paused_by_id not in (None, user.id):
-        raise Refused(f"{connection.other(user.id).display_name} paused this connection. "
-                      "Only they can resume it.")
+        raise Refused(_("%(name)s paused this connection. Only they can resume it.",
+                        name=connection.other(user.id).display_name))
     connection.status = ACTIVE
     connection.paused_by_id = None
     audit.record(user.id, "connection.resume", f"connection:{connection.id}")
@@ -259,9 +264,9 @@ def resume_connection(user: User, connection: Connection) -> None:
 def set_confirming(user: User, connection: Connection, on: bool) -> None:
     """Let the loved one choose whether they are asked to say "I saw this" about check-ins."""
     if user.id != connection.loved_one_id:
-        raise Refused("Only the loved one in a connection chooses this.")
+        raise Refused(_("Only the loved one in a connection chooses this."))
     if connection.status == ENDED:
-        raise Refused("This connection has ended.")
+        raise Refused(_("This connection has ended."))
     connection.loved_one_confirms = on
 
 
@@ -278,7 +283,7 @@ def stop_confirming(user: User, connection: Connection) -> None:
 def end_connection(user: User, connection: Connection) -> None:
     """End a connection and remove all sharing in it at once, both ways."""
     if connection.status == ENDED:
-        raise Refused("This connection has already ended.")
+        raise Refused(_("This connection has already ended."))
     for grant in list(connection.grants):
         db.session.delete(grant)
     connection.status = ENDED
@@ -296,9 +301,9 @@ def set_sharing(owner: User, connection: Connection, wanted: set[str]) -> tuple[
     allowed = {a.key for a in areas_for_role(owner.role)}
     unknown = wanted - allowed
     if unknown:
-        raise Refused("Please choose only from the list.")
+        raise Refused(_("Please choose only from the list."))
     if connection.status == ENDED:
-        raise Refused("This connection has ended, so nothing can be shared in it.")
+        raise Refused(_("This connection has ended, so nothing can be shared in it."))
     current = {g.area: g for g in connection.grants if g.owner_id == owner.id}
     added = wanted - current.keys()
     removed = current.keys() - wanted
@@ -331,7 +336,7 @@ def access_log(owner: User, limit: int = 50) -> list[AccessRow]:
         .limit(limit)
     )
     return [
-        AccessRow(viewer_name=name or "Someone who has left Mend",
+        AccessRow(viewer_name=name or _("Someone who has left Mend"),
                   area_label=AREAS[area].label if area in AREAS else area,
                   viewed_at=viewed_at)
         for area, viewed_at, name in rows

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from recovery.amends.models import OPENNESS
+from recovery.circle.models import RELATIONSHIPS
 from recovery.circle.permissions import AREAS
 from recovery.dashboards.services import dashboard_for
 from recovery.tracker import commitments, journey
@@ -25,6 +26,7 @@ def home():
                                                s.today_status) for s in dash.tracker.due}
         return render_template("dashboards/person.html", dash=dash, areas=AREAS, tracker=dash.tracker,
                                checkin_forms=forms, statuses=CHECKIN_STATUSES,
-                               milestone_label=journey.milestone_label, openness_words=OPENNESS)
+                               milestone_label=journey.milestone_label, openness_words=OPENNESS,
+                               relationships=RELATIONSHIPS)
     return render_template("dashboards/loved_one.html", dash=dash, areas=AREAS,
-                           tracker_cards=dash.tracker_cards, openness_words=OPENNESS)
+                           tracker_cards=dash.tracker_cards, openness_words=OPENNESS, relationships=RELATIONSHIPS)

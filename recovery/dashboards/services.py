@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from recovery.accounts.models import User
 from recovery.amends import services as amends_services
@@ -166,9 +168,10 @@ def _waiting_for(user: User, connections: list[Connection], door: SharedPage,
         card = tracker_cards.get(c.id)
         if card is not None and card.waiting:
             days = len(card.waiting)
-            actions.append(Action("confirm", f"{c.other(user.id).display_name}'s check-ins: "
-                                             f"{days} day{'s' if days != 1 else ''} waiting for your word",
-                                  "circle.shared_area", {"connection_id": c.id, "area": "tracker"}))
+            text = ngettext("%(name)s's check-ins: %(num)d day waiting for your word",
+                            "%(name)s's check-ins: %(num)d days waiting for your word", days,
+                            name=c.other(user.id).display_name)
+            actions.append(Action("confirm", text, "circle.shared_area", {"connection_id": c.id, "area": "tracker"}))
     sharing_boundaries = door.sharing("boundaries")
     by_connection = boundary_services.shared_boundaries_by_connection(sharing_boundaries, user)
     my_acks = {a.boundary_id: a for acks in boundary_services.acks_for(
@@ -181,19 +184,25 @@ def _waiting_for(user: User, connections: list[Connection], door: SharedPage,
         door.show(c, "boundaries")
         first, state = waiting[-1]  # the oldest first: it has waited longest
         name = c.other(user.id).display_name
-        text = f"Read {name}'s {'changed' if state == 'updated' else 'new'} boundary"
+        if state == "updated":
+            text = _("Read %(name)s's changed boundary", name=name)
+        else:
+            text = _("Read %(name)s's new boundary", name=name)
         more = len(waiting) - 1
+        line = boundary_services.one_line(first.current)
+        detail = _("%(line)s (and %(more)s more)", line=line, more=more) if more else line
         actions.append(Action(
-            "boundary", text, "boundaries.shared_boundary", {"connection_id": c.id, "boundary_id": first.id},
-            boundary_services.one_line(first.current) + (f" (and {more} more)" if more else "")))
+            "boundary", text, "boundaries.shared_boundary", {"connection_id": c.id, "boundary_id": first.id}, detail))
     for c in amends_services.may_ask_openness(door.sharing("amends"), openness):
         door.show(c, "amends")  # the question tells them an amends about them is open: a visit to that area
         name = c.other(user.id).display_name
-        actions.append(Action("openness", f"Are you open to an amends conversation with {name}?",
+        actions.append(Action("openness", _("Are you open to an amends conversation with %(name)s?", name=name),
                               "amends.openness", {"person_id": c.person_id},
-                              "Only if you want to answer. You can say no, or not yet."))
+                              _("Only if you want to answer. You can say no, or not yet.")))
     for invitation in invitations:
-        to = f" to {invitation.invitee_label}" if invitation.invitee_label else ""
-        actions.append(Action("invitation", f"Your invitation{to} is still waiting for an answer",
-                              "circle.index", {}, "You can share the link again, or cancel it."))
+        if invitation.invitee_label:
+            text = _("Your invitation to %(name)s is still waiting for an answer", name=invitation.invitee_label)
+        else:
+            text = _("Your invitation is still waiting for an answer")
+        actions.append(Action("invitation", text, "circle.index", {}, _("You can share the link again, or cancel it.")))
     return actions

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import format_number
+from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from wtforms import Form, SelectField, StringField, TextAreaField
 from wtforms.fields import FieldList, FormField
 from wtforms.validators import Length, ValidationError
 
 from recovery.circle.forms import connection_choices
 from recovery.forms import MendForm, choice_list, no_control_chars, strip_filter
+from recovery.i18n import lazy_gettext as _l
 from recovery.plan.models import HardDaysPlan
 from recovery.plan.sections import (
     BLANK_ROWS,
@@ -28,28 +32,30 @@ from recovery.plan.sections import (
     TRIGGER_LENGTH,
     Section,
 )
+from recovery.plan.services import TOO_LONG
 
 
 def _phone_ok(form, field):
     value = (field.data or "").strip()
     if value and (not re.fullmatch(r"\+?[\d\s().\-/]+", value) or len(re.sub(r"\D", "", value)) < 3):
-        raise ValidationError("Please type a phone number with numbers, spaces, + or dashes only.")
+        raise ValidationError(_("Please type a phone number with numbers, spaces, + or dashes only."))
 
 
 def _needs_a_name(form, field):
     """A number (or, in "People I can ask", nobody chosen) needs a name beside it."""
     chosen = getattr(form, "who", None)
     if (form.phone.data or "").strip() and not (field.data or "").strip() and not (chosen and chosen.data):
-        raise ValidationError("Please add who this number is for.")
+        raise ValidationError(_("Please add who this number is for."))
 
 
 def _needs_a_trigger(form, field):
     if (form.response.data or "").strip() and not (field.data or "").strip():
-        raise ValidationError("Please say what the trigger is, or clear what you'll do.")
+        raise ValidationError(_("Please say what the trigger is, or clear what you'll do."))
 
 
-def _short(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"Please keep {what} to {limit} characters.")
+def _short(limit: int, message: LazyString) -> Length:
+    """At most `limit` characters; `message` names the limit as %(max)d."""
+    return Length(max=limit, message=message)
 
 
 class _Row(Form):
@@ -60,22 +66,22 @@ class _Row(Form):
 
 
 class TriggerRow(_Row):
-    trigger = StringField("Trigger", [_needs_a_trigger, _short(TRIGGER_LENGTH, "a trigger"), no_control_chars],
-                          filters=[strip_filter])
-    response = StringField("What I'll do", [_short(RESPONSE_LENGTH, "what you'll do"), no_control_chars],
+    trigger = StringField(_l("Trigger"), [_needs_a_trigger, _short(TRIGGER_LENGTH, TOO_LONG["trigger"]),
+                                          no_control_chars], filters=[strip_filter])
+    response = StringField(_l("What I'll do"), [_short(RESPONSE_LENGTH, TOO_LONG["response"]), no_control_chars],
                            filters=[strip_filter])
 
 
 class ContactRow(_Row):
-    name = StringField("Who", [_needs_a_name, _short(NAME_LENGTH, "a name"), no_control_chars],
+    name = StringField(_l("Who"), [_needs_a_name, _short(NAME_LENGTH, TOO_LONG["name"]), no_control_chars],
                        filters=[strip_filter])
-    phone = StringField("Phone number (optional)", [_short(PHONE_LENGTH, "a phone number"), _phone_ok],
+    phone = StringField(_l("Phone number (optional)"), [_short(PHONE_LENGTH, TOO_LONG["phone"]), _phone_ok],
                         filters=[strip_filter])
 
 
 class PersonRow(ContactRow):
-    who = SelectField("Someone from my circle", choices=choice_list([("", "Someone else")]))
-    name = StringField("Or type a name", [_needs_a_name, _short(NAME_LENGTH, "a name"), no_control_chars],
+    who = SelectField(_l("Someone from my circle"), choices=choice_list([("", _l("Someone else"))]))
+    name = StringField(_l("Or type a name"), [_needs_a_name, _short(NAME_LENGTH, TOO_LONG["name"]), no_control_chars],
                        filters=[strip_filter])
 
 
@@ -92,15 +98,16 @@ class ContactsForm(MendForm):
 
 
 class NoteForm(MendForm):
-    note = TextAreaField("What helps, and what doesn't?", [Length(max=NOTE_LENGTH, message=(
-        f"Please keep this to {NOTE_LENGTH:,} characters."))], filters=[strip_filter])
+    note = TextAreaField(_l("What helps, and what doesn't?"), [Length(max=NOTE_LENGTH, message=_l(
+        "Please keep this to %(num)s characters.", num=LazyString(format_number, NOTE_LENGTH)))],
+        filters=[strip_filter])
 
 
 def _lines_form(section: Section) -> type[MendForm]:
     class LinesForm(MendForm):
-        items = TextAreaField(section.ask, [Length(max=LINES_TEXT, message=(
+        items = TextAreaField(section.ask_words, [Length(max=LINES_TEXT, message=_l(
             "This is too long for a plan you read in a hurry. Please keep the lines that matter most."))],
-            description=section.hint)
+            description=section.hint_words)
 
     LinesForm.__name__ = f"LinesForm_{section.column}"
     return LinesForm
@@ -120,7 +127,7 @@ def section_form(section: Section, plan: HardDaysPlan | None, owner, reading: bo
     """The form for one section: filled from the saved plan when `reading` (a GET), from the post otherwise."""
     saved = getattr(plan, section.column) if plan is not None else None
     if section.kind == "people":
-        choices = connection_choices(owner, "Someone else")
+        choices = connection_choices(owner, _("Someone else"))
         values = {c.value for c in choices if c.value}
     if section.kind == "lines":
         form_class = _LINES_FORMS[section.key]

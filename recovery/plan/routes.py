@@ -4,6 +4,7 @@ and the plan as someone in the person's circle sees it when it is shared with th
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from recovery.accounts.auth import person_page
@@ -63,11 +64,11 @@ def edit(section: str):
     position = next((i for i, s in enumerate(STEPS, start=1) if s is found), None)
     action = request.form.get("action")
     if action == "more":
-        success, then = "Saved. Here are more empty rows.", url_for("plan.edit", section=found.key) + "#rows"
+        success, then = _("Saved. Here are more empty rows."), url_for("plan.edit", section=found.key) + "#rows"
     elif action == "next" and position is not None and position < len(STEPS):
-        success, then = "Saved. On to the next part.", url_for("plan.edit", section=STEPS[position].key)
+        success, then = _("Saved. On to the next part."), url_for("plan.edit", section=STEPS[position].key)
     else:
-        success, then = "Saved. You can change it any time.", url_for("plan.index") + f"#{found.key}"
+        success, then = _("Saved. You can change it any time."), url_for("plan.index") + f"#{found.key}"
     return form_page(form, "plan/edit.html", _save(found), success=success, redirect_to=then,
                      section=found, position=position, steps=STEPS, plan=plan)
 
@@ -82,7 +83,7 @@ def read_through():
     except Refused as refused:
         flash_refusal(refused)
         return redirect(url_for("plan.index"))
-    flash("Thank you for reading it through. Mend will remind you again in three months.", "success")
+    flash(_("Thank you for reading it through. Mend will remind you again in three months."), "success")
     return redirect(url_for("plan.index"))
 
 

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel.speaklater import LazyString
+
+from recovery.i18n import lazy_gettext as _l
+
 # Limits: a plan is read in a hurry, so each part stays short.
 MAX_LINES = 12  # lines in one list
 LINE_LENGTH = 200  # characters in one line
@@ -33,63 +37,85 @@ class Section:
     key: str  # in the page's address, e.g. /plan/warning-signs
     column: str  # on HardDaysPlan
     kind: str
-    title: str  # as the plan shows it
-    ask: str  # the question the edit page asks
-    hint: str  # a line under the question
-    example: tuple[str, ...]  # a short example, shown while the section is empty
-    their: str = ""  # the title as someone the plan is shared with reads it
+    # The words, marked for translation; read through `title`, `ask`, `hint`, `example` and `their`, which
+    # give them in the reader's language as plain strings at the moment they are asked for.
+    title_words: LazyString  # as the plan shows it
+    ask_words: LazyString  # the question the edit page asks
+    hint_words: LazyString  # a line under the question
+    example_words: tuple[LazyString, ...]  # a short example, shown while the section is empty
+    their_words: LazyString | str = ""  # the title as someone the plan is shared with reads it
     commitment: bool = False  # each line can become a tracker commitment
+
+    @property
+    def title(self) -> str:
+        return str(self.title_words)
+
+    @property
+    def ask(self) -> str:
+        return str(self.ask_words)
+
+    @property
+    def hint(self) -> str:
+        return str(self.hint_words)
+
+    @property
+    def example(self) -> tuple[str, ...]:
+        return tuple(str(line) for line in self.example_words)
+
+    @property
+    def their(self) -> str:
+        return str(self.their_words)
 
 
 SECTIONS: tuple[Section, ...] = (
-    Section("warning-signs", "warning_signs", "lines", "My warning signs",
-            "What tells me a hard time may be coming?",
-            "Thoughts, feelings, or things that happen. One on each line.",
-            ("I stop answering texts.", "I think “just one won't hurt”.", "I feel on edge after payday."),
-            their="Warning signs to notice", commitment=True),
-    Section("triggers", "triggers", "triggers", "My triggers and how I'll handle them",
-            "What makes using more likely, and what will I do about each?",
-            "A person, a place, a time or a feeling, and one thing you will do.",
-            ("Friday night after work: go straight home and call Sam on the way.",),
-            their="Triggers, and what they'll do"),
-    Section("on-my-own", "coping", "lines", "Things I can do on my own",
-            "What can I do by myself to get through an urge or a bad night?",
-            "Small things that work for you. One on each line.",
-            ("Take a cold shower.", "Walk around the block.", "Wait 20 minutes and watch the urge pass."),
-            their="Things they can do on their own", commitment=True),
-    Section("people-and-places", "comfort", "lines", "People and places that help me feel better",
-            "Where can I go, or who can I be with, to take my mind off things?",
-            "You don't have to talk about how you feel. One on each line.",
-            ("The library.", "My cousin's kitchen.", "A meeting."),
-            their="People and places that help"),
-    Section("people-to-ask", "helpers", "people", "People I can ask for help",
-            "Who can I call or text when I need help?",
-            "Choose someone from your circle or type a name. Add a number if you like: the plan then shows "
-            "a link to call or text them.",
-            ("Sam, 555 0100",),
-            their="People they can ask for help"),
-    Section("professionals", "professionals", "contacts", "Professionals and services",
-            "Who can I reach for help from someone trained?",
-            "Your counsellor, sponsor, doctor or treatment centre. The help lines for your country are always "
-            "shown too.",
-            ("My sponsor, Alex: 555 0199",),
-            their="Professionals and services"),
-    Section("safer", "safer", "lines", "Making my surroundings safer",
-            "What can I do to put distance between me and using?",
-            "One step on each line.",
-            ("No alcohol in the house.", "Delete the numbers I used to buy from.",
-             "Give my bank card to Sam on Fridays."),
-            their="Making their surroundings safer"),
-    Section("reasons", "reasons", "lines", "My reasons to keep going",
-            "What matters most to me?",
-            "In your own words. One on each line.",
-            ("Casey's school play.", "Waking up with a clear head.", "The trust I'm building back."),
-            their="Their reasons to keep going"),
-    Section("how-to-help", "how_to_help", "note", "How you can help when I use this plan",
-            "What helps, and what doesn't, when I'm having a hard time?",
-            "Only the people you share your plan with see this.",
-            ("If I text “hard night”, please call me. Don't lecture: just stay with me for a while.",),
-            their="How you can help"),
+    Section("warning-signs", "warning_signs", "lines", _l("My warning signs"),
+            _l("What tells me a hard time may be coming?"),
+            _l("Thoughts, feelings, or things that happen. One on each line."),
+            (_l("I stop answering texts."), _l("I think “just one won't hurt”."), _l("I feel on edge after payday.")),
+            their_words=_l("Warning signs to notice"), commitment=True),
+    Section("triggers", "triggers", "triggers", _l("My triggers and how I'll handle them"),
+            _l("What makes using more likely, and what will I do about each?"),
+            _l("A person, a place, a time or a feeling, and one thing you will do."),
+            (_l("Friday night after work: go straight home and call Sam on the way."),),
+            their_words=_l("Triggers, and what they'll do")),
+    Section("on-my-own", "coping", "lines", _l("Things I can do on my own"),
+            _l("What can I do by myself to get through an urge or a bad night?"),
+            _l("Small things that work for you. One on each line."),
+            (_l("Take a cold shower."), _l("Walk around the block."), _l("Wait 20 minutes and watch the urge pass.")),
+            their_words=_l("Things they can do on their own"), commitment=True),
+    Section("people-and-places", "comfort", "lines", _l("People and places that help me feel better"),
+            _l("Where can I go, or who can I be with, to take my mind off things?"),
+            _l("You don't have to talk about how you feel. One on each line."),
+            (_l("The library."), _l("My cousin's kitchen."), _l("A meeting.")),
+            their_words=_l("People and places that help")),
+    Section("people-to-ask", "helpers", "people", _l("People I can ask for help"),
+            _l("Who can I call or text when I need help?"),
+            _l("Choose someone from your circle or type a name. Add a number if you like: the plan then shows "
+               "a link to call or text them."),
+            (_l("Sam, 555 0100"),),
+            their_words=_l("People they can ask for help")),
+    Section("professionals", "professionals", "contacts", _l("Professionals and services"),
+            _l("Who can I reach for help from someone trained?"),
+            _l("Your counsellor, sponsor, doctor or treatment centre. The help lines for your country are always "
+               "shown too."),
+            (_l("My sponsor, Alex: 555 0199"),),
+            their_words=_l("Professionals and services")),
+    Section("safer", "safer", "lines", _l("Making my surroundings safer"),
+            _l("What can I do to put distance between me and using?"),
+            _l("One step on each line."),
+            (_l("No alcohol in the house."), _l("Delete the numbers I used to buy from."),
+             _l("Give my bank card to Sam on Fridays.")),
+            their_words=_l("Making their surroundings safer")),
+    Section("reasons", "reasons", "lines", _l("My reasons to keep going"),
+            _l("What matters most to me?"),
+            _l("In your own words. One on each line."),
+            (_l("Casey's school play."), _l("Waking up with a clear head."), _l("The trust I'm building back.")),
+            their_words=_l("Their reasons to keep going")),
+    Section("how-to-help", "how_to_help", "note", _l("How you can help when I use this plan"),
+            _l("What helps, and what doesn't, when I'm having a hard time?"),
+            _l("Only the people you share your plan with see this."),
+            (_l("If I text “hard night”, please call me. Don't lecture: just stay with me for a while."),),
+            their_words=_l("How you can help")),
 )
 
 BY_KEY: dict[str, Section] = {s.key: s for s in SECTIONS}

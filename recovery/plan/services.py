@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from recovery.accounts.models import User
 from recovery.circle import services as circle
@@ -19,6 +21,7 @@ from recovery.circle.models import ACTIVE
 from recovery.circle.permissions import Access, sharing
 from recovery.db import db, utcnow
 from recovery.errors import NotFound, Refused
+from recovery.i18n import lazy_gettext as _l
 from recovery.plan.models import HardDaysPlan
 from recovery.plan.sections import (
     BY_KEY,
@@ -37,6 +40,14 @@ from recovery.timezones import to_local
 AREA = "plan"
 REVIEW_AFTER = timedelta(days=90)  # a gentle nudge to read the plan through again, every three months
 COMMITMENT_TITLE = 120  # the tracker's longest commitment title
+
+# "Too long" for each kind of short line, the limit given as %(max)d (the forms' Length checks say the same).
+TOO_LONG = {
+    "trigger": _l("Please keep a trigger to %(max)d characters."),
+    "response": _l("Please keep what you'll do to %(max)d characters."),
+    "name": _l("Please keep a name to %(max)d characters."),
+    "phone": _l("Please keep a phone number to %(max)d characters."),
+}
 
 
 # --- Reading ------------------------------------------------------------------------------------------
@@ -106,16 +117,17 @@ def _phone(value: str, field: str) -> str:
     if not value:
         return ""
     if len(value) > PHONE_LENGTH:
-        raise Refused(f"Please keep a phone number to {PHONE_LENGTH} characters.", field=field)
+        raise Refused(str(TOO_LONG["phone"]) % {"max": PHONE_LENGTH}, field=field)
     if not _PHONE.fullmatch(value) or len(re.sub(r"\D", "", value)) < 3:
-        raise Refused("Please type a phone number with numbers, spaces, + or dashes only.", field=field)
+        raise Refused(_("Please type a phone number with numbers, spaces, + or dashes only."), field=field)
     return value
 
 
 def _line(value: str, limit: int, field: str, what: str) -> str:
+    """The line with its spaces tidied; longer than `limit`, refused with TOO_LONG[what]."""
     value = " ".join((value or "").split())
     if len(value) > limit:
-        raise Refused(f"Please keep {what} to {limit} characters.", field=field)
+        raise Refused(str(TOO_LONG[what]) % {"max": limit}, field=field)
     return value
 
 
@@ -146,11 +158,12 @@ def lines_from(text: str, field: str = "items") -> list[str]:
     lines = [" ".join(line.split()) for line in (text or "").splitlines()]
     lines = [line.lstrip("•*-– ").strip() or line for line in lines if line]
     if len(lines) > MAX_LINES:
-        raise Refused(f"Please keep this to {MAX_LINES} lines. Pick the ones that matter most.", field=field)
+        raise Refused(_("Please keep this to %(max)d lines. Pick the ones that matter most.", max=MAX_LINES),
+                      field=field)
     for line in lines:
         if len(line) > LINE_LENGTH:
-            raise Refused(f"Please keep each line to {LINE_LENGTH} characters. One is longer: "
-                          f"“{line[:40]}…”", field=field)
+            raise Refused(_("Please keep each line to %(max)d characters. One is longer: “%(start)s…”",
+                            max=LINE_LENGTH, start=line[:40]), field=field)
     return lines
 
 
@@ -163,17 +176,17 @@ def save_lines(owner: User, section: Section, text: str) -> HardDaysPlan:
 
 def _too_many(rows: list) -> None:
     if len(rows) > MAX_ROWS:
-        raise Refused(f"Please keep this to {MAX_ROWS}. Pick the ones that matter most.")
+        raise Refused(_("Please keep this to %(max)d. Pick the ones that matter most.", max=MAX_ROWS))
 
 
 def save_triggers(owner: User, rows: list[tuple[str, str]]) -> HardDaysPlan:
     """Save the triggers, each with what I'll do; empty rows are left out."""
     kept = []
     for i, (trigger, response) in enumerate(rows):
-        trigger = _line(trigger, TRIGGER_LENGTH, f"rows-{i}-trigger", "a trigger")
-        response = _line(response, RESPONSE_LENGTH, f"rows-{i}-response", "what you'll do")
+        trigger = _line(trigger, TRIGGER_LENGTH, f"rows-{i}-trigger", "trigger")
+        response = _line(response, RESPONSE_LENGTH, f"rows-{i}-response", "response")
         if response and not trigger:
-            raise Refused("Please say what the trigger is, or clear what you'll do.", field=f"rows-{i}-trigger")
+            raise Refused(_("Please say what the trigger is, or clear what you'll do."), field=f"rows-{i}-trigger")
         if trigger:
             kept.append({"trigger": trigger, "response": response})
     _too_many(kept)
@@ -194,14 +207,14 @@ def save_helpers(owner: User, rows: list[Person]) -> HardDaysPlan:
     circle_names = {c.id: c.other(owner.id).display_name for c in circle.connections_of(owner)}
     kept = []
     for i, row in enumerate(rows):
-        name = _line(row.name, NAME_LENGTH, f"rows-{i}-name", "a name")
+        name = _line(row.name, NAME_LENGTH, f"rows-{i}-name", "name")
         phone = _phone(row.phone, f"rows-{i}-phone")
         if row.connection_id is not None:
             if row.connection_id not in circle_names:
-                raise Refused("Please choose someone from your circle, or type a name.", field=f"rows-{i}-who")
+                raise Refused(_("Please choose someone from your circle, or type a name."), field=f"rows-{i}-who")
             name = circle_names[row.connection_id]  # their name as the circle shows it now
         if phone and not name:
-            raise Refused("Please add who this number is for.", field=f"rows-{i}-name")
+            raise Refused(_("Please add who this number is for."), field=f"rows-{i}-name")
         if name:
             kept.append({"name": name, "phone": phone, "connection_id": row.connection_id})
     _too_many(kept)
@@ -212,10 +225,10 @@ def save_professionals(owner: User, rows: list[tuple[str, str]]) -> HardDaysPlan
     """Save my counsellor, sponsor, doctor or treatment centre, each with an optional number."""
     kept = []
     for i, (name, phone) in enumerate(rows):
-        name = _line(name, NAME_LENGTH, f"rows-{i}-name", "a name")
+        name = _line(name, NAME_LENGTH, f"rows-{i}-name", "name")
         phone = _phone(phone, f"rows-{i}-phone")
         if phone and not name:
-            raise Refused("Please add who this number is for.", field=f"rows-{i}-name")
+            raise Refused(_("Please add who this number is for."), field=f"rows-{i}-name")
         if name:
             kept.append({"name": name, "phone": phone})
     _too_many(kept)
@@ -226,7 +239,7 @@ def save_note(owner: User, text: str) -> HardDaysPlan:
     """Save the note for the people I share my plan with."""
     text = "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
     if len(text) > NOTE_LENGTH:
-        raise Refused(f"Please keep this to {NOTE_LENGTH:,} characters.", field="note")
+        raise Refused(_("Please keep this to %(num)s characters.", num=format_number(NOTE_LENGTH)), field="note")
     return _saved(_stored(owner), "how_to_help", text)
 
 
@@ -234,7 +247,7 @@ def mark_read_through(owner: User) -> HardDaysPlan:
     """The person read their plan through and it still fits: the review reminder counts from today."""
     found = plan_of(owner)
     if found is None or is_empty(found):
-        raise Refused("There's nothing in your plan yet. Start with any part.")
+        raise Refused(_("There's nothing in your plan yet. Start with any part."))
     found.updated_at = utcnow()
     db.session.flush()
     return found

@@ -30,8 +30,9 @@
   var files = (box.getAttribute("data-plan-files") || "").split(" ").filter(Boolean);
   var status = box.querySelector("[data-plan-offline-status]");
 
-  function say(text) {
-    if (status) status.textContent = text;
+  // The words come from the page (data-say-*, in the reader's language), so this file holds none.
+  function say(key) {
+    if (status) status.textContent = status.getAttribute("data-say-" + key) || "";
   }
 
   // Fetch the plan page and its own files now, and keep them; a page that isn't the plan (the session
@@ -58,8 +59,8 @@
   box.hidden = false;
   toggle.checked = chosen();
   if (chosen()) {
-    keep().then(function () { say("Your plan is kept on this device, as it is now."); }, function () {
-      say("Mend couldn't update the copy on this device just now. It will try again next time.");
+    keep().then(function () { say("kept"); }, function () {
+      say("not-updated");
     });
   } else {
     forget();  // someone else's choice, or none: nothing of a plan stays on this device
@@ -68,18 +69,18 @@
   toggle.addEventListener("change", function () {
     if (toggle.checked) {
       storage.setItem(KEY, owner);
-      say("Keeping your plan on this device…");
+      say("keeping");
       keep().then(function () {
-        say("Done. Your plan opens on this device even with no connection, until you log out.");
+        say("done");
       }, function () {
         storage.removeItem(KEY);
         toggle.checked = false;
         forget();
-        say("Mend couldn't keep your plan on this device. Please try again when you're connected.");
+        say("not-kept");
       });
     } else {
       storage.removeItem(KEY);
-      forget().then(function () { say("Your plan is no longer kept on this device."); });
+      forget().then(function () { say("forgotten"); });
     }
   });
 })();
