@@ -14,6 +14,7 @@ from datetime import date
 from functools import wraps
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery.accounts.auth import role_required
@@ -24,6 +25,8 @@ from recovery.db import utcnow
 from recovery.errors import Refused
 from recovery.extensions import limiter
 from recovery.forms import REFUSED, ButtonForm, act_on, button_only, flash_refusal, refuse, show_refusal
+from recovery.i18n import format_day
+from recovery.i18n import lazy_gettext as _l
 from recovery.supporters import services
 from recovery.supporters.forms import ConsentForm, InvitePersonForm, InviteSupporterForm
 from recovery.supporters.models import CHANGED, EXPIRED, GIVEN, RENEWED, Consent
@@ -32,16 +35,17 @@ from recovery.supporters.routes import bp
 from recovery.urls import external_url
 
 # What a supporter is, inside a sentence ("your sponsor"); SUPPORTER_KINDS holds the labels of the choices.
-KIND_WORDS = {"sponsor": "sponsor", "counsellor": "counsellor or therapist", "coach": "peer recovery coach",
-              "other": "supporter"}
-EVENT_WORDS = {GIVEN: "Given", CHANGED: "Changed", RENEWED: "Renewed", CONSENT_ENDED: "Ended", EXPIRED: "Ran out"}
+KIND_WORDS = {"sponsor": _l("sponsor"), "counsellor": _l("counsellor or therapist"), "coach": _l("peer recovery coach"),
+              "other": _l("supporter")}
+EVENT_WORDS = {GIVEN: _l("Given"), CHANGED: _l("Changed"), RENEWED: _l("Renewed"), CONSENT_ENDED: _l("Ended"),
+               EXPIRED: _l("Ran out")}
 # How near its last day a consent is before its list says how many days are left.
 SOON_DAYS = 14
 
 
 def kind_words(kind: str | None) -> str:
     """A supporter's kind in a sentence: "counsellor or therapist"."""
-    return KIND_WORDS.get(kind or "other", "supporter")
+    return KIND_WORDS.get(kind or "other", KIND_WORDS["other"])
 
 
 def owner_page(view):
@@ -155,18 +159,18 @@ def change_consent(connection_id: int):
     offer = _check_offer(form, current_user)
     back = url_for("supporters.consent", connection_id=tie.id)
     if offer is not None and services.same_as_now(tie, offer):
-        flash("Nothing changed. The consent stays as it was.", "info")
+        flash(_("Nothing changed. The consent stays as it was."), "info")
         return redirect(back)
     if offer is not None:
         saved = act_on(form, lambda f: services.change_consent(current_user, tie, offer))
         if saved is not REFUSED:
-            until = saved.ends_on.strftime("%-d %B %Y")
+            until = format_day(saved.ends_on)
             if saved.event == RENEWED:
-                flash(f"Renewed. {supporter.display_name} can see what you chose until the end of {until}.",
-                      "success")
+                flash(_("Renewed. %(name)s can see what you chose until the end of %(day)s.",
+                        name=supporter.display_name, day=until), "success")
             else:
-                flash(f"Saved. From now on, {supporter.display_name} sees only what this consent names, until "
-                      f"the end of {until}.", "success")
+                flash(_("Saved. From now on, %(name)s sees only what this consent names, until the end of %(day)s.",
+                        name=supporter.display_name, day=until), "success")
             return redirect(back)
     return render_template("supporters/change_consent.html", form=form, **context), 422
 
@@ -193,16 +197,16 @@ def _changes(before: Consent | None, now: Consent) -> list[str]:
     if before is None or now.event in (GIVEN, CONSENT_ENDED, EXPIRED) or before.event == CONSENT_ENDED:
         return []
     said = []
-    added = [AREAS[a].label for a in AREAS if a in now.areas and a not in before.areas]
-    removed = [AREAS[a].label for a in AREAS if a in before.areas and a not in now.areas]
+    added = [str(AREAS[a].label) for a in AREAS if a in now.areas and a not in before.areas]
+    removed = [str(AREAS[a].label) for a in AREAS if a in before.areas and a not in now.areas]
     if added:
-        said.append("Now also shares: " + ", ".join(added) + ".")
+        said.append(_("Now also shares: %(parts)s.", parts=", ".join(added)))
     if removed:
-        said.append("No longer shares: " + ", ".join(removed) + ".")
+        said.append(_("No longer shares: %(parts)s.", parts=", ".join(removed)))
     if now.purpose != before.purpose:
-        said.append("A new reason.")
+        said.append(_("A new reason."))
     if now.ends_on != before.ends_on:
-        said.append("A new last day.")
+        said.append(_("A new last day."))
     return said
 
 
@@ -254,11 +258,11 @@ def _end_now(tie: Connection):
         flash_refusal(refused)
         return redirect(record)
     if current_user.id == tie.supporter_id:
-        flash(f"Done. You no longer see anything {tie.supported.display_name} shares. The consent record stays, "
-              "for both of you.", "success")
+        flash(_("Done. You no longer see anything %(name)s shares. The consent record stays, for both of you.",
+                name=tie.supported.display_name), "success")
         return redirect(url_for("supporters.home"))
-    flash(f"Ended. {tie.supporter.display_name} can't see anything you share any more. The record stays here.",
-          "success")
+    flash(_("Ended. %(name)s can't see anything you share any more. The record stays here.",
+            name=tie.supporter.display_name), "success")
     return redirect(url_for("supporters.mine"))
 
 
@@ -308,8 +312,9 @@ def join(token: str):
     if offer is not None:
         tie = act_on(form, lambda f: services.accept(token, user, offer))
         if tie is not REFUSED:
-            flash(f"You're connected. {inviter.display_name} can now see what you chose, until the end of "
-                  f"{offer.ends_on.strftime('%-d %B %Y')}. You can change or end it at any time.", "success")
+            flash(_("You're connected. %(name)s can now see what you chose, until the end of %(day)s. You can "
+                    "change or end it at any time.", name=inviter.display_name,
+                    day=format_day(offer.ends_on)), "success")
             return redirect(url_for("supporters.consent", connection_id=tie.id))
     return render_template(page, form=form, **context), 422
 
@@ -343,7 +348,8 @@ def _take_now(token: str, invitation: Invitation):
         refuse(ButtonForm(), refused)  # undo the link's answer: nothing is half-saved
         return render_template("supporters/join.html", invitation=invitation, problem=refused.message,
                                kind_words=kind_words), 409
-    flash(f"You're connected with {tie.supported.display_name}. Here is the consent they gave you.", "success")
+    flash(_("You're connected with %(name)s. Here is the consent they gave you.", name=tie.supported.display_name),
+          "success")
     return redirect(url_for("supporters.consent", connection_id=tie.id))
 
 
@@ -354,7 +360,7 @@ def _decline(token: str, inviter: User):
     except Refused as refused:
         flash_refusal(refused)
         return redirect(url_for("dashboards.home"))
-    flash(f"You said no, thank you. {inviter.display_name} isn't told why.", "success")
+    flash(_("You said no, thank you. %(name)s isn't told why.", name=inviter.display_name), "success")
     return redirect(url_for("dashboards.home"))
 
 

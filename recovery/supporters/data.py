@@ -14,6 +14,7 @@ from recovery import yourdata
 from recovery.accounts.models import User
 from recovery.circle.models import Connection
 from recovery.db import db
+from recovery.i18n import lazy_gettext as _l
 from recovery.supporters.models import CHANGED, ENDED, EXPIRED, GIVEN, RENEWED, Consent, SupporterNote
 
 
@@ -32,5 +33,5 @@ def _consents(user: User) -> list[dict]:
 
 yourdata.section("supporters.consents", _consents, tables=[Consent])
 yourdata.rows("supporters.my_notes", SupporterNote, lambda uid: SupporterNote.author_id == uid)
-yourdata.words({GIVEN: "Given", CHANGED: "Changed", RENEWED: "Renewed", ENDED: "Ended", EXPIRED: "Ran out"},
-               by="supporters")
+yourdata.words({GIVEN: _l("Given"), CHANGED: _l("Changed"), RENEWED: _l("Renewed"), ENDED: _l("Ended"),
+                EXPIRED: _l("Ran out")}, by="supporters")

@@ -14,6 +14,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from recovery.accounts.models import PERSON, SUPPORTER, User
 from recovery.circle.models import Connection
 from recovery.db import db, utcnow
@@ -33,23 +35,24 @@ def add_demo(people: dict[str, User], connections: dict[str, Connection], make_u
         return services.clean_offer(owner, areas, purpose, services.today_for(owner) + timedelta(days=days))
 
     # Jordan first shared the tracker only, then added milestones and the plan for hard days.
-    with_jordan = services.start_tie(jordan, rivera, offer(jordan, {"tracker"}, "To prepare for our sessions.", 150))
+    with_jordan = services.start_tie(jordan, rivera,
+                                     offer(jordan, {"tracker"}, _("To prepare for our sessions."), 150))
     services.change_consent(jordan, with_jordan, offer(
-        jordan, {"tracker", "milestones", "plan"}, "To prepare for our sessions.", 150))
-    services.start_tie(sam, rivera, offer(sam, {"boundaries", "trust"}, "For our family sessions.", 120))
+        jordan, {"tracker", "milestones", "plan"}, _("To prepare for our sessions."), 150))
+    services.start_tie(sam, rivera, offer(sam, {"boundaries", "trust"}, _("For our family sessions."), 120))
     services.start_tie(morgan, rivera, offer(morgan, {"tracker", "milestones"},
-                                             "So we can look back at each week together.", 6))
+                                             _("So we can look back at each week together."), 6))
     _morgans_tracker(morgan)
 
     today = services.today_for(rivera)
     db.session.add_all([
         SupporterNote(author_id=rivera.id, about_id=jordan.id, on_date=today - timedelta(days=7),
-                      text="Talked about the work party and what Jordan would do differently. Jordan named "
-                           "Friday nights as the hardest time. Next time: look at the plan for hard days together.",
+                      text=_("Talked about the work party and what Jordan would do differently. Jordan named "
+                             "Friday nights as the hardest time. Next time: look at the plan for hard days together."),
                       shared=False),
         SupporterNote(author_id=rivera.id, about_id=jordan.id, on_date=today - timedelta(days=14),
-                      text="Homework for this week: one honest check-in a day, even on a missed day. "
-                           "You're doing the hard part already by showing up.",
+                      text=_("Homework for this week: one honest check-in a day, even on a missed day. "
+                             "You're doing the hard part already by showing up."),
                       shared=True),
     ])
     db.session.flush()
@@ -65,9 +68,9 @@ def _morgans_tracker(morgan: User) -> None:
     rng = random.Random(19)
     today = commitments.today_for(morgan)
     start = today - timedelta(days=35)
-    walk = commitments.create_commitment(morgan, "A walk after work", "It clears my head.", ScheduleInput(DAILY),
-                                         start, today=start)
-    group = commitments.create_commitment(morgan, "Tuesday group", "", ScheduleInput(WEEKDAYS,
+    walk = commitments.create_commitment(morgan, _("A walk after work"), _("It clears my head."),
+                                         ScheduleInput(DAILY), start, today=start)
+    group = commitments.create_commitment(morgan, _("Tuesday group"), "", ScheduleInput(WEEKDAYS,
                                           weekdays=frozenset({1})), start, today=start)
     rows = []
     for c in (walk, group):
@@ -78,6 +81,6 @@ def _morgans_tracker(morgan: User) -> None:
                 status = "kept" if roll < 0.7 else ("partly" if roll < 0.85 else "missed")
                 rows.append(CheckIn(commitment_id=c.id, local_date=day, status=status, note=""))
     db.session.add_all(rows)
-    journey.log_setback(morgan, today - timedelta(days=10), "I drank after a fight with my brother.",
-                        "I called my sponsor the next morning and went to group.", shared=True, today=today)
+    journey.log_setback(morgan, today - timedelta(days=10), _("I drank after a fight with my brother."),
+                        _("I called my sponsor the next morning and went to group."), shared=True, today=today)
     db.session.flush()

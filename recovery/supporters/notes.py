@@ -8,6 +8,8 @@ side of the tie; an unshared note never shows there. The rules live in notes_ser
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_number
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import InputRequired
@@ -15,6 +17,7 @@ from wtforms.validators import InputRequired
 from recovery.accounts.auth import role_required
 from recovery.accounts.models import SUPPORTER
 from recovery.forms import ButtonForm, FriendlyDateField, MendForm, button_only, form_page
+from recovery.i18n import lazy_gettext as _l
 from recovery.supporters import notes_services as notes_rules
 from recovery.supporters.notes_services import LEFT, LEFT_WORDS, NO_ONE, NO_ONE_WORDS, TEXT_MAX
 from recovery.supporters.routes import bp
@@ -33,14 +36,14 @@ def _choice(value):
 class NoteForm(MendForm):
     """A note about a session: about whom, the date, the words, and whether to share it with that person."""
 
-    about = SelectField("Who is it about?", coerce=_choice, validate_choice=False, default=NO_ONE)
-    on_date = FriendlyDateField("Date of the session", [InputRequired("Please enter the date of the session.")],
+    about = SelectField(_l("Who is it about?"), coerce=_choice, validate_choice=False, default=NO_ONE)
+    on_date = FriendlyDateField(_l("Date of the session"), [InputRequired(_l("Please enter the date of the session."))],
                                 format="%Y-%m-%d")
-    text = TextAreaField("Your note", description=f"Up to {TEXT_MAX:,} characters. Only you can read it, "
-                                                  "unless you choose to share it.")
-    shared = BooleanField("Share this note with the person it is about",
-                          description="Off unless you turn it on. They will be able to read it in Mend. "
-                                      "You can stop sharing it at any time.")
+    # Its description names the most it holds, written the reader's way (_note_form, at request time).
+    text = TextAreaField(_l("Your note"))
+    shared = BooleanField(_l("Share this note with the person it is about"),
+                          description=_l("Off unless you turn it on. They will be able to read it in Mend. "
+                                         "You can stop sharing it at any time."))
 
 
 def _note_form(note=None, about: int | None = None) -> NoteForm:
@@ -60,16 +63,25 @@ def _note_form(note=None, about: int | None = None) -> NoteForm:
             choices.append((LEFT, LEFT_WORDS))
         elif current != NO_ONE and current not in names:
             names[current] = note.about.display_name
-            choices.append((current, f"{note.about.display_name} (their consent has ended)"))
+            choices.append((current, _("%(name)s (their consent has ended)", name=note.about.display_name)))
     form.about.choices = choices
+    form.text.description = _("Up to %(num)s characters. Only you can read it, unless you choose to share it.",
+                              num=format_number(TEXT_MAX))
     if request.method == "GET" and note is None:
         form.on_date.data = notes_rules.today_for(current_user)
         if about in names:
             form.about.data = about
     # The sharing box names the person chosen, when one is.
     if form.about.data in names:
-        form.shared.label.text = f"Share this note with {names[form.about.data]}"
+        form.shared.label.text = _("Share this note with %(name)s", name=names[form.about.data])
     return form
+
+
+def _saved_words(note) -> str:
+    """What the flash says once a note is saved: whether anyone else can read it."""
+    if note.shared:
+        return _("Your note is saved. It is shared with %(name)s.", name=notes_rules.about_words(note))
+    return _("Your note is saved. Only you can read it.")
 
 
 def _save(form: NoteForm, note=None):
@@ -98,9 +110,7 @@ def new_note():
     """Write a note about a session (about someone I support now, or no one in particular)."""
     form = _note_form(about=request.args.get("about", type=int))
     return form_page(form, "supporters/note_form.html", lambda f: _save(f),
-                     success=lambda n: "Your note is saved. It is shared with "
-                                       f"{notes_rules.about_words(n)}." if n.shared
-                     else "Your note is saved. Only you can read it.",
+                     success=_saved_words,
                      redirect_to=url_for("supporters.notes"), note=None)
 
 
@@ -111,9 +121,7 @@ def edit_note(note_id: int):
     note = notes_rules.load_own(current_user, note_id)
     form = _note_form(note)
     return form_page(form, "supporters/note_form.html", lambda f: _save(f, note),
-                     success=lambda n: "Your note is saved. It is shared with "
-                                       f"{notes_rules.about_words(n)}." if n.shared
-                     else "Your note is saved. Only you can read it.",
+                     success=_saved_words,
                      redirect_to=url_for("supporters.notes"), note=note, delete_form=ButtonForm())
 
 
@@ -123,7 +131,7 @@ def edit_note(note_id: int):
 def delete_note(note_id: int):
     """Delete one of my notes for good."""
     notes_rules.delete_note(notes_rules.load_own(current_user, note_id))
-    flash("Your note is deleted.", "success")
+    flash(_("Your note is deleted."), "success")
     return redirect(url_for("supporters.notes"))
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_number
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from recovery.accounts.models import User
@@ -26,6 +28,7 @@ from recovery.circle.models import Connection
 from recovery.circle.permissions import live
 from recovery.db import db, utcnow
 from recovery.errors import NotFound, Refused
+from recovery.i18n import lazy_gettext as _l
 from recovery.supporters import services
 from recovery.supporters.models import SupporterNote
 from recovery.timezones import local_today
@@ -34,8 +37,8 @@ TEXT_MAX = 5000
 OLDEST_YEARS = 5  # a session date more than five years back is most likely a typing slip of the year
 NO_ONE = 0  # "No one in particular", as the form sends it
 LEFT = -1  # the person the note was about has left Mend (offered only for a note already so)
-NO_ONE_WORDS = "No one in particular"
-LEFT_WORDS = "Someone who has left Mend"
+NO_ONE_WORDS = _l("No one in particular")
+LEFT_WORDS = _l("Someone who has left Mend")
 
 
 def today_for(user: User) -> date:
@@ -141,26 +144,26 @@ def clean(author: User, about: int | None, on_date: date | None, text: str | Non
     elif isinstance(about, int) and about in allowed:
         about_id = about
     else:
-        raise Refused("Please choose someone you support now, or “No one in particular”.", field="about")
+        raise Refused(_("Please choose someone you support now, or “No one in particular”."), field="about")
     if on_date is None:
-        raise Refused("Please enter the date of the session, like 2025-03-14.", field="on_date")
+        raise Refused(_("Please enter the date of the session, like 2025-03-14."), field="on_date")
     if on_date > today:
-        raise Refused("Please choose today or a day before.", field="on_date")
+        raise Refused(_("Please choose today or a day before."), field="on_date")
     if on_date < today - timedelta(days=366 * OLDEST_YEARS):
-        raise Refused("Please choose a date in the last five years.", field="on_date")
+        raise Refused(_("Please choose a date in the last five years."), field="on_date")
     text = (text or "").strip()
     if not text:
-        raise Refused("Please write your note.", field="text")
+        raise Refused(_("Please write your note."), field="text")
     if len(text) > TEXT_MAX:
-        raise Refused(f"Please keep your note to {TEXT_MAX:,} characters or fewer (it has {len(text):,}).",
-                      field="text")
+        raise Refused(_("Please keep your note to %(num)s characters or fewer (it has %(count)s).",
+                        num=format_number(TEXT_MAX), count=format_number(len(text))), field="text")
     shared = bool(shared)
     if shared and about_id in (None, author.id):
-        raise Refused("A note can be shared only with the person it is about. Please choose who that is.",
+        raise Refused(_("A note can be shared only with the person it is about. Please choose who that is."),
                       field="shared")
     already = note is not None and note.shared and note.about_id == about_id
     if shared and not already and about_id not in allowed:
-        raise Refused("You can share a note only with someone you support now.", field="shared")
+        raise Refused(_("You can share a note only with someone you support now."), field="shared")
     return Draft(about_id, on_date, text, shared)
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from recovery import audit
@@ -24,6 +25,7 @@ from recovery.circle.models import ACTIVE, ENDED, SUPPORT, Connection, Invitatio
 from recovery.circle.permissions import AREAS, areas_for_role, consent_holds, live
 from recovery.db import db, utcnow
 from recovery.errors import NotFound, Refused
+from recovery.i18n import lazy_gettext as _l
 from recovery.security import hash_token, new_token
 from recovery.supporters.models import CHANGED, GIVEN, RENEWED, Consent
 from recovery.supporters.models import ENDED as CONSENT_ENDED
@@ -37,9 +39,9 @@ LABEL_MAX = 60
 
 # Purposes a person may pick or adapt (the form offers them; any words of their own are fine too).
 SUGGESTED_PURPOSES = (
-    "To prepare for our sessions.",
-    "So my sponsor can see how I'm doing between meetings.",
-    "For our family sessions.",
+    _l("To prepare for our sessions."),
+    _l("So my sponsor can see how I'm doing between meetings."),
+    _l("For our family sessions."),
 )
 
 
@@ -168,21 +170,22 @@ def offer_problems(owner: User, areas: Iterable[str] | None, purpose: str | None
     offered = set(shareable_areas(owner))
     chosen = [a for a in dict.fromkeys(areas or ()) if isinstance(a, str)]
     if not chosen:
-        problems.append(Refused("Please choose at least one thing to share.", field="areas"))
+        problems.append(Refused(_("Please choose at least one thing to share."), field="areas"))
     elif any(a not in offered for a in chosen):
-        problems.append(Refused("Please choose from the list.", field="areas"))
+        problems.append(Refused(_("Please choose from the list."), field="areas"))
     purpose = " ".join((purpose or "").split())
     if len(purpose) < PURPOSE_MIN:
-        problems.append(Refused("Please say why you are sharing, in a few words.", field="purpose"))
+        problems.append(Refused(_("Please say why you are sharing, in a few words."), field="purpose"))
     elif len(purpose) > PURPOSE_MAX:
-        problems.append(Refused(f"Please keep the reason to {PURPOSE_MAX} characters or fewer.", field="purpose"))
+        problems.append(Refused(_("Please keep the reason to %(num)d characters or fewer.", num=PURPOSE_MAX),
+                                field="purpose"))
     if ends_on is None:
-        problems.append(Refused("Please choose the last day it lasts.", field="ends_on"))
+        problems.append(Refused(_("Please choose the last day it lasts."), field="ends_on"))
     elif ends_on <= today:
-        problems.append(Refused("Please choose a day after today.", field="ends_on"))
+        problems.append(Refused(_("Please choose a day after today."), field="ends_on"))
     elif ends_on > latest_end(owner, today):
-        problems.append(Refused("A consent lasts a year at most. Please choose an earlier day. You can renew it "
-                                "later.", field="ends_on"))
+        problems.append(Refused(_("A consent lasts a year at most. Please choose an earlier day. You can renew it "
+                                  "later."), field="ends_on"))
     return problems
 
 
@@ -228,16 +231,18 @@ def _set_grants(tie: Connection, owner: User, areas: Sequence[str]) -> None:
 def start_tie(owner: User, supporter: User, offer: Offer, today: date | None = None) -> Connection:
     """Join a supporter to the person who chose them, with this consent; an ended tie starts afresh."""
     if not supporter.is_supporter or owner.is_supporter:
-        raise Refused("A supporter joins someone they support: a person in recovery or a loved one.")
+        raise Refused(_("A supporter joins someone they support: a person in recovery or a loved one."))
     if not approved(supporter):
-        raise Refused(f"{supporter.display_name} is waiting for the people who run this site to approve them.")
+        raise Refused(_("%(name)s is waiting for the people who run this site to approve them.",
+                        name=supporter.display_name))
     today = today or today_for(owner)
     mine = Connection.person_id == owner.id if owner.is_person else Connection.loved_one_id == owner.id
     tie = db.session.scalar(sa.select(Connection).where(mine, Connection.supporter_id == supporter.id)
                             .with_for_update().execution_options(populate_existing=True))
     until = ends_at(owner, offer.ends_on)
     if tie is not None and tie.status != ENDED and live(tie):
-        raise Refused(f"{supporter.display_name} already supports {owner.display_name}.")
+        raise Refused(_("%(supporter)s already supports %(person)s.", supporter=supporter.display_name,
+                        person=owner.display_name))
     if tie is None:
         tie = Connection(person_id=owner.id if owner.is_person else None,
                          loved_one_id=None if owner.is_person else owner.id,
@@ -247,7 +252,8 @@ def start_tie(owner: User, supporter: User, offer: Offer, today: date | None = N
             with db.session.begin_nested():
                 db.session.add(tie)
         except sa.exc.IntegrityError:  # the other direction's link won the race
-            raise Refused(f"{supporter.display_name} already supports {owner.display_name}.") from None
+            raise Refused(_("%(supporter)s already supports %(person)s.", supporter=supporter.display_name,
+                            person=owner.display_name)) from None
     else:  # after an end, or past its end date: a new consent, from today
         tie.status, tie.paused_by_id, tie.ended_at = ACTIVE, None, None
         tie.relationship = supporter.supporter_kind or "other"
@@ -266,7 +272,7 @@ def change_consent(owner: User, tie: Connection, offer: Offer, today: date | Non
     if tie.supported_id != owner.id:
         raise NotFound(tie.id)
     if tie.status == ENDED:
-        raise Refused("This consent has ended. To share again, invite them again.")
+        raise Refused(_("This consent has ended. To share again, invite them again."))
     today = today or today_for(owner)
     before = current_consent(tie)
     only_later = (before is not None and tuple(before.areas) == offer.areas and before.purpose == offer.purpose
@@ -284,7 +290,7 @@ def end_tie(actor: User, tie: Connection) -> None:
     if actor.id not in (tie.supported_id, tie.supporter_id) or not tie.is_support:
         raise NotFound(tie.id)
     if tie.status == ENDED:
-        raise Refused("This consent has already ended.")
+        raise Refused(_("This consent has already ended."))
     owner = tie.supported
     now = utcnow()
     _set_grants(tie, owner, ())
@@ -309,7 +315,7 @@ def approved(user: User) -> bool:
 def _clean_label(label: str | None) -> str:
     label = " ".join((label or "").split())
     if len(label) > LABEL_MAX:
-        raise Refused(f"Please keep the note to {LABEL_MAX} characters or fewer.", field="label")
+        raise Refused(_("Please keep the note to %(num)d characters or fewer.", num=LABEL_MAX), field="label")
     return label
 
 
@@ -327,9 +333,9 @@ def _new_invitation(inviter: User, kind: str, label: str, consent: dict) -> tupl
 def invite_supporter(owner: User, kind: str, offer: Offer, label: str | None = "") -> tuple[Invitation, str]:
     """A person (or loved one) asks a supporter to join, with the consent they offer already filled in."""
     if owner.is_supporter:
-        raise Refused("Supporters invite the people they support from their own page.")
+        raise Refused(_("Supporters invite the people they support from their own page."))
     if kind not in SUPPORTER_KINDS:
-        raise Refused("Please choose who they are to you.", field="kind")
+        raise Refused(_("Please choose who they are to you."), field="kind")
     return _new_invitation(owner, kind, _clean_label(label), {
         "areas": list(offer.areas), "purpose": offer.purpose, "ends_on": offer.ends_on.isoformat()})
 
@@ -339,10 +345,10 @@ def invite_person(supporter: User, purpose: str | None, label: str | None = "") 
     if not supporter.is_supporter:
         raise NotFound("invite")
     if not approved(supporter):
-        raise Refused("The people who run this site need to approve your account first.")
+        raise Refused(_("The people who run this site need to approve your account first."))
     purpose = " ".join((purpose or "").split())
     if len(purpose) > PURPOSE_MAX:
-        raise Refused(f"Please keep the reason to {PURPOSE_MAX} characters or fewer.", field="purpose")
+        raise Refused(_("Please keep the reason to %(num)d characters or fewer.", num=PURPOSE_MAX), field="purpose")
     return _new_invitation(supporter, supporter.supporter_kind or "other", _clean_label(label), {"purpose": purpose})
 
 
@@ -358,21 +364,21 @@ def invitation_problem(invitation: Invitation | None, user: User | None, now: da
     """Why this link can't be answered (by this user), or None."""
     now = now or utcnow()
     if invitation is None:
-        return "This invitation link isn't valid. Please ask for a new one."
+        return _("This invitation link isn't valid. Please ask for a new one.")
     if invitation.status != "pending":
-        return "This invitation link was already used or cancelled. Please ask for a new one."
+        return _("This invitation link was already used or cancelled. Please ask for a new one.")
     if invitation.expires_at <= now:
-        return "This invitation link has expired (links last 7 days). Please ask for a new one."
+        return _("This invitation link has expired (links last 7 days). Please ask for a new one.")
     if user is None:
         return None
     if user.id == invitation.inviter_id:
-        return "This is your own invitation link. Send it to the person it is for."
+        return _("This is your own invitation link. Send it to the person it is for.")
     from_supporter = invitation.inviter.role == SUPPORTER
     if from_supporter and user.is_supporter:
-        return "This link is for someone a supporter supports. Supporters can't join each other."
+        return _("This link is for someone a supporter supports. Supporters can't join each other.")
     if not from_supporter and not user.is_supporter:
-        return ("This link is for a supporter, such as a sponsor or counsellor. To join a circle as a person in "
-                "recovery or a loved one, ask for a circle invitation.")
+        return _("This link is for a supporter, such as a sponsor or counsellor. To join a circle as a person in "
+                 "recovery or a loved one, ask for a circle invitation.")
     return None
 
 
@@ -385,7 +391,7 @@ def accept(token: str, user: User, offer: Offer | None = None) -> Connection:
     inviter = invitation.inviter
     if inviter.is_supporter:
         if offer is None:
-            raise Refused("Please fill in the consent first.")
+            raise Refused(_("Please fill in the consent first."))
         owner, supporter = user, inviter
     else:
         owner, supporter = inviter, user
@@ -394,26 +400,26 @@ def accept(token: str, user: User, offer: Offer | None = None) -> Connection:
             offer = clean_offer(owner, stored.get("areas", ()), stored.get("purpose"),
                                 date.fromisoformat(stored["ends_on"]) if stored.get("ends_on") else None)
         except (Refused, ValueError):  # its last day has passed since, or it no longer fits their account
-            raise Refused(f"The consent in this link no longer holds. Please ask {inviter.display_name} for a "
-                          "new link.") from None
+            raise Refused(_("The consent in this link no longer holds. Please ask %(name)s for a new link.",
+                            name=inviter.display_name)) from None
     result = db.session.execute(
         sa.update(Invitation).where(Invitation.id == invitation.id, Invitation.status == "pending",
                                     Invitation.expires_at > utcnow())
         .values(status="accepted", responded_at=utcnow()).execution_options(synchronize_session="fetch"))
     if result.rowcount != 1:
-        raise Refused("This invitation link was already used or cancelled. Please ask for a new one.")
+        raise Refused(_("This invitation link was already used or cancelled. Please ask for a new one."))
     return start_tie(owner, supporter, offer)
 
 
 def decline(token: str, user: User) -> None:
     invitation = find_invitation(token)
     if invitation is None or invitation.inviter_id == user.id:
-        raise Refused("This invitation link isn't valid any more.")
+        raise Refused(_("This invitation link isn't valid any more."))
     result = db.session.execute(
         sa.update(Invitation).where(Invitation.id == invitation.id, Invitation.status == "pending")
         .values(status="declined", responded_at=utcnow()).execution_options(synchronize_session="fetch"))
     if result.rowcount != 1:
-        raise Refused("This invitation link was already used or cancelled. Please ask for a new one.")
+        raise Refused(_("This invitation link was already used or cancelled. Please ask for a new one."))
 
 
 def pending_invitations(user: User) -> list[Invitation]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
@@ -40,6 +41,7 @@ from recovery.conversations import services as talk_services
 from recovery.conversations.models import ConversationPlan
 from recovery.db import db
 from recovery.errors import NotFound
+from recovery.i18n import lazy_gettext as _l
 from recovery.plan import services as plan_services
 from recovery.plan.models import HardDaysPlan
 from recovery.supporters import services
@@ -52,7 +54,7 @@ from recovery.trust.models import TrustCheckIn
 
 RECENT_SETBACK_DAYS = 14  # the overview counts setbacks in the last two weeks
 SOON_DAYS = 14  # "Consent ends in N days" from this many days before its last day
-SORTS = {"name": "Name", "ends": "Consent ends soonest", "last": "Last check-in"}
+SORTS = {"name": _l("Name"), "ends": _l("Consent ends soonest"), "last": _l("Last check-in")}
 DEFAULT_SORT = "name"
 WEEKS = (2, 4)  # a session summary looks back this many weeks
 DEFAULT_WEEKS = 2
@@ -366,7 +368,7 @@ def trust_in(access: Access, window: Window) -> list[TrustLine]:
         .where(TrustCheckIn.owner_id == access.owner.id, TrustCheckIn.local_date >= window.first,
                TrustCheckIn.local_date <= window.last)
         .order_by(TrustCheckIn.local_date.desc(), TrustCheckIn.id.desc()))
-    return [TrustLine(checkin, name or "Someone who has left Mend") for checkin, name in rows]
+    return [TrustLine(checkin, name or _("Someone who has left Mend")) for checkin, name in rows]
 
 
 def boundaries_in(access: Access, window: Window) -> list[BoundaryWeeks]:
