@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
+from flask_babel import gettext as _
 from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
@@ -46,6 +47,7 @@ from recovery import audit, jobs
 from recovery.db import db, prepare_to_write, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.notifications.models import NotificationSettings, PushSubscription
+from recovery.notifications.words import N_
 from recovery.security import safe_next
 
 
@@ -81,7 +83,7 @@ PUSH_SERVICES = (
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 TEST_TITLE = "Mend"
-TEST_BODY = "This is a test. Your reminders will show up like this."
+TEST_BODY = N_("This is a test. Your reminders will show up like this.")  # sent as _(TEST_BODY)
 
 _VAPID = "mend_vapid"
 
@@ -170,12 +172,14 @@ class BadSubscription(ValueError):
     """What the browser sent isn't a push subscription Mend can use; the message is for the person."""
 
     def __init__(self, message: str):
+        message = _(message)  # one of the messages below (in English, marked with N_), in the page's language
         super().__init__(message)
         self.message = message
 
 
-NOT_A_SUBSCRIPTION = "This browser's reminder details didn't come through. Please reload the page and try again."
-NOT_A_PUSH_SERVICE = "This browser uses a way of sending reminders that Mend doesn't know. Please try another browser."
+NOT_A_SUBSCRIPTION = N_("This browser's reminder details didn't come through. Please reload the page and try again.")
+NOT_A_PUSH_SERVICE = N_("This browser uses a way of sending reminders that Mend doesn't know. "
+                        "Please try another browser.")
 
 
 @dataclass(frozen=True)
@@ -300,8 +304,8 @@ def turn_on(user_id: int, subscription: Subscription, user_agent: str | None,
     hashed = endpoint_hash(subscription.endpoint)
     taken = db.session.scalar(sa.select(PushSubscription.user_id).where(PushSubscription.endpoint_hash == hashed))
     if taken is not None and taken != user_id:
-        raise Refused("This browser already gets reminders for another account. "
-                      "Please try again: Mend will set it up anew for you.")
+        raise Refused(_("This browser already gets reminders for another account. "
+                        "Please try again: Mend will set it up anew for you."))
     if isinstance(replaces, str) and replaces != subscription.endpoint:
         old = _own(user_id, endpoint_hash(replaces))
         if old is not None:
@@ -311,8 +315,8 @@ def turn_on(user_id: int, subscription: Subscription, user_agent: str | None,
     if row is None:
         count = db.session.scalar(sa.select(sa.func.count()).where(PushSubscription.user_id == user_id))
         if count >= MAX_DEVICES:
-            raise Refused(f"Mend can send reminders to {MAX_DEVICES} devices at most. "
-                          "Please stop one of them below first.")
+            raise Refused(_("Mend can send reminders to %(num)d devices at most. "
+                            "Please stop one of them below first.", num=MAX_DEVICES))
         row = PushSubscription(user_id=user_id, endpoint=subscription.endpoint, endpoint_hash=hashed)
         db.session.add(row)
     row.p256dh = subscription.p256dh
@@ -359,7 +363,7 @@ def send_test(user_id: int) -> int:
     """Queue a test message to each of this person's devices; return how many devices there are."""
     count = db.session.scalar(sa.select(sa.func.count()).where(PushSubscription.user_id == user_id))
     if count:
-        queue_push(user_id, TEST_TITLE, TEST_BODY, "/")
+        queue_push(user_id, TEST_TITLE, _(TEST_BODY), "/")
     return count
 
 

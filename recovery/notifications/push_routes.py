@@ -9,6 +9,7 @@ templates/notifications/_push.html, included in the Reminders settings page.
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery.errors import NotFound, Refused
@@ -54,7 +55,7 @@ def subscribe():
         return _refused(exc.message, 400)
     except Refused as exc:
         return _refused(exc.message, 409)
-    flash("This device will get your reminders now.", "success")
+    flash(_("This device will get your reminders now."), "success")
     return jsonify(ok=True)
 
 
@@ -66,8 +67,8 @@ def unsubscribe():
     try:
         push.stop_endpoint(current_user.id, data.get("endpoint") if isinstance(data, dict) else None)
     except NotFound:
-        return _refused("This device wasn't getting your reminders.", 404)
-    flash("This device won't get your reminders any more.", "success")
+        return _refused(_("This device wasn't getting your reminders."), 404)
+    flash(_("This device won't get your reminders any more."), "success")
     return jsonify(ok=True)
 
 
@@ -77,7 +78,7 @@ def unsubscribe():
 def stop(device_id: int):
     """Stop my reminders on one of my devices (a plain button: works without JavaScript)."""
     push.stop_device(current_user.id, device_id)
-    flash("That device won't get your reminders any more.", "success")
+    flash(_("That device won't get your reminders any more."), "success")
     return _back()
 
 
@@ -89,7 +90,7 @@ def test():
     """Send a test reminder to each of my devices."""
     count = push.send_test(current_user.id)
     if count:
-        flash("A test reminder is on its way to your devices. It can take a minute.", "success")
+        flash(_("A test reminder is on its way to your devices. It can take a minute."), "success")
     else:
-        flash("No device gets your reminders yet. Turn them on in the browser you want them in first.", "info")
+        flash(_("No device gets your reminders yet. Turn them on in the browser you want them in first."), "info")
     return _back()

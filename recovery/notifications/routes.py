@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery import mail
@@ -61,7 +62,7 @@ def _page(form: RemindersForm | None = None, alert_form: tuple[int, CircleAlertF
     return render_template("notifications/settings.html", form=form, alert_forms=alert_forms,
                            set_up_for_me=set_up_for_me, connections=everyone,
                            push_devices=services.devices(current_user), mail_enabled=mail.mail_enabled(),
-                           ruled_out_words=services.RULED_OUT,
+                           ruled_out_words=_(services.RULED_OUT),
                            button=ButtonForm())
 
 
@@ -78,7 +79,7 @@ def settings():
             quiet_start=parse_time(f.quiet_start.data), quiet_end=parse_time(f.quiet_end.data),
             full_wording=f.full_wording.data, calendar_alarm=f.calendar_alarm.data))
         if result is not REFUSED:
-            flash("Saved. You can change these any time.", "success")
+            flash(_("Saved. You can change these any time."), "success")
             return redirect(url_for("notifications.settings"))
         return _page(form), 422
     if request.method == "POST":
@@ -100,7 +101,7 @@ def circle_alert(connection_id: int):
         days = int(form.quiet_days.data) if form.quiet_days.data else None
         if act_on(form, lambda f: services.set_alert(current_user, connection, days, f.reach_out.data)) \
                 is not REFUSED:
-            flash(f"Saved what {connection.loved_one.display_name} hears from Mend.", "success")
+            flash(_("Saved what %(name)s hears from Mend.", name=connection.loved_one.display_name), "success")
             return redirect(url_for("notifications.settings") + f"#alert-{connection.id}")
     return _page(alert_form=(connection.id, form)), 422
 
@@ -111,7 +112,7 @@ def circle_alert(connection_id: int):
 def not_now():
     """Put the first-week reminders prompt away."""
     services.put_prompt_away(current_user)
-    flash("Okay. You can turn on reminders any time in Settings.", "success")
+    flash(_("Okay. You can turn on reminders any time in Settings."), "success")
     return redirect(url_for("dashboards.home"))
 
 
@@ -142,9 +143,9 @@ def unsubscribe(token: str):
         return render_template("notifications/unsubscribe_invalid.html"), 404
     user_id, choice = found
     return confirm_page("notifications/unsubscribe.html", lambda: services.unsubscribe(user_id, choice),
-                        success="Done. Mend won't send you these emails any more.",
+                        success=_("Done. Mend won't send you these emails any more."),
                         redirect_to=url_for("notifications.unsubscribed"),
-                        what=services.UNSUBSCRIBE_CHOICES[choice])
+                        what=_(services.UNSUBSCRIBE_CHOICES[choice]))
 
 
 @bp.get("/unsubscribed")
@@ -166,6 +167,6 @@ def reach_out():
             abort(400)
         if act_on(form, lambda f: services.reach_out(current_user)) is REFUSED:
             return render_template("notifications/reach_out.html", form=form, chosen=chosen), 422
-        flash("Sent. They'll see that you would like to hear from them.", "success")
+        flash(_("Sent. They'll see that you would like to hear from them."), "success")
         return redirect(url_for("notifications.reach_out", sent=1))
     return render_template("notifications/reach_out.html", form=form, chosen=chosen, sent=request.args.get("sent"))

@@ -19,12 +19,13 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
-from recovery import audit, mail
+from recovery import audit, i18n, mail
 from recovery.accounts.models import User
 from recovery.amends import services as amends_services
 from recovery.boundaries import services as boundary_services
@@ -46,7 +47,7 @@ from recovery.notifications.models import (
     NotificationSettings,
     PushSubscription,
 )
-from recovery.notifications.words import CHOICE_OF, outside_words, words_for
+from recovery.notifications.words import CHOICE_OF, N_, outside_words, words_for
 from recovery.plan import services as plan_services
 from recovery.plan.models import HardDaysPlan
 from recovery.timezones import to_local
@@ -55,14 +56,16 @@ from recovery.tracker.models import CheckIn, Commitment
 from recovery.urls import external_url
 
 QUIET_DAYS = range(2, 15)
-RULED_OUT = ("Mend won't send messages from you to them: an amends entry about them notes a court order or a "
-             "request for no contact, or they said no.")
+# In English here (marked with N_); _(RULED_OUT) where it is shown.
+RULED_OUT = N_("Mend won't send messages from you to them: an amends entry about them notes a court order or a "
+               "request for no contact, or they said no.")
 DELIVERY_WINDOW = timedelta(days=2)  # rows older than this and still undelivered stay in the list only
 LIST_LENGTH = 50
 PROMPT_FOR = timedelta(days=14)  # how long the home page offers reminders to a new account
 UNSUBSCRIBE_SALT = "mend.unsubscribe"
-UNSUBSCRIBE_CHOICES = {"daily": "daily reminders", "weekly": "the weekly summary",
-                       "circle": "messages from your circle", "email": "every email from Mend"}
+# What an unsubscribe link stops, by its code; the words (marked with N_) are read with _() where shown.
+UNSUBSCRIBE_CHOICES = {"daily": N_("daily reminders"), "weekly": N_("the weekly summary"),
+                       "circle": N_("messages from your circle"), "email": N_("every email from Mend")}
 
 
 # --- Settings ---------------------------------------------------------------------------------------
@@ -91,11 +94,11 @@ def save_settings(user: User, *, by_email: bool, daily_on: bool, daily_time: tim
                   full_wording: bool, calendar_alarm: bool) -> NotificationSettings:
     """Save what the user chose; quiet hours are both times or neither."""
     if (quiet_start is None) != (quiet_end is None):
-        raise Refused("Choose both times for quiet hours, or leave both empty.", field="quiet_end")
+        raise Refused(_("Choose both times for quiet hours, or leave both empty."), field="quiet_end")
     if quiet_start is not None and quiet_start == quiet_end:
-        raise Refused("Quiet hours need a different start and end time.", field="quiet_end")
+        raise Refused(_("Quiet hours need a different start and end time."), field="quiet_end")
     if not 0 <= weekly_day <= 6:
-        raise Refused("Choose a day of the week.", field="weekly_day")
+        raise Refused(_("Choose a day of the week."), field="weekly_day")
     found = _stored_settings(user)
     found.by_email, found.daily_on, found.daily_time = by_email, daily_on, daily_time.replace(second=0,
                                                                                              microsecond=0)
@@ -157,9 +160,9 @@ def set_alert(person: User, connection: Connection, quiet_days: int | None, reac
         raise NotFound()
     if (quiet_days is not None or reach_out) and connection.id in amends_services.contact_ruled_out(person,
                                                                                                     [connection]):
-        raise Refused(RULED_OUT)
+        raise Refused(_(RULED_OUT))
     if quiet_days is not None and quiet_days not in QUIET_DAYS:
-        raise Refused("Choose between 2 and 14 days.", field="quiet_days")
+        raise Refused(_("Choose between 2 and 14 days."), field="quiet_days")
     found = db.session.get(CircleAlert, connection.id)
     if found is None:
         found = CircleAlert(connection_id=connection.id)
@@ -192,7 +195,7 @@ def reach_out(person: User, now: datetime | None = None) -> int:
     now = now or utcnow()
     chosen = reach_out_to(person)
     if not chosen:
-        raise Refused("Choose first who this goes to.")
+        raise Refused(_("Choose first who this goes to."))
     key = f"{person.id}:{now:%Y%m%d%H%M}"
     for c in chosen:
         _add(c.loved_one_id, REACH_OUT, key, about_id=person.id, created_at=now)
@@ -263,7 +266,7 @@ def _sent_keys(kind: str, keys: set[str]) -> set[tuple[int, str]]:
 
 def check_in_open_today(person: User, today: date) -> bool:
     """Tell whether a commitment due today has no check-in yet (paused ones are never due)."""
-    due, _ = pages.today_page(person, today)
+    due, __ = pages.today_page(person, today)
     return any(s.today_status is None for s in due)
 
 
@@ -293,8 +296,8 @@ def _daily_and_weekly(now: datetime) -> None:
         local = to_local(now, user.timezone)
         if local.time().replace(tzinfo=None) >= found.daily_time and not in_quiet_hours(found, local):
             due.append((found, user, local))
-    day_keys = {local.date().isoformat() for _, _, local in due}
-    week_keys = {_week_key(local.date()) for _, _, local in due}
+    day_keys = {local.date().isoformat() for __, __, local in due}
+    week_keys = {_week_key(local.date()) for __, __, local in due}
     # Each kind at most once a day: a check-in still open (the person's commitments, or a loved one's own
     # self-care) is a REMINDER; what waits for a loved one's word is WAITING. A loved one may get both, as
     # they are about different things; each is looked for until it is sent that day.
@@ -314,7 +317,7 @@ def _daily_and_weekly(now: datetime) -> None:
 
 
 def _week_key(day: date) -> str:
-    year, week, _ = day.isocalendar()
+    year, week, __ = day.isocalendar()
     return f"{year}-W{week:02d}"
 
 
@@ -340,12 +343,12 @@ def _quiet_alerts(now: datetime) -> None:
         sa.select(CircleAlert, Connection).join(Connection, Connection.id == CircleAlert.connection_id)
         .where(CircleAlert.quiet_days.is_not(None), Connection.status == ACTIVE)
         .options(selectinload(Connection.person))).all()
-    person_ids = sorted({c.person_id for _, c in rows})
+    person_ids = sorted({c.person_id for __, c in rows})
     last = last_check_in_days(person_ids)
     active = _has_active_commitment(person_ids)
     ruled_out: set[int] = set()
     for person_id in person_ids:
-        theirs = [c for _, c in rows if c.person_id == person_id]
+        theirs = [c for __, c in rows if c.person_id == person_id]
         ruled_out |= set(amends_services.contact_ruled_out(theirs[0].person, theirs))
     for alert, c in rows:
         if c.person_id not in active or c.id in ruled_out:
@@ -375,7 +378,7 @@ def _plan_reviews(now: datetime) -> None:
         if (local.time().replace(tzinfo=None) >= found.daily_time and not in_quiet_hours(found, local)
                 and not plan_services.is_empty(plan)):
             due.append((user, f"{plan.id}:{plan_services.last_saved_day(plan, user.timezone).isoformat()}"))
-    sent = _sent_keys(PLAN_REVIEW, {key for _, key in due})
+    sent = _sent_keys(PLAN_REVIEW, {key for __, key in due})
     for user, key in due:
         if (user.id, key) not in sent:
             _add(user.id, PLAN_REVIEW, key, created_at=now)
@@ -403,7 +406,7 @@ def deliver(now: datetime | None = None, user_ids: list[int] | None = None) -> i
         stmt = stmt.where(Notification.user_id.in_(user_ids))
     rows = db.session.execute(stmt).all()
     settings = {s.user_id: s for s in db.session.scalars(sa.select(NotificationSettings).where(
-        NotificationSettings.user_id.in_({u.id for _, u in rows})))} if rows else {}
+        NotificationSettings.user_id.in_({u.id for __, u in rows})))} if rows else {}
     sent = 0
     for n, user in rows:
         found = settings.get(user.id)
@@ -435,6 +438,11 @@ def _wants(found: NotificationSettings | None, kind: str) -> bool:
 def _send_out(n: Notification, user: User, found: NotificationSettings | None, today: date) -> list[str]:
     if not _wants(found, n.kind):
         return []
+    with i18n.speaking(user.language):  # in the recipient's language, whoever's request or job sends it
+        return _send_in_their_words(n, user, found, today)
+
+
+def _send_in_their_words(n: Notification, user: User, found: NotificationSettings, today: date) -> list[str]:
     words = words_for(n, user.is_person)
     subject, first_line = outside_words(n, user.is_person, found.full_wording)
     link = external_url(words.endpoint, **words.args)
@@ -444,9 +452,11 @@ def _send_out(n: Notification, user: User, found: NotificationSettings | None, t
         settings_link = external_url("notifications.settings")
         summary = week_lines(user, today) if n.kind == WEEKLY else []
         extra = "".join(f"{line}\n" for line in summary) + ("\n" if summary else "")
-        body = (f"Hello {user.display_name},\n\n{first_line}\n\nOpen Mend: {link}\n\n{extra}"
-                f"You get this because you chose it in Mend's reminder settings.\n"
-                f"Stop these emails: {unsubscribe}\nChange what Mend sends you: {settings_link}\n")
+        body = (_("Hello %(name)s,", name=user.display_name) + f"\n\n{first_line}\n\n"
+                + _("Open Mend: %(link)s", link=link) + f"\n\n{extra}"
+                + _("You get this because you chose it in Mend's reminder settings.") + "\n"
+                + _("Stop these emails: %(link)s", link=unsubscribe) + "\n"
+                + _("Change what Mend sends you: %(link)s", link=settings_link) + "\n")
         html = render_email_html(user.display_name, first_line, link, unsubscribe, settings_link, summary)
         if mail.queue_mail(user.email, subject, body, html=html, headers={"List-Unsubscribe": f"<{unsubscribe}>"}):
             channels.append("email")
@@ -469,7 +479,8 @@ def week_lines(user: User, today: date) -> list[str]:
     and what waits for a loved one."""
     if not user.is_person:
         count = waiting_count(user)
-        return [f"Waiting for your word: {count}." if count else "Nothing is waiting for you right now."]
+        return [_("Waiting for your word: %(count)s.", count=count) if count
+                else _("Nothing is waiting for you right now.")]
     since = today - timedelta(days=7)
     rows = db.session.execute(
         sa.select(CheckIn.status, sa.func.count()).join(Commitment, Commitment.id == CheckIn.commitment_id)
@@ -477,9 +488,9 @@ def week_lines(user: User, today: date) -> list[str]:
         .group_by(CheckIn.status)).tuples().all()
     counts = dict(rows)
     if not counts:
-        return ["No check-ins this week. A new week is a fresh start."]
-    return [f"This week: kept {counts.get('kept', 0)}, partly kept {counts.get('partly', 0)}, "
-            f"missed {counts.get('missed', 0)}."]
+        return [_("No check-ins this week. A new week is a fresh start.")]
+    return [_("This week: kept %(kept)s, partly kept %(partly)s, missed %(missed)s.", kept=counts.get("kept", 0),
+              partly=counts.get("partly", 0), missed=counts.get("missed", 0))]
 
 
 def _has_devices(user_id: int) -> bool:

@@ -13,29 +13,31 @@ from __future__ import annotations
 
 from flask import Flask, before_render_template
 
+from recovery.i18n import lazy_gettext as _l
+
 # Public pages: endpoint -> what a search result says about the page (plain words, < 160 characters).
-DESCRIPTIONS: dict[str, str] = {
-    "pages.index": "Mend helps a person in recovery and the people who love them rebuild trust: small "
-                   "promises kept, amends, boundaries and hard talks, shared only as you choose.",
-    "accounts.login": "Log in to Mend, a private place where a person in recovery and their loved ones rebuild "
-                      "trust, one step at a time.",
-    "accounts.register": "Join Mend: keep small promises, plan amends and hard talks, set boundaries, and share "
-                         "only what you choose with the people you love.",
-    "accounts.reset_request": "Forgot your Mend password? Ask for a link to choose a new one.",
-    "pages.help": "Help right now: crisis lines for your country, and where to find treatment, counselling and "
-                  "support groups for a person in recovery and their family.",
-    "pages.overdose": "What to do in an overdose, step by step: call for help, give naloxone, keep the person "
-                      "breathing and stay with them.",
-    "pages.safe_at_home": "If you are not safe at home: lines that help with violence and abuse, and how to use "
-                          "Mend safely on a shared phone or computer.",
-    "pages.relapse": "Setbacks and relapse: early warning signs, what helps, and what a loved one can do, in "
-                     "plain words.",
-    "pages.treatment": "How to find treatment for drug or alcohol use in your country: the kinds of care, the "
-                       "medicines that help, and free lines to call.",
-    "pages.young_people": "For children and teenagers when someone at home drinks or uses drugs: it is not your "
-                          "fault, and here is who you can talk to.",
-    "pages.privacy": "How Mend keeps things private: what it keeps, who can see it, and how you choose what "
-                     "the people in your circle see.",
+DESCRIPTIONS: dict[str, str] = {  # lazy: read in the page's language
+    "pages.index": _l("Mend helps a person in recovery and the people who love them rebuild trust: small "
+                      "promises kept, amends, boundaries and hard talks, shared only as you choose."),
+    "accounts.login": _l("Log in to Mend, a private place where a person in recovery and their loved ones rebuild "
+                         "trust, one step at a time."),
+    "accounts.register": _l("Join Mend: keep small promises, plan amends and hard talks, set boundaries, and share "
+                            "only what you choose with the people you love."),
+    "accounts.reset_request": _l("Forgot your Mend password? Ask for a link to choose a new one."),
+    "pages.help": _l("Help right now: crisis lines for your country, and where to find treatment, counselling and "
+                     "support groups for a person in recovery and their family."),
+    "pages.overdose": _l("What to do in an overdose, step by step: call for help, give naloxone, keep the person "
+                         "breathing and stay with them."),
+    "pages.safe_at_home": _l("If you are not safe at home: lines that help with violence and abuse, and how to use "
+                             "Mend safely on a shared phone or computer."),
+    "pages.relapse": _l("Setbacks and relapse: early warning signs, what helps, and what a loved one can do, in "
+                        "plain words."),
+    "pages.treatment": _l("How to find treatment for drug or alcohol use in your country: the kinds of care, the "
+                          "medicines that help, and free lines to call."),
+    "pages.young_people": _l("For children and teenagers when someone at home drinks or uses drugs: it is not your "
+                             "fault, and here is who you can talk to."),
+    "pages.privacy": _l("How Mend keeps things private: what it keeps, who can see it, and how you choose what "
+                        "the people in your circle see."),
 }
 
 # Templates in these folders use the tracker's look (its check-in buttons, heat map, score).
@@ -57,5 +59,6 @@ def init_app(app: Flask) -> None:
     def head():
         from flask import request
 
-        return {"page_description": DESCRIPTIONS.get(request.endpoint or ""),
+        description = DESCRIPTIONS.get(request.endpoint or "")
+        return {"page_description": str(description) if description else None,
                 "tracker_sheet_folders": TRACKER_SHEET_FOLDERS}

@@ -17,8 +17,10 @@ import hashlib
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, url_for
+from flask_babel import gettext as _
 
 from recovery.helplines import for_country, server_country
+from recovery.i18n import page_language
 
 bp = Blueprint("pwa", __name__)
 
@@ -67,8 +69,8 @@ def manifest():
         "id": url_for("pages.index"),
         "name": "Mend",
         "short_name": "Mend",
-        "description": "Rebuild trust after substance use, together and at your own pace.",
-        "lang": "en",
+        "description": _("Rebuild trust after substance use, together and at your own pace."),
+        "lang": page_language(),
         "start_url": url_for("pages.index"),
         "scope": url_for("pages.index"),
         "display": "standalone",

@@ -141,14 +141,15 @@
   var currentTab = document.querySelector(".tabs [aria-current=page]");
   if (currentTab && currentTab.scrollIntoView) currentTab.scrollIntoView({block: "nearest", inline: "nearest"});
 
-  // Copy buttons (hidden without JavaScript, where the text can be selected by hand).
+  // Copy buttons (hidden without JavaScript, where the text can be selected by hand). What the button says
+  // once the text is copied comes from the page, in its language: data-copied="{{ _('Copied') }}".
   Array.prototype.forEach.call(document.querySelectorAll("[data-copy]"), function (button) {
     var source = document.querySelector(button.getAttribute("data-copy"));
     if (!source || !navigator.clipboard) return;
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.value).then(function () {
-        button.textContent = "Copied";
+        button.textContent = button.getAttribute("data-copied") || "Copied";
       });
     });
   });

@@ -12,9 +12,11 @@
   var offButton = part("off");
 
   function say(text) { status.textContent = text; }
+  // The words this file shows, in the page's language: the section's data-say-* attributes (_push.html).
+  function words(name) { return section.getAttribute("data-say-" + name) || ""; }
   // A reason to show the person as it is (the server's own words, or ours); anything else gets GENERIC.
   function Shown(message) { this.message = message; }
-  var GENERIC = "This browser couldn't set up reminders. Please try again, or use email reminders.";
+  var GENERIC = words("generic");
   function show(el, visible) { if (el) el.hidden = !visible; }
 
   part("needs-js").hidden = true;
@@ -80,7 +82,7 @@
 
   function turnOn() {
     onButton.disabled = true;
-    say("Asking your browser…");
+    say(words("asking"));
     // Ask first, while the click still counts as the person's own choice.
     var asked = Notification.permission === "granted" ? Promise.resolve("granted") : Notification.requestPermission();
     var replaced = null;
@@ -88,7 +90,7 @@
     Promise.resolve(asked).then(function (permission) {
       if (permission !== "granted") {
         show(part("blocked"), permission === "denied");
-        throw new Shown("Mend can only send reminders here if this browser allows its notifications.");
+        throw new Shown(words("not-allowed"));
       }
       return registration;
     }).then(function (found) {
@@ -112,7 +114,7 @@
           return;
         }
         subscription.unsubscribe();
-        throw new Shown(answer.error || "That didn't work. Please reload the page and try again.");
+        throw new Shown(answer.error || words("failed"));
       });
     }).catch(function (error) {
       onButton.disabled = false;
@@ -122,7 +124,7 @@
 
   function turnOff() {
     offButton.disabled = true;
-    say("Stopping…");
+    say(words("stopping"));
     registration.then(function (reg) {
       return reg.pushManager.getSubscription();
     }).then(function (subscription) {
@@ -132,7 +134,7 @@
         .then(function () { window.location.reload(); });
     }).catch(function () {
       offButton.disabled = false;
-      say("That didn't work. You can use the Stop button in the list below.");
+      say(words("stop-failed"));
     });
   }
 
