@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from babel.dates import format_date
+from flask_babel import get_locale
+
 WIDTH = 280
 RIGHT = 14
 TOP = 12
@@ -79,8 +82,9 @@ class Chart:
 
 
 def short_date(day: date, with_year: bool) -> str:
-    """Write a date briefly: "3 Jun", or "3 Jun 2024" when the chart spans more than one year."""
-    return f"{day.day} {day:%b %Y}" if with_year else f"{day.day} {day:%b}"
+    """Write a date briefly in the page's language: "3 Jun", or "3 Jun 2024" when the chart spans more than
+    one year (Babel's month names: "3 jun" in Spanish)."""
+    return format_date(day, "d MMM y" if with_year else "d MMM", locale=get_locale() or "en")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.util import identity_key
 
@@ -65,33 +66,41 @@ def since(now: datetime | None = None) -> datetime:
 
 
 def milestone(days: int) -> Celebration:
-    return Celebration(MILESTONE, f"Today is {milestone_label(days)}", "Take a moment — you earned this.")
+    return Celebration(MILESTONE, _("Today is %(milestone)s", milestone=milestone_label(days)),
+                       _("Take a moment — you earned this."))
 
 
 def first_week_words(title: str, weekly: bool = False, self_care: bool = False) -> str:
     """What the check-in page and the dashboard say when a first week is kept (a loved one's self-care: about
-    looking after themselves, not trust)."""
-    unit = "times" if weekly else "days"
+    looking after themselves, not trust), in the page's language."""
+    if self_care and weekly:
+        return _("You kept the first %(num)d times of “%(title)s”. Taking care of yourself matters too.",
+                 num=FIRST_WEEK, title=title)
     if self_care:
-        return f"You kept the first {FIRST_WEEK} {unit} of “{title}”. Taking care of yourself matters too."
-    return (f"You kept the first {FIRST_WEEK} {unit} of “{title}”. "
-            "Small steps, again and again: this is how trust grows.")
+        return _("You kept the first %(num)d days of “%(title)s”. Taking care of yourself matters too.",
+                 num=FIRST_WEEK, title=title)
+    if weekly:
+        return _("You kept the first %(num)d times of “%(title)s”. Small steps, again and again: this is how "
+                 "trust grows.", num=FIRST_WEEK, title=title)
+    return _("You kept the first %(num)d days of “%(title)s”. Small steps, again and again: this is how trust "
+             "grows.", num=FIRST_WEEK, title=title)
 
 
 def first_week(commitment: Commitment, weekly: bool, at: datetime | None = None) -> Celebration:
-    return Celebration(FIRST_WEEK_KEPT, "A first week kept", first_week_words(commitment.title, weekly), at)
+    return Celebration(FIRST_WEEK_KEPT, _("A first week kept"), first_week_words(commitment.title, weekly), at)
 
 
 def first_confirmation(name: str, at: datetime | None = None) -> Celebration:
-    return Celebration(FIRST_CONFIRMATION, "Someone noticed",
-                       f"{name} said “I saw this” about one of your check-ins — the first time.", at)
+    return Celebration(FIRST_CONFIRMATION, _("Someone noticed"),
+                       _("%(name)s said “I saw this” about one of your check-ins — the first time.", name=name), at)
 
 
 def heard(name: str, boundary: str, at: datetime | None = None) -> Celebration:
     """Someone answered one of the user's boundaries (named by its situation) with "I understand and will
     respect this"."""
-    return Celebration(BOUNDARY_HEARD, "Your boundary was heard",
-                       f"{name} said “I understand and will respect this” about your boundary “{boundary}”.", at)
+    return Celebration(BOUNDARY_HEARD, _("Your boundary was heard"),
+                       _("%(name)s said “I understand and will respect this” about your boundary “%(boundary)s”.",
+                         name=name, boundary=boundary), at)
 
 
 # --- A first week kept ------------------------------------------------------------------------------------
@@ -146,7 +155,7 @@ def _first_weeks(owner: User, today: date, after: datetime) -> list[Celebration]
     statuses: dict[int, dict[date, str]] = defaultdict(dict)
     written: dict[int, dict[date, datetime]] = defaultdict(dict)
     values = {"owner_id": owner.id, "after": after, "cutoff": cutoff}
-    for cid, day, status, updated, _ in db.session.execute(_young_first_checkins(), values):
+    for cid, day, status, updated, _rank in db.session.execute(_young_first_checkins(), values):
         statuses[cid][day] = status
         written[cid][day] = updated
     if not statuses:

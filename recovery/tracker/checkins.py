@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import User
@@ -55,14 +56,14 @@ def record_checkin(commitment: Commitment, day: date, status: str, note: str = "
     """Record or change how a commitment went on a day; past days lock after 7 days."""
     today = today or today_for(commitment.owner)
     if status not in CHECKIN_STATUSES:
-        raise Refused("Please choose kept, partly or missed.", field="status")
+        raise Refused(_("Please choose kept, partly or missed."), field="status")
     if day > today:
-        raise Refused("You can only check in for today or earlier.", field="day")
+        raise Refused(_("You can only check in for today or earlier."), field="day")
     if not can_edit(day, today):
-        raise Refused("Check-ins lock after 7 days so the record stays honest. You can still add a note.",
+        raise Refused(_("Check-ins lock after 7 days so the record stays honest. You can still add a note."),
                       field="day")
     if not is_due(commitment, day):
-        raise Refused("This commitment wasn't due that day, so there's nothing to check in.", field="day")
+        raise Refused(_("This commitment wasn't due that day, so there's nothing to check in."), field="day")
     note = (note or "").strip()
     insert_unless_present(CheckIn, ["commitment_id", "local_date"], commitment_id=commitment.id, local_date=day,
                           status=status, note=note)
@@ -101,7 +102,7 @@ def add_note(checkin: CheckIn, body: str) -> CheckInAddendum:
     """Add a note to a check-in, even a locked one; the original stays as it was."""
     body = (body or "").strip()
     if not body:
-        raise Refused("Please write the note first.", field="body")
+        raise Refused(_("Please write the note first."), field="body")
     note = CheckInAddendum(checkin_id=checkin.id, body=body)
     db.session.add(note)
     db.session.flush()
@@ -116,20 +117,20 @@ def confirm(access: Access, checkin_id: int, verdict: str, note: str = "",
     """Record a loved one's "I saw this" or "I didn't see this" on a check-in the door's pass lets them see."""
     connection, viewer = access.require("tracker"), access.viewer
     if verdict not in VERDICTS:
-        raise Refused("Please choose one of the two answers.", field="verdict")
+        raise Refused(_("Please choose one of the two answers."), field="verdict")
     checkin = db.session.scalar(
         sa.select(CheckIn).join(Commitment).where(CheckIn.id == checkin_id, visible_to_connection(connection))
     )
     if checkin is None or viewer.id != connection.loved_one_id:
         raise NotFound(checkin_id)
     if not connection.loved_one_confirms:
-        raise Refused("You chose not to be asked about check-ins. You can change that in My circle.",
+        raise Refused(_("You chose not to be asked about check-ins. You can change that in My circle."),
                       field="verdict")
     if checkin.status not in (KEPT, PARTLY):
-        raise Refused("Only kept or partly kept days can be confirmed.")
+        raise Refused(_("Only kept or partly kept days can be confirmed."))
     today = today or today_for(viewer)
     if checkin.local_date < today - CONFIRM_WINDOW - timedelta(days=1):
-        raise Refused("This check-in is too old to confirm now.")
+        raise Refused(_("This check-in is too old to confirm now."))
     note = (note or "").strip()
     insert_unless_present(Confirmation, ["checkin_id", "confirmer_id"], checkin_id=checkin.id,
                           confirmer_id=viewer.id, verdict=verdict, note=note)
@@ -148,7 +149,7 @@ def waiting_for_confirmation(connection: Connection, viewer: User, today: date, 
     rule = visible_rule(connection)
     if not connection.loved_one_confirms or rule is None:
         return []
-    _, values = rule
+    values = rule[1]
     statement = _waiting_in_support() if connection.is_support else _waiting_in_circle()
     return list(db.session.scalars(statement, {**values, "viewer_id": viewer.id,
                                                "since": today - timedelta(days=7), "limit": limit}))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
@@ -63,17 +64,17 @@ class ScheduleInput:
         """Return the schedule if it makes sense, or raise Refused naming the field to fix."""
         if self.kind == WEEKDAYS:
             if not self.weekdays or not self.weekdays <= set(range(7)):
-                raise Refused("Please tick at least one day of the week.", field="weekdays")
+                raise Refused(_("Please tick at least one day of the week."), field="weekdays")
         elif self.kind == WEEKLY:
             if not 1 <= self.times_per_week <= 7:
-                raise Refused("Please choose between 1 and 7 times a week.", field="times_per_week")
+                raise Refused(_("Please choose between 1 and 7 times a week."), field="times_per_week")
         elif self.kind == ONCE:
             if self.once_on is None:
-                raise Refused("Please choose the date.", field="once_on")
+                raise Refused(_("Please choose the date."), field="once_on")
             if not today - START_WINDOW_BACK <= self.once_on <= today + PLAN_AHEAD:
-                raise Refused("Please choose a date from the last week up to a year ahead.", field="once_on")
+                raise Refused(_("Please choose a date from the last week up to a year ahead."), field="once_on")
         elif self.kind != DAILY:
-            raise Refused("Please choose how often.", field="kind")
+            raise Refused(_("Please choose how often."), field="kind")
         return self
 
     def bitmask(self) -> int:
@@ -147,11 +148,11 @@ def is_due(commitment: Commitment, day: date) -> bool:
 
 def _check_dates(start: date, end: date | None, today: date) -> None:
     if not today - START_WINDOW_BACK <= start <= today + PLAN_AHEAD:
-        raise Refused("Please choose a start date from the last week up to a year ahead.", field="start_date")
+        raise Refused(_("Please choose a start date from the last week up to a year ahead."), field="start_date")
     if end is not None and end < start:
-        raise Refused("The end date can't be before the start date.", field="end_date")
+        raise Refused(_("The end date can't be before the start date."), field="end_date")
     if end is not None and end > start + timedelta(days=5 * 366):
-        raise Refused("Please choose an end date within five years, or leave it empty.", field="end_date")
+        raise Refused(_("Please choose an end date within five years, or leave it empty."), field="end_date")
 
 
 def _check_connection(owner: User, connection_id: int | None) -> int | None:
@@ -163,7 +164,7 @@ def _check_connection(owner: User, connection_id: int | None) -> int | None:
                                        Connection.supporter_id.is_(None))
     )
     if ok is None:
-        raise Refused("Please choose someone from your circle.", field="connection_id")
+        raise Refused(_("Please choose someone from your circle."), field="connection_id")
     return connection_id
 
 
@@ -171,13 +172,13 @@ def _check_amends(owner: User, amends_id: int | None) -> int | None:
     if amends_id is None:
         return None
     if not owner.is_person:
-        raise Refused("Only the person in recovery can link a commitment to an amends.", field="amends_id")
+        raise Refused(_("Only the person in recovery can link a commitment to an amends."), field="amends_id")
     from recovery.amends.models import AmendsEntry
 
     ok = db.session.scalar(sa.select(AmendsEntry.id).where(AmendsEntry.id == amends_id,
                                                            AmendsEntry.owner_id == owner.id))
     if ok is None:
-        raise Refused("Please choose someone from your amends list.", field="amends_id")
+        raise Refused(_("Please choose someone from your amends list."), field="amends_id")
     return amends_id
 
 
@@ -197,7 +198,7 @@ def create_commitment(owner: User, title: str, why: str, schedule: ScheduleInput
                       today: date | None = None, amends_id: int | None = None) -> Commitment:
     """Create a commitment (the person's, or a loved one's self-care), with its first schedule version."""
     if not keeps_commitments(owner):
-        raise Refused("Commitments belong to the person in recovery and their loved ones.")
+        raise Refused(_("Commitments belong to the person in recovery and their loved ones."))
     today = today or today_for(owner)
     schedule.checked(today)
     _check_dates(start_date, end_date, today)
@@ -220,7 +221,7 @@ def update_commitment(commitment: Commitment, title: str, why: str, schedule: Sc
     today = today or today_for(owner)
     schedule.checked(today)
     if end_date is not None and end_date < commitment.start_date:
-        raise Refused("The end date can't be before the start date.", field="end_date")
+        raise Refused(_("The end date can't be before the start date."), field="end_date")
     commitment.title = title.strip()
     commitment.why = (why or "").strip()
     commitment.end_date = end_date
@@ -248,13 +249,13 @@ def change_status(commitment: Commitment, action: str, today: date | None = None
     if action not in STATUS_ACTIONS:
         raise NotFound(action)
     if action == "pause" and commitment.status != "active":
-        raise Refused("Only an active commitment can be paused.")
+        raise Refused(_("Only an active commitment can be paused."))
     if action == "archive" and commitment.status == "archived":
-        raise Refused("That commitment is already archived.")
+        raise Refused(_("That commitment is already archived."))
     if action == "resume" and commitment.status != "paused":
-        raise Refused("That commitment isn't paused.")
+        raise Refused(_("That commitment isn't paused."))
     if action == "restore" and commitment.status != "archived":
-        raise Refused("That commitment isn't archived.")
+        raise Refused(_("That commitment isn't archived."))
     if action in ("pause", "archive"):
         if commitment.status == "active":
             current = as_schedule(current_version(commitment))
@@ -264,7 +265,7 @@ def change_status(commitment: Commitment, action: str, today: date | None = None
     else:
         plan = planned_schedule(commitment)
         if plan is None:
-            raise Refused("That commitment has no schedule to go back to.")
+            raise Refused(_("That commitment has no schedule to go back to."))
         _set_version(commitment, from_day, plan.kind, plan.weekdays, plan.times_per_week, plan.once_on)
         commitment.status = "active"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel.speaklater import LazyString
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -16,14 +17,15 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from recovery.forms import FriendlyDateField, MendForm, choice_list, no_control_chars, strip_filter
+from recovery.i18n import lazy_gettext as _l
 from recovery.tracker.models import CHECKIN_STATUSES, DAILY, ONCE, VERDICTS, WEEKDAYS, WEEKLY
-from recovery.tracker.score import WEEKDAY_NAMES
+from recovery.tracker.score import weekday_name
 
 SCHEDULE_CHOICES = [
-    (DAILY, "Every day"),
-    (WEEKDAYS, "On certain days of the week"),
-    (WEEKLY, "A number of times a week, on any days"),
-    (ONCE, "Once, on one date"),
+    (DAILY, _l("Every day")),
+    (WEEKDAYS, _l("On certain days of the week")),
+    (WEEKLY, _l("A number of times a week, on any days")),
+    (ONCE, _l("Once, on one date")),
 ]
 
 
@@ -35,50 +37,54 @@ class WholeNumberField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError as exc:
             self.data = None
-            raise ValueError("Please enter a whole number between 1 and 7.") from exc
+            raise ValueError(_l("Please enter a whole number between 1 and 7.")) from exc
 
 
 def _date(label, required=False, **kwargs):
-    validators = [InputRequired("Please choose a date.")] if required else [Optional()]
+    validators = [InputRequired(_l("Please choose a date."))] if required else [Optional()]
     return FriendlyDateField(label, validators, format="%Y-%m-%d",
                      render_kw={"data-date": "1"}, **kwargs)
 
 
-def _title(examples: str) -> StringField:
-    return StringField("What will you do?", [InputRequired("Please say what you'll do."),
-                                             Length(max=120, message="Please keep it to 120 characters or fewer."),
-                                             no_control_chars],
-                       filters=[strip_filter], description=f"Small and concrete works best, like {examples}.")
+def _title(description) -> StringField:
+    return StringField(_l("What will you do?"), [InputRequired(_l("Please say what you'll do.")),
+                                                 Length(max=120, message=_l("Please keep it to 120 characters or "
+                                                                            "fewer.")),
+                                                 no_control_chars],
+                       filters=[strip_filter], description=description)
 
 
-def _connection(shared: str) -> SelectField:
-    return SelectField("Who does it concern? (optional)", choices=[], validate_choice=True, default="",
-                       description=f"Linking it to someone in your circle shows it to them only "
-                                   f"if you share your {shared} with them.")
+def _connection(description) -> SelectField:
+    return SelectField(_l("Who does it concern? (optional)"), choices=[], validate_choice=True, default="",
+                       description=description)
 
 
 class CommitmentForm(MendForm):
     """Create or change a commitment (the person's; a loved one's self-care uses SelfCareForm)."""
 
-    title = _title("“Call Mum” or “Home by 10 pm”")
-    why = TextAreaField("Why it matters to you (optional)",
-                        [Length(max=1000, message="Please keep this to 1,000 characters or fewer.")],
+    title = _title(_l("Small and concrete works best, like “Call Mum” or “Home by 10 pm”."))
+    why = TextAreaField(_l("Why it matters to you (optional)"),
+                        [Length(max=1000, message=_l("Please keep this to 1,000 characters or fewer."))],
                         filters=[strip_filter],
-                        description="A reason in your own words helps on hard days.")
-    kind = RadioField("How often?", choices=choice_list(SCHEDULE_CHOICES),
-                      validators=[InputRequired("Please choose how often.")], default=DAILY)
-    weekdays = SelectMultipleField("Which days?", choices=choice_list((str(i), n) for i, n in enumerate(WEEKDAY_NAMES)),
+                        description=_l("A reason in your own words helps on hard days."))
+    kind = RadioField(_l("How often?"), choices=choice_list(SCHEDULE_CHOICES),
+                      validators=[InputRequired(_l("Please choose how often."))], default=DAILY)
+    # The days' names come from Babel's locale data, in the page's language when the form is drawn.
+    weekdays = SelectMultipleField(_l("Which days?"),
+                                   choices=choice_list((str(i), LazyString(weekday_name, i)) for i in range(7)),
                                    option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False))
-    times_per_week = WholeNumberField("How many times a week?", [Optional(), NumberRange(
-        1, 7, "Please choose between 1 and 7 times a week.")], render_kw={"min": 1, "max": 7})
-    once_on = _date("Which date?")
-    start_date = _date("Start", required=True)
-    end_date = _date("End (optional)", description="Leave empty to keep going.")
-    connection_id = _connection("tracker")
-    amends_id = SelectField("Is it a living amends? (optional)", choices=[], validate_choice=True, default="",
-                            description="Link it to someone on your amends list when this is how you make it right.")
-    private = BooleanField("Keep this one just for me",
-                           description="Loved ones never see it, even if you share your tracker.")
+    times_per_week = WholeNumberField(_l("How many times a week?"), [Optional(), NumberRange(
+        1, 7, _l("Please choose between 1 and 7 times a week."))], render_kw={"min": 1, "max": 7})
+    once_on = _date(_l("Which date?"))
+    start_date = _date(_l("Start"), required=True)
+    end_date = _date(_l("End (optional)"), description=_l("Leave empty to keep going."))
+    connection_id = _connection(_l("Linking it to someone in your circle shows it to them only if you share your "
+                                   "tracker with them."))
+    amends_id = SelectField(_l("Is it a living amends? (optional)"), choices=[], validate_choice=True, default="",
+                            description=_l("Link it to someone on your amends list when this is how you make it "
+                                           "right."))
+    private = BooleanField(_l("Keep this one just for me"),
+                           description=_l("Loved ones never see it, even if you share your tracker."))
 
     def schedule_errors_to(self, field_name: str, message: str) -> None:
         getattr(self, field_name).errors = [*getattr(self, field_name).errors, message]
@@ -107,11 +113,12 @@ class EditCommitmentForm(CommitmentForm):
 class SelfCareForm(CommitmentForm):
     """Create or change a loved one's self-care commitment: the same, in their words, with no amends link."""
 
-    title = _title("“Walk with a friend” or “A meeting on Thursdays”")
-    connection_id = _connection("self-care")
+    title = _title(_l("Small and concrete works best, like “Walk with a friend” or “A meeting on Thursdays”."))
+    connection_id = _connection(_l("Linking it to someone in your circle shows it to them only if you share your "
+                                   "self-care with them."))
     amends_id = None
-    private = BooleanField("Keep this one just for me",
-                           description="No one else sees it, even if you share your self-care.")
+    private = BooleanField(_l("Keep this one just for me"),
+                           description=_l("No one else sees it, even if you share your self-care."))
 
 
 class EditSelfCareForm(SelfCareForm):
@@ -124,57 +131,59 @@ class CheckInForm(MendForm):
     """Say how a commitment went on a day."""
 
     day = HiddenField(validators=[InputRequired()])
-    status = RadioField("How did it go?", choices=choice_list(CHECKIN_STATUSES.items()),
-                        validators=[InputRequired("Please choose kept, partly or missed.")])
-    note = TextAreaField("A note (optional)", [Length(max=1000, message="Please keep notes to 1,000 characters.")],
-                         filters=[strip_filter], description="Honest notes help you see patterns.")
+    status = RadioField(_l("How did it go?"), choices=choice_list(CHECKIN_STATUSES.items()),
+                        validators=[InputRequired(_l("Please choose kept, partly or missed."))])
+    note = TextAreaField(_l("A note (optional)"),
+                         [Length(max=1000, message=_l("Please keep notes to 1,000 characters."))],
+                         filters=[strip_filter], description=_l("Honest notes help you see patterns."))
 
 
 class NoteForm(MendForm):
     """Add a note to a check-in."""
 
-    body = TextAreaField("Add a note", [InputRequired("Please write the note first."),
-                                        Length(max=1000, message="Please keep notes to 1,000 characters.")],
+    body = TextAreaField(_l("Add a note"), [InputRequired(_l("Please write the note first.")),
+                                            Length(max=1000, message=_l("Please keep notes to 1,000 characters."))],
                          filters=[strip_filter])
 
 
 class ConfirmForm(MendForm):
     """A loved one's word on a check-in."""
 
-    verdict = RadioField("Did you see this?", choices=choice_list(VERDICTS.items()),
-                         validators=[InputRequired("Please choose one of the two answers.")])
-    note = StringField("A word for them (optional)", [Length(max=500, message="Please keep it to 500 characters."),
-                                                      no_control_chars], filters=[strip_filter])
+    verdict = RadioField(_l("Did you see this?"), choices=choice_list(VERDICTS.items()),
+                         validators=[InputRequired(_l("Please choose one of the two answers."))])
+    note = StringField(_l("A word for them (optional)"),
+                       [Length(max=500, message=_l("Please keep it to 500 characters.")), no_control_chars],
+                       filters=[strip_filter])
 
 
 class SetbackForm(MendForm):
     """Log a setback."""
 
-    local_date = _date("When did it happen?", required=True)
-    what_happened = TextAreaField("What happened, in your own words",
-                                  [Length(max=2000, message="Please keep this to 2,000 characters.")],
+    local_date = _date(_l("When did it happen?"), required=True)
+    what_happened = TextAreaField(_l("What happened, in your own words"),
+                                  [Length(max=2000, message=_l("Please keep this to 2,000 characters."))],
                                   filters=[strip_filter])
-    next_step = TextAreaField("What I will do next",
-                              [Length(max=2000, message="Please keep this to 2,000 characters.")],
+    next_step = TextAreaField(_l("What I will do next"),
+                              [Length(max=2000, message=_l("Please keep this to 2,000 characters."))],
                               filters=[strip_filter],
-                              description="One small, real step: call my sponsor, go to a meeting, tell Sam.")
-    shared = BooleanField("Let people who see my milestones see this setback",
-                          description="Off by default. Telling before you're asked is a strong sign of honesty.")
+                              description=_l("One small, real step: call my sponsor, go to a meeting, tell Sam."))
+    shared = BooleanField(_l("Let people who see my milestones see this setback"),
+                          description=_l("Off by default. Telling before you're asked is a strong sign of honesty."))
 
 
 class WinForm(MendForm):
     """A small win."""
 
-    text = StringField("Something I did right today", [InputRequired("Please write what went well."),
-                                                       Length(max=280, message="Please keep it to 280 characters."),
-                                                       no_control_chars],
+    text = StringField(_l("Something I did right today"),
+                       [InputRequired(_l("Please write what went well.")),
+                        Length(max=280, message=_l("Please keep it to 280 characters.")), no_control_chars],
                        filters=[strip_filter])
 
 
 class RecoveryStartForm(MendForm):
     """The day recovery is counted from."""
 
-    recovery_start = _date("My recovery start date", description="Optional. Used for milestones only.")
+    recovery_start = _date(_l("My recovery start date"), description=_l("Optional. Used for milestones only."))
 
 
 def checkin_form(commitment_id: int, day, status: str | None, note: str = "") -> CheckInForm:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from recovery.accounts.models import User
 from recovery.circle.permissions import Access
@@ -26,11 +28,11 @@ def log_setback(owner: User, day: date, what_happened: str, next_step: str, shar
     """Record a setback honestly; it restarts "days since" but wipes nothing."""
     today = today or today_for(owner)
     if not owner.is_person:
-        raise Refused("Setbacks belong to the person in recovery.")
+        raise Refused(_("Setbacks belong to the person in recovery."))
     if day > today:
-        raise Refused("Please choose today or a day before.", field="local_date")
+        raise Refused(_("Please choose today or a day before."), field="local_date")
     if day < today - timedelta(days=366 * 5):
-        raise Refused("Please choose a date in the last five years.", field="local_date")
+        raise Refused(_("Please choose a date in the last five years."), field="local_date")
     setback = Setback(owner_id=owner.id, local_date=day, what_happened=(what_happened or "").strip(),
                       next_step=(next_step or "").strip(), shared=shared)
     db.session.add(setback)
@@ -58,7 +60,7 @@ def add_small_win(owner: User, text: str, today: date | None = None) -> SmallWin
     """Note something the person did right today."""
     text = (text or "").strip()
     if not text:
-        raise Refused("Please write what went well.", field="text")
+        raise Refused(_("Please write what went well."), field="text")
     win = SmallWin(owner_id=owner.id, local_date=today or today_for(owner), text=text)
     db.session.add(win)
     db.session.flush()
@@ -69,9 +71,9 @@ def set_recovery_start(owner: User, day: date | None, today: date | None = None)
     """Set or clear the day the person counts their recovery from."""
     today = today or today_for(owner)
     if day is not None and day > today:
-        raise Refused("Please choose today or a day before.", field="recovery_start")
+        raise Refused(_("Please choose today or a day before."), field="recovery_start")
     if day is not None and day < date(1950, 1, 1):
-        raise Refused("Please check the year.", field="recovery_start")
+        raise Refused(_("Please check the year."), field="recovery_start")
     owner.recovery_start = day
 
 
@@ -94,11 +96,11 @@ def next_milestone(days: int) -> int:
 
 
 def milestone_label(days: int) -> str:
-    """Say a milestone in words."""
+    """Say a milestone in words, in the page's language."""
     if days % 365 == 0:
         years = days // 365
-        return "1 year" if years == 1 else f"{years} years"
-    return "1 day" if days == 1 else f"{days} days"
+        return ngettext("%(num)d year", "%(num)d years", years)
+    return ngettext("%(num)d day", "%(num)d days", days)
 
 
 @dataclass

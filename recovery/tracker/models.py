@@ -11,6 +11,7 @@ from sqlalchemy.orm import relationship as link
 
 from recovery.accounts.models import User
 from recovery.db import IdMixin, db, utcnow
+from recovery.i18n import lazy_gettext as _l
 
 # Schedule kinds. "paused" marks days from which nothing is due (pause or archive).
 DAILY = "daily"
@@ -24,11 +25,11 @@ SCHEDULE_KINDS = (DAILY, WEEKDAYS, WEEKLY, ONCE, PAUSED_SCHEDULE)
 KEPT = "kept"
 PARTLY = "partly"
 MISSED = "missed"
-CHECKIN_STATUSES = {KEPT: "Kept", PARTLY: "Partly kept", MISSED: "Missed"}
+CHECKIN_STATUSES = {KEPT: _l("Kept"), PARTLY: _l("Partly kept"), MISSED: _l("Missed")}
 
 SAW = "saw"
 NOT_SEEN = "not_seen"
-VERDICTS = {SAW: "I saw this", NOT_SEEN: "I didn't see this"}
+VERDICTS = {SAW: _l("I saw this"), NOT_SEEN: _l("I didn't see this")}
 
 
 class Commitment(IdMixin, db.Model):

@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from recovery.db import db, once
 from recovery.tracker.commitments import as_schedule, is_due
 from recovery.tracker.models import KEPT, PARTLY, WEEKLY, CheckIn, Commitment
 from recovery.tracker.score import (
+    CalendarWords,
     Occasion,
     Progress,
     Schedule,
     Streaks,
+    calendar_words,
     day_records,
     fold,
+    long_date,  # noqa: F401 (the calendar's way of naming a day, read from here too)
     occasions,
     schedule_on,
     settled_through,
@@ -40,14 +45,21 @@ GROWING_DAYS = 28
 
 
 def record_words(kept: int, partly: int, settled: int, weekly: bool = False) -> str:
-    """Say a young record plainly: "Kept 2 of 3 days so far" (with any partly kept days)."""
-    unit = "time" if weekly else "day"
+    """Say a young record plainly: "Kept 2 of 3 days so far" (with any partly kept days), in the page's language."""
     if not settled:
-        return "Nothing to count yet"
-    words = f"Kept {kept} of {settled} {unit}{'s' if settled != 1 else ''} so far"
+        return _("Nothing to count yet")
+    if weekly and partly:
+        return ngettext("Kept %(kept)d of %(num)d time so far, %(partly)d of them partly",
+                        "Kept %(kept)d of %(num)d times so far, %(partly)d of them partly",
+                        settled, kept=kept, partly=partly)
+    if weekly:
+        return ngettext("Kept %(kept)d of %(num)d time so far", "Kept %(kept)d of %(num)d times so far",
+                        settled, kept=kept)
     if partly:
-        words += f", {partly} of them partly"
-    return words
+        return ngettext("Kept %(kept)d of %(num)d day so far, %(partly)d of them partly",
+                        "Kept %(kept)d of %(num)d days so far, %(partly)d of them partly",
+                        settled, kept=kept, partly=partly)
+    return ngettext("Kept %(kept)d of %(num)d day so far", "Kept %(kept)d of %(num)d days so far", settled, kept=kept)
 
 
 @dataclass
@@ -305,13 +317,14 @@ def overall_of(items: list[Summary]) -> Overall:
 
 @dataclass
 class HeatDay:
-    """One square of the calendar heat map."""
+    """One square of the calendar heat map. `words`: the calendar's words, fetched once for all its days."""
 
     day: date
     due: int
     done: float
     future: bool = False
     today: bool = False
+    words: CalendarWords | None = field(default=None, repr=False, compare=False)
 
     @property
     def level(self) -> str:
@@ -332,33 +345,31 @@ class HeatDay:
 
     @property
     def label(self) -> str:
-        when = long_date(self.day)
+        """The square's words in the page's language, worked out when the page reads them."""
+        w = self.words or calendar_words()
+        when = w.long_date(self.day)
         if self.future:
-            return f"{when}: still to come"
-        if not self.due:
-            return f"{when}: nothing due"
-        if self.today and self.level == "open":
-            return f"{when} (today): {self.due} due, still open"
-        done = f"{self.done:g}".rstrip("0").rstrip(".") if self.done % 1 else f"{int(self.done)}"
-        return f"{when}: {done} of {self.due} kept"
-
-
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-               "November", "December")
-
-
-def long_date(day: date) -> str:
-    """"Thursday 5 March 2026": what f"{day:%A %-d %B %Y}" writes, about eight times faster (a calendar names
-    each of its 182 days)."""
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+            text = w.gettext("%(date)s: still to come", date=when)
+        elif not self.due:
+            text = w.gettext("%(date)s: nothing due", date=when)
+        elif self.today and self.level == "open":
+            text = w.ngettext("%(date)s (today): %(num)d due, still open",
+                              "%(date)s (today): %(num)d due, still open", self.due, date=when)
+        else:
+            done = f"{self.done:g}".rstrip("0").rstrip(".") if self.done % 1 else f"{int(self.done)}"
+            text = w.ngettext("%(date)s: %(done)s of %(num)d kept", "%(date)s: %(done)s of %(num)d kept", self.due,
+                              date=when, done=done)
+        return text[:1].upper() + text[1:]  # a language that writes weekdays in small letters starts the line
 
 
 class HeatWeek(list):
     """One column of the heat map, its days Monday to Sunday, with its line for "Read this calendar as text"
-    ("Week of 2 March 2026: 5.5 of 7 kept"; empty when nothing was due), worked out here, not in the template."""
+    ("Week of 2 March 2026: 5.5 of 7 kept"; empty when nothing was due), worked out here, not in the template,
+    in the page's language when the page reads it."""
 
-    summary: str = ""
+    @property
+    def summary(self) -> str:
+        return _week_summary(self)
 
 
 def _week_summary(days: list[HeatDay]) -> str:
@@ -366,8 +377,9 @@ def _week_summary(days: list[HeatDay]) -> str:
     if not due:
         return ""
     done = str(round(sum(d.done for d in days), 1)).replace(".0", "")
-    first = days[0].day
-    return f"Week of {first.day} {MONTH_NAMES[first.month - 1]} {first.year}: {done} of {due} kept"
+    w = days[0].words or calendar_words()
+    return w.ngettext("Week of %(date)s: %(done)s of %(num)d kept", "Week of %(date)s: %(done)s of %(num)d kept",
+                      due, date=w.medium_date(days[0].day), done=done)
 
 
 def heatmap_start(today: date, weeks: int = HEATMAP_WEEKS) -> date:
@@ -406,12 +418,13 @@ def heatmap(commitments: list[Commitment], statuses: dict[int, dict[date, str]],
                     due[i] += 1
                     done[i] += values.get(record.status, 0.0)
     columns = []
+    words = calendar_words()  # the page's words, fetched once for the calendar's days (their labels say them)
     for w in range(weeks):
         start = first + timedelta(days=7 * w)
         week = HeatWeek(HeatDay(start + timedelta(days=i), due[7 * w + i], done[7 * w + i],
-                                future=start + timedelta(days=i) > today, today=start + timedelta(days=i) == today)
+                                future=start + timedelta(days=i) > today, today=start + timedelta(days=i) == today,
+                                words=words)
                         for i in range(7))
-        week.summary = _week_summary(week)
         columns.append(week)
     return columns
 

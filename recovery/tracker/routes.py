@@ -11,6 +11,7 @@ from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery.accounts.auth import person_page
@@ -97,10 +98,10 @@ def _today_page(win_form=None):
 
 
 def _link_choices(form: CommitmentForm) -> None:
-    form.connection_id.choices = connection_choices(current_user, "No one in particular")
+    form.connection_id.choices = connection_choices(current_user, _("No one in particular"))
     if "amends_id" in form:  # the person's form: a loved one's self-care carries out no amends
         entries = amends_services.own_entries(current_user)
-        amends = [("", "No")] + [(str(e.id), f"Amends to {e.person_name}") for e in entries]
+        amends = [("", _("No"))] + [(str(e.id), _("Amends to %(name)s", name=e.person_name)) for e in entries]
         form.amends_id.choices = choice_list(amends)
 
 
@@ -148,9 +149,9 @@ def new_commitment():
         lambda f: commitments.create_commitment(
             current_user, f.title.data, f.why.data, _schedule_from(f), f.start_date.data, f.end_date.data,
             _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
-        success=lambda c: f"“{c.title}” is on your list. " + (
-            "Small steps, kept again and again, rebuild trust." if current_user.is_person
-            else "Taking care of yourself matters too."),
+        success=lambda c: _("“%(title)s” is on your list. Small steps, kept again and again, rebuild trust.",
+                            title=c.title) if current_user.is_person
+        else _("“%(title)s” is on your list. Taking care of yourself matters too.", title=c.title),
         redirect_to=lambda c: url_for("tracker.commitment", commitment_id=c.id), commitment=None,
     )
 
@@ -196,7 +197,7 @@ def edit_commitment(commitment_id: int):
         form, "tracker/commitment_form.html",
         lambda f: commitments.update_commitment(item, f.title.data, f.why.data, _schedule_from(f), f.end_date.data,
                                                 _connection_id(f), bool(f.private.data), amends_id=_amends_id(f)),
-        success="Saved. Any change to how often starts today; your past days stay as they were.",
+        success=_("Saved. Any change to how often starts today; your past days stay as they were."),
         redirect_to=url_for("tracker.commitment", commitment_id=item.id), commitment=item,
     )
 
@@ -214,10 +215,10 @@ def change_status(commitment_id: int, action: str):
     except Refused as refused:
         flash_refusal(refused)
         return redirect(url_for("tracker.commitment", commitment_id=item.id))
-    words = {"pause": "Paused. Nothing is due until you resume, and your score waits for you.",
-             "resume": "Welcome back. It's due again from today.",
-             "archive": "Archived. Its history and score are kept.",
-             "restore": "Restored. It's due again from today."}
+    words = {"pause": _("Paused. Nothing is due until you resume, and your score waits for you."),
+             "resume": _("Welcome back. It's due again from today."),
+             "archive": _("Archived. Its history and score are kept."),
+             "restore": _("Restored. It's due again from today.")}
     flash(words[action], "success")
     return redirect(url_for("tracker.commitment", commitment_id=item.id))
 
@@ -262,11 +263,11 @@ def _day_page(item, when, *, form=None, note_form=None, next_url: str | None = N
 def _checkin_message(status: str, title: str) -> str:
     if status == "kept":
         if not current_user.is_person:
-            return f"Kept: “{title}”. Well done — looking after yourself counts."
-        return f"Kept: “{title}”. Well done — this is how trust grows."
+            return _("Kept: “%(title)s”. Well done — looking after yourself counts.", title=title)
+        return _("Kept: “%(title)s”. Well done — this is how trust grows.", title=title)
     if status == "partly":
-        return f"Partly kept: “{title}”. Showing up partway still counts."
-    return f"Thanks for being honest about “{title}”. Tomorrow is a new day."
+        return _("Partly kept: “%(title)s”. Showing up partway still counts.", title=title)
+    return _("Thanks for being honest about “%(title)s”. Tomorrow is a new day.", title=title)
 
 
 @bp.get("/commitments/<int:commitment_id>/days/<day>")
@@ -289,7 +290,7 @@ def add_note(checkin_id: int):
     return inline_form(NoteForm(), lambda f: checkins.add_note(item, f.body.data),
                        page=lambda f: _day_page(commitment_, item.local_date, note_form=f),
                        back=url_for("tracker.day", commitment_id=item.commitment_id, day=item.local_date.isoformat()),
-                       success="Your note is added.")
+                       success=_("Your note is added."))
 
 
 # --- Journey: recovery start, milestones, setbacks, small wins ------------------------------------------------
@@ -317,7 +318,7 @@ def set_start():
     form = RecoveryStartForm(prefix="start")
     return inline_form(form, lambda f: journeys.set_recovery_start(current_user, f.recovery_start.data),
                        page=lambda f: _journey_page(start_form=f), back=url_for("tracker.journey"),
-                       success="Saved." if form.recovery_start.data else "Your start date is cleared.",
+                       success=_("Saved.") if form.recovery_start.data else _("Your start date is cleared."),
                        flash_errors=False)
 
 
@@ -332,8 +333,8 @@ def new_setback():
         form, "tracker/setback_form.html",
         lambda f: journeys.log_setback(current_user, f.local_date.data, f.what_happened.data, f.next_step.data,
                                        bool(f.shared.data)),
-        success="Thank you for being honest. Your history and your score are still here — "
-                "and so is the next step.",
+        success=_("Thank you for being honest. Your history and your score are still here — "
+                  "and so is the next step."),
         redirect_to=url_for("tracker.journey"),
     )
 
@@ -344,7 +345,8 @@ def new_setback():
 def share_setback(setback_id: int):
     """Show or hide a setback from people who see your milestones."""
     setback = journeys.toggle_setback_shared(current_user, setback_id)
-    flash("Now shared with people who see your milestones." if setback.shared else "Now private again.", "success")
+    flash(_("Now shared with people who see your milestones.") if setback.shared else _("Now private again."),
+          "success")
     return redirect(url_for("tracker.journey"))
 
 
@@ -356,7 +358,7 @@ def add_win():
     from_today = back.startswith(url_for("tracker.today"))
     return inline_form(WinForm(prefix="win"), lambda f: journeys.add_small_win(current_user, f.text.data),
                        page=lambda f: _today_page(win_form=f) if from_today else _journey_page(win_form=f),
-                       back=back, success="Noted. That counts.")
+                       back=back, success=_("Noted. That counts."))
 
 
 # --- What loved ones see ------------------------------------------------------------------------------------
@@ -436,4 +438,4 @@ def confirm(connection_id: int, checkin_id: int):
 
     return inline_form(ConfirmForm(prefix=f"k{checkin_id}"), act,
                        page=lambda f: _shared_commitment_page(connection, owner, item, bound=(checkin_id, f)),
-                       back=back, success=f"Thank you. {owner.display_name} will see your answer.")
+                       back=back, success=_("Thank you. %(name)s will see your answer.", name=owner.display_name))

@@ -24,11 +24,73 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from babel.dates import get_day_names, get_month_names
+from babel.support import NullTranslations
+from flask import has_app_context
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from recovery import i18n
 from recovery.tracker.models import DAILY, KEPT, MISSED, ONCE, PARTLY, PAUSED_SCHEDULE, WEEKDAYS, WEEKLY
 
 VALUES = {KEPT: 1.0, PARTLY: 0.5, MISSED: 0.0}
 HALF_LIFE = 13
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class CalendarWords:
+    """The words a calendar speaks in one language: names of days and months (Babel's locale data), the ways
+    dates are written, and this request's translations. A calendar fetches them once (calendar_words) and
+    names each of its 182 days with them, with no lookup per day."""
+
+    days: tuple[str, ...]  # Monday first
+    months: tuple[str, ...]  # January first
+    long: str  # "Thursday 5 March 2026"
+    medium: str  # "5 March 2026"
+    words: NullTranslations
+
+    def gettext(self, string: str, **values) -> str:
+        """flask_babel's gettext, from the translations fetched once."""
+        text = self.words.ugettext(string)
+        return text % values if values else text
+
+    def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
+        """flask_babel's ngettext, from the translations fetched once."""
+        return self.words.ungettext(singular, plural, num) % {"num": num, **values}
+
+    def long_date(self, day: date) -> str:
+        return self.long % {"weekday": self.days[day.weekday()], "day": day.day,
+                            "month": self.months[day.month - 1], "year": day.year}
+
+    def medium_date(self, day: date) -> str:
+        return self.medium % {"day": day.day, "month": self.months[day.month - 1], "year": day.year}
+
+
+# Per language: the names and the ways of writing a date (the catalogue is read once per process too).
+_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {}
+_NO_WORDS = NullTranslations()
+
+
+def calendar_words() -> CalendarWords:
+    """The calendar's words in the page's language (English outside an app)."""
+    in_app = has_app_context()
+    code = i18n.page_language() if in_app else "en"
+    names = _NAMES.get(code)
+    if names is None:
+        days, months = get_day_names("wide", locale=code), get_month_names("wide", locale=code)
+        names = _NAMES[code] = (tuple(days[i] for i in range(7)), tuple(months[m] for m in range(1, 13)),
+                                _("%(weekday)s %(day)d %(month)s %(year)d"), _("%(day)d %(month)s %(year)d"))
+    return CalendarWords(*names, words=i18n.translations() if in_app else _NO_WORDS)
+
+
+def weekday_name(index: int) -> str:
+    """A day of the week by its number (Monday = 0), in the page's language."""
+    return calendar_words().days[index]
+
+
+def long_date(day: date) -> str:
+    """"Thursday 5 March 2026" (what f"{day:%A %-d %B %Y}" writes in English), in the page's language."""
+    return calendar_words().long_date(day)
 
 
 @dataclass(frozen=True)
@@ -65,20 +127,21 @@ class Schedule:
         return False
 
     def describe(self) -> str:
-        """Say the schedule in plain words."""
+        """Say the schedule in plain words, in the page's language."""
         if self.kind == DAILY:
-            return "Every day"
+            return _("Every day")
         if self.kind == WEEKDAYS:
-            days = [WEEKDAY_NAMES[i] for i in range(7) if self.weekdays & (1 << i)]
+            days = [weekday_name(i) for i in range(7) if self.weekdays & (1 << i)]
             if len(days) == 7:
-                return "Every day"
-            return "Every " + (", ".join(days[:-1]) + " and " + days[-1] if len(days) > 1 else days[0])
+                return _("Every day")
+            if len(days) == 1:
+                return _("Every %(day)s", day=days[0])
+            return _("Every %(days)s and %(last)s", days=", ".join(days[:-1]), last=days[-1])
         if self.kind == WEEKLY:
-            n = self.times_per_week
-            return "Once a week" if n == 1 else f"{n} times a week, on any days"
+            return ngettext("Once a week", "%(num)d times a week, on any days", self.times_per_week)
         if self.kind == ONCE:
-            return f"Once, on {self.once_on:%A %-d %B %Y}" if self.once_on else "Once"
-        return "Paused"
+            return _("Once, on %(date)s", date=long_date(self.once_on)) if self.once_on else _("Once")
+        return _("Paused")
 
 
 def multiplier(frequency: float) -> float:
@@ -139,7 +202,7 @@ def occasions(start: date, end: date | None, versions: Sequence[Schedule],
                 if week_over:
                     covered = _days_covered(versions, day, start)
                     expected = schedule.times_per_week * covered // 7
-                    for _ in range(max(0, expected - week_done)):
+                    for _missing in range(max(0, expected - week_done)):
                         result.append(Occasion(day, 0.0, schedule.frequency))
             elif schedule.due_on(day):
                 if status is not None:
