@@ -94,10 +94,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["PROXY_FIX_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    # Check every conversation script now: a broken file stops start-up, naming the file and field.
+    # Check every conversation script now, in every language: a broken file stops start-up, naming the file
+    # and field.
     from recovery.conversations import library
 
-    library.library()
+    for language in library.languages():
+        library.library(language)
 
     _init_extensions(app)
     _register_blueprints(app)

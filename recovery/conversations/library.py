@@ -104,6 +104,7 @@ class Script:
     after_care: tuple[str, ...]
     framework: str = ""
     links_to: str = ""
+    language: str = "en"  # the language it is written in (a guide not yet in the reader's is shown in English)
 
     def all_text(self) -> str:
         """Every sentence of the script, for readability and word checks."""
@@ -152,15 +153,22 @@ def _bad(where: str, field: str):
 ALLOWED = {"id", "title", "role", "summary", "purpose", "framework", "links_to", "when_to_use", "when_not",
            "prepare", "if_it_goes_badly", "after_care", "steps", "try", "avoid"}
 STEP_FIELDS = {"key", "title", "guide", "prompt", "example", "prefill"}
-SAFETY_WORDS = ("drunk", "high", "intoxicated", "under the influence", "drinking or using", "angry", "danger",
-                "unsafe", "violent")
+# (per language: a guide in Spanish says the same in Spanish words)
+SAFETY_WORDS = {
+    "en": ("drunk", "high", "intoxicated", "under the influence", "drinking or using", "angry", "danger", "unsafe",
+           "violent"),
+    "es": ("bebido", "consumido", "bajo los efectos", "enojo", "enojad", "peligro", "a salvo", "violen"),
+}
 # One line of "if it goes badly" must point to safety with one of these.
-SAFETY_POINTERS = ("emergency", "crisis line", "unsafe", "not safe", "danger")
+SAFETY_POINTERS = {
+    "en": ("emergency", "crisis line", "unsafe", "not safe", "danger"),
+    "es": ("emergencia", "línea de crisis", "peligro", "a salvo", "no es seguro"),
+}
 
 
-def parse(path: Path) -> Script:
-    """Read and check one script file; raise ScriptError naming the file and the field."""
-    where = path.name
+def parse(path: Path, language: str = "en") -> Script:
+    """Read and check one script file written in `language`; raise ScriptError naming the file and the field."""
+    where = path.name if language == "en" else f"{language}/{path.name}"
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -180,11 +188,11 @@ def parse(path: Path) -> Script:
     if links_to and links_to not in LINKS:
         raise ScriptError(f"{where}: field 'links_to' must be one of {', '.join(LINKS)}")
     when_not = _texts(data, "when_not", where, 1)
-    if not any(word in " ".join(when_not).lower() for word in SAFETY_WORDS):
+    if not any(word in " ".join(when_not).lower() for word in SAFETY_WORDS[language]):
         raise ScriptError(f"{where}: field 'when_not' must say not to talk when someone is intoxicated, "
                           "angry or in danger")
     if_it_goes_badly = _texts(data, "if_it_goes_badly", where, 1)
-    if not any(word in line.lower() for line in if_it_goes_badly for word in SAFETY_POINTERS):
+    if not any(word in line.lower() for line in if_it_goes_badly for word in SAFETY_POINTERS[language]):
         raise ScriptError(f"{where}: field 'if_it_goes_badly' must point to safety: say to leave if unsafe, "
                           "or to call emergency services or a crisis line")
     raw_steps = data.get("steps")
@@ -216,24 +224,71 @@ def parse(path: Path) -> Script:
         try_=_phrases(data, "try", where), avoid=_phrases(data, "avoid", where),
         if_it_goes_badly=if_it_goes_badly,
         after_care=_texts(data, "after_care", where, 1),
-        framework=_text(data, "framework", where, required=False), links_to=links_to,
+        framework=_text(data, "framework", where, required=False), links_to=links_to, language=language,
     )
 
 
-def load_all(directory: Path | None = None) -> dict[str, Script]:
+def load_all(directory: Path | None = None, language: str = "en") -> dict[str, Script]:
     """Load every script in a folder (the library's by default), failing loudly on the first broken one."""
-    directory = directory or SCRIPTS_DIR
+    directory = directory or (SCRIPTS_DIR if language == "en" else SCRIPTS_DIR / language)
     scripts = {}
     for path in sorted(directory.glob("*.toml")):
-        script = parse(path)
+        script = parse(path, language)
         scripts[script.id] = script
     return scripts
 
 
+def check_translation(translated: Script, english: Script) -> None:
+    """A guide in another language is the English one in other words: the same role, links and steps (a plan's
+    answers are kept by step key, whatever language it is read in). Raise ScriptError naming what differs."""
+    where = f"{translated.language}/{translated.id}.toml"
+    if (translated.role, translated.links_to) != (english.role, english.links_to):
+        raise ScriptError(f"{where}: 'role' and 'links_to' must be the English guide's")
+    if [(s.key, s.prefill) for s in translated.steps] != [(s.key, s.prefill) for s in english.steps]:
+        raise ScriptError(f"{where}: 'steps' must have the English guide's keys and prefills, in its order")
+
+
+@lru_cache(maxsize=None)
+def _library(language: str) -> dict[str, Script]:
+    english = load_all()
+    if language == "en":
+        return english
+    translated = load_all(language=language) if (SCRIPTS_DIR / language).is_dir() else {}
+    for script_id, script in translated.items():
+        if script_id not in english:
+            raise ScriptError(f"{language}/{script_id}.toml: there is no English guide with this id")
+        check_translation(script, english[script_id])
+    # A guide not yet written in this language is offered in English (its page says so).
+    return {script_id: translated.get(script_id, script) for script_id, script in english.items()}
+
+
+def library(language: str | None = None) -> dict[str, Script]:
+    """Return the checked scripts in `language` (by default the page's), English where one isn't written in it
+    yet; each language is loaded once per process."""
+    return _library(language or _page_language())
+
+
 @lru_cache(maxsize=1)
-def library() -> dict[str, Script]:
-    """Return the checked scripts (loaded once per process)."""
-    return load_all()
+def languages() -> tuple[str, ...]:
+    """The languages some guide is written in."""
+    return ("en", *sorted(p.name for p in SCRIPTS_DIR.iterdir() if p.is_dir() and any(p.glob("*.toml"))))
+
+
+def forget() -> None:
+    """Forget the loaded guides (a test that changes the folder)."""
+    _library.cache_clear()
+    languages.cache_clear()
+
+
+def _page_language() -> str:
+    from flask import has_app_context
+
+    from recovery.i18n import page_language
+
+    if not has_app_context():  # a script or a test outside the app: the guides as written
+        return "en"
+    language = page_language()
+    return language if language in languages() else "en"
 
 
 def for_role(role: str) -> list[Script]:

@@ -8,9 +8,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recovery.db import IdMixin, db, utcnow
+from recovery.i18n import lazy_gettext as _l
 
 # Stored keys stay as they are; people see the words: "held" is "Talked", "reflected" is "Reflection written".
-STATUSES = {"draft": "Draft", "ready": "Ready to talk", "held": "Talked", "reflected": "Reflection written"}
+STATUSES = {"draft": _l("Draft"), "ready": _l("Ready to talk"), "held": _l("Talked"),
+            "reflected": _l("Reflection written")}
 
 
 class ConversationPlan(IdMixin, db.Model):

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery.circle.forms import connection_choices
@@ -18,14 +19,21 @@ from recovery.conversations.models import STATUSES
 from recovery.converters import parse_id
 from recovery.errors import Refused
 from recovery.forms import REFUSED, ButtonForm, act_on, confirm_page, flash_refusal, form_page
+from recovery.i18n import page_language
 
 bp = Blueprint("conversations", __name__, url_prefix="/talk")
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=None)
+def _right_now_cards(language: str) -> dict:
+    here = Path(__file__).resolve().parent
+    path = here / f"right_now.{language}.toml"
+    return tomllib.loads((path if path.exists() else here / "right_now.toml").read_text(encoding="utf-8"))
+
+
 def right_now_cards() -> dict:
-    """Load the "right now" phrases (data, like the scripts)."""
-    return tomllib.loads((Path(__file__).resolve().parent / "right_now.toml").read_text(encoding="utf-8"))
+    """Load the "right now" phrases (data, like the scripts), in the page's language where they are written in it."""
+    return _right_now_cards(page_language())
 
 
 def _int(value: str | None) -> int | None:
@@ -63,7 +71,7 @@ def script(script_id: str):
     answers, contact = services.guide_contact(item, current_user, entry)
     # A guide for contact never offers someone who asked not to be contacted about it.
     form.connection_id.choices = connection_choices(
-        current_user, "Not set", leave_out=frozenset(a.connection_id for a in answers if a.status == "no"))
+        current_user, _("Not set"), leave_out=frozenset(a.connection_id for a in answers if a.status == "no"))
     if form.validate_on_submit():
         plan = act_on(form, lambda f: services.start_plan(current_user, item.id, _int(f.connection_id.data),
                                                           amends_id, boundary_id))
@@ -87,7 +95,7 @@ def edit(plan_id: int):
     if item is None:
         abort(404)
     form = PlanForm(obj=plan)
-    form.connection_id.choices = connection_choices(current_user, "Not set")
+    form.connection_id.choices = connection_choices(current_user, _("Not set"))
     value = "" if plan.connection_id is None else str(plan.connection_id)
     if request.method == "GET":
         form.connection_id.data = value if value in {c.value for c in form.connection_id.choices} else ""
@@ -97,7 +105,7 @@ def edit(plan_id: int):
         form, "conversations/edit.html",
         lambda f: services.save_plan(plan, current_user, f.title.data, answers, _int(f.connection_id.data),
                                      bool(f.shared.data)),
-        success="Saved. Read it through once more before the talk.",
+        success=_("Saved. Read it through once more before the talk."),
         redirect_to=url_for("conversations.plan", plan_id=plan.id), plan=plan, s=item, answers=answers,
         contact=services.plan_contact(plan), linked=linked)
 
@@ -128,11 +136,11 @@ def status(plan_id: int):
             flash_refusal(refused)
         else:
             if item.status == "held":
-                flash("How did it go? When you're ready, write a short reflection.", "success")
+                flash(_("How did it go? When you're ready, write a short reflection."), "success")
                 return redirect(url_for("conversations.reflection", plan_id=item.id))
-            flash("Saved.", "success")
+            flash(_("Saved."), "success")
     else:
-        errors = form.status.errors or form.held_on.errors or ["Please choose a stage."]
+        errors = form.status.errors or form.held_on.errors or [_("Please choose a stage.")]
         flash(errors[0], "error")
     return redirect(url_for("conversations.plan", plan_id=item.id))
 
@@ -146,7 +154,7 @@ def reflection(plan_id: int):
         ReflectionForm(obj=item), "conversations/reflection.html",
         lambda f: services.save_reflection(item, f.reflection_how.data, f.reflection_response.data,
                                            f.reflection_differently.data, f.reflection_next.data),
-        success="Saved. Whatever happened, you showed up for a hard conversation.",
+        success=_("Saved. Whatever happened, you showed up for a hard conversation."),
         redirect_to=url_for("conversations.plan", plan_id=item.id), plan=item)
 
 
@@ -156,7 +164,7 @@ def delete(plan_id: int):
     """Delete a plan, after asking."""
     item = _own(plan_id)
     return confirm_page("conversations/delete.html", lambda: services.delete_plan(item),
-                        success="The plan is deleted.", redirect_to=url_for("conversations.index"), plan=item)
+                        success=_("The plan is deleted."), redirect_to=url_for("conversations.index"), plan=item)
 
 
 # --- Shared with me ---------------------------------------------------------------------------------

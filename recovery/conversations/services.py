@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import format_number
+from flask_babel import gettext as _
 
 from recovery.accounts.models import User
 from recovery.amends import services as amends
@@ -40,7 +42,7 @@ def _own_connection(user: User, connection_id: int | None) -> Connection | None:
     connection = db.session.get(Connection, connection_id)
     if connection is None or user.id not in (connection.person_id, connection.loved_one_id) \
             or connection.status == ENDED:
-        raise Refused("Please choose someone from your circle.", field="connection_id")
+        raise Refused(_("Please choose someone from your circle."), field="connection_id")
     return connection
 
 
@@ -127,18 +129,21 @@ def start_plan(user: User, script_id: str, connection_id: int | None = None, ame
         answer = amends.contact_answer(user.id, connection.id) if connection is not None and user.is_person \
             else None
         if answer == "no":
-            raise Refused(f"{connection.loved_one.display_name} has asked you not to contact them about amends, "
-                          "so Mend won't help plan this conversation with them.", field="connection_id")
+            raise Refused(_("%(name)s has asked you not to contact them about amends, so Mend won't help plan "
+                            "this conversation with them.", name=connection.loved_one.display_name),
+                          field="connection_id")
         if answer == "paused":
-            raise Refused(f"Your connection with {connection.loved_one.display_name} is paused, so Mend won't "
-                          "help plan an amends conversation with them for now.", field="connection_id")
+            raise Refused(_("Your connection with %(name)s is paused, so Mend won't help plan an amends "
+                            "conversation with them for now.", name=connection.loved_one.display_name),
+                          field="connection_id")
     name = ""
     if connection is not None:
         name = connection.other(user.id).display_name
     elif entry is not None:
         name = entry.person_name
     plan = ConversationPlan(owner_id=user.id, script_id=script.id,
-                            title=f"{script.title}{' with ' + name if name else ''}"[:120],
+                            title=(_("%(title)s with %(name)s", title=script.title, name=name) if name
+                                   else script.title)[:120],
                             connection_id=connection.id if connection else None,
                             amends_id=entry.id if entry else None, boundary_id=boundary.id if boundary else None,
                             answers=prefill(script, entry, boundary, connection, user))
@@ -154,19 +159,20 @@ def save_plan(plan: ConversationPlan, user: User, title: str, answers: dict[str,
     keys = {s.key for s in script.steps} if script else set()
     title = (title or "").strip()
     if not title:
-        raise Refused("Please give the plan a short title.", field="title")
+        raise Refused(_("Please give the plan a short title."), field="title")
     cleaned = {}
     for key, value in answers.items():
         if key not in keys:
             continue
         value = (value or "").strip()
         if len(value) > MAX_ANSWER:
-            raise Refused(f"Please keep each answer to {MAX_ANSWER:,} characters.", field=f"answer_{key}")
+            raise Refused(_("Please keep each answer to %(num)s characters.", num=format_number(MAX_ANSWER)),
+                          field=f"answer_{key}")
         if value:
             cleaned[key] = value
     connection = _own_connection(user, connection_id)
     if shared and connection is None:
-        raise Refused("Choose who the plan is with before sharing it.", field="shared")
+        raise Refused(_("Choose who the plan is with before sharing it."), field="shared")
     plan.title = title[:120]
     plan.answers = cleaned  # a new dict, so the change is saved
     plan.connection_id = connection.id if connection else None
@@ -177,18 +183,18 @@ def save_plan(plan: ConversationPlan, user: User, title: str, answers: dict[str,
 def set_status(plan: ConversationPlan, status: str, held_on: date | None = None, today: date | None = None) -> None:
     """Move a plan along: draft, ready, held (on a date), reflected (only after it was held)."""
     if status not in STATUSES:
-        raise Refused("Please choose a stage.", field="status")
+        raise Refused(_("Please choose a stage."), field="status")
     if status == "held":
         if held_on is None:
-            raise Refused("Please say when the conversation happened.", field="held_on")
+            raise Refused(_("Please say when the conversation happened."), field="held_on")
         if today is not None and (held_on > today or held_on < today - timedelta(days=366 * 2)):
-            raise Refused("Please choose today or a day in the past two years.", field="held_on")
+            raise Refused(_("Please choose today or a day in the past two years."), field="held_on")
         plan.held_on = held_on
     if status == "ready" and plan_contact(plan).closed:
-        raise Refused("Contact is ruled out for this person now, so this plan can't be marked ready.",
+        raise Refused(_("Contact is ruled out for this person now, so this plan can't be marked ready."),
                       field="status")
     if status == "reflected" and plan.held_on is None:
-        raise Refused("Write a reflection after the conversation has happened.", field="status")
+        raise Refused(_("Write a reflection after the conversation has happened."), field="status")
     if status in ("draft", "ready"):
         plan.held_on = None
     plan.status = status
@@ -199,9 +205,9 @@ def save_reflection(plan: ConversationPlan, how: str, response: str, differently
     """Write down how the talk went; marks the plan reflected."""
     texts = [(t or "").strip() for t in (how, response, differently, next_)]
     if not any(texts):
-        raise Refused("Please write at least one answer.", field="reflection_how")
+        raise Refused(_("Please write at least one answer."), field="reflection_how")
     if plan.held_on is None:
-        raise Refused("First mark the plan as talked, with the day you talked.", field="reflection_how")
+        raise Refused(_("First mark the plan as talked, with the day you talked."), field="reflection_how")
     plan.reflection_how, plan.reflection_response, plan.reflection_differently, plan.reflection_next = texts
     plan.status = "reflected"
     plan.updated_at = utcnow()

@@ -8,6 +8,6 @@ from recovery.wellbeing.services import WORKSHEETS
 
 yourdata.rows("looking_after_me.wellbeing_checks", WellbeingCheck, lambda uid: WellbeingCheck.owner_id == uid)
 yourdata.rows("looking_after_me.worksheets", Worksheet, lambda uid: Worksheet.owner_id == uid)
-yourdata.words({key: kind.name for key, kind in WORKSHEETS.items()}, by="wellbeing")
+yourdata.words({key: kind.name_l for key, kind in WORKSHEETS.items()}, by="wellbeing")
 # Each box of a worksheet under its own label on paper ("What happened", not "happened").
-yourdata.words({part.key: part.label for kind in WORKSHEETS.values() for part in kind.parts}, by="wellbeing")
+yourdata.words({part.key: part.label_l for kind in WORKSHEETS.values() for part in kind.parts}, by="wellbeing")

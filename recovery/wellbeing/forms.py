@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString, format_number
+from flask_babel import gettext as _
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from recovery.forms import MendForm, ScaleField, choice_list, strip_filter
+from recovery.i18n import lazy_gettext as _l
 from recovery.wellbeing.models import AREA_KEYS, GOOD_DAYS, PROBLEM_SOLVING, STEPPING_BACK
 from recovery.wellbeing.services import (
     ANSWER_MAX,
@@ -18,20 +21,25 @@ from recovery.wellbeing.services import (
     WORKSHEETS,
 )
 
-SCALE_MESSAGE = "Please choose a number from 1 to 10."
-SAFETY_MESSAGE = "Please answer this question: yes, no or not sure."
+SCALE_MESSAGE = _l("Please choose a number from 1 to 10.")
+SAFETY_MESSAGE = _l("Please answer this question: yes, no or not sure.")
+
+
+def _number(value: int) -> LazyString:
+    """A number written the reader's way ("1,000" in English), when a message is shown."""
+    return LazyString(format_number, value)
 
 
 def no_hidden_characters(form, field):
     """Refuse invisible control characters; line breaks and tabs are fine in longer text."""
     if field.data and any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in field.data):
-        raise ValidationError("Please remove the invisible characters.")
+        raise ValidationError(_("Please remove the invisible characters."))
 
 
 def no_control_characters(form, field):
     """Refuse invisible control characters in one line of text."""
     if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
-        raise ValidationError("Please remove the invisible characters.")
+        raise ValidationError(_("Please remove the invisible characters."))
 
 
 def scale_answer(label: str = "", **kwargs):
@@ -51,11 +59,12 @@ class WellbeingCheckForm(MendForm):
     feelings = scale_answer()
     relationship = scale_answer()
     note = TextAreaField(
-        "A private note, if you like",
-        [Length(max=NOTE_MAX, message=f"Please keep your note to {NOTE_MAX:,} characters or fewer."),
+        _l("A private note, if you like"),
+        [Length(max=NOTE_MAX, message=_l("Please keep your note to %(num)s characters or fewer.",
+                                         num=_number(NOTE_MAX))),
          no_hidden_characters],
         filters=[strip_filter],
-        description="Anything you want to remember about this week. Only you will ever see it.",
+        description=_l("Anything you want to remember about this week. Only you will ever see it."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -96,11 +105,12 @@ class WorksheetForm(MendForm):
     KIND = ""
 
     title = StringField(
-        "A name for it, if you like",
-        [Length(max=TITLE_MAX, message=f"Please keep the name to {TITLE_MAX} characters or fewer."),
+        _l("A name for it, if you like"),
+        [Length(max=TITLE_MAX, message=_l("Please keep the name to %(num)s characters or fewer.",
+                                          num=_number(TITLE_MAX))),
          no_control_characters],
         filters=[strip_filter],
-        description="If you leave this empty, Mend names it with today's date.",
+        description=_l("If you leave this empty, Mend names it with today's date."),
     )
 
     @property
@@ -123,11 +133,12 @@ def _worksheet_form(kind: str, base: type[MendForm] = WorksheetForm) -> type[Wor
     """Build the form of one worksheet: a text box for each of its parts."""
     fields = {
         part.key: TextAreaField(
-            part.label,
-            [Length(max=ANSWER_MAX, message=f"Please keep each box to {ANSWER_MAX:,} characters or fewer."),
+            part.label_l,
+            [Length(max=ANSWER_MAX, message=_l("Please keep each box to %(num)s characters or fewer.",
+                                               num=_number(ANSWER_MAX))),
              no_hidden_characters],
             filters=[strip_filter],
-            description=part.hint,
+            description=part.hint_l,
         )
         for part in WORKSHEETS[kind].parts
     }

@@ -7,6 +7,7 @@ there is nothing to share, so no page shows anyone else's records.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from recovery import support_groups
@@ -53,7 +54,7 @@ def new_check():
     return form_page(
         WellbeingCheckForm(), "wellbeing/new_check.html",
         lambda f: services.record_check(current_user, f.scores, f.note.data, today=view.today),
-        success="Saved. Thank you for taking a moment for yourself.",
+        success=_("Saved. Thank you for taking a moment for yourself."),
         redirect_to=url_for("wellbeing.checks"),
         view=view, low_end=services.LOW_END, high_end=services.HIGH_END,
     )
@@ -74,7 +75,7 @@ def _new_worksheet(kind: str):
     return form_page(
         form, "wellbeing/worksheet_form.html",
         lambda f: services.create_worksheet(current_user, kind, f.title.data, f.answers),
-        success="Saved. It's private to you, and you can come back to it any time.",
+        success=_("Saved. It's private to you, and you can come back to it any time."),
         redirect_to=lambda sheet: url_for("wellbeing.worksheet", worksheet_id=sheet.id),
         kind=services.WORKSHEETS[kind], sheet=None,
     )
@@ -127,7 +128,7 @@ def edit_worksheet(worksheet_id: int):
     return form_page(
         form, "wellbeing/worksheet_form.html",
         lambda f: services.update_worksheet(sheet, f.title.data, f.answers),
-        success="Saved.", redirect_to=url_for("wellbeing.worksheet", worksheet_id=sheet.id),
+        success=_("Saved."), redirect_to=url_for("wellbeing.worksheet", worksheet_id=sheet.id),
         kind=services.WORKSHEETS[sheet.kind], sheet=sheet,
     )
 
@@ -138,7 +139,7 @@ def delete_worksheet(worksheet_id: int):
     """Delete one of my worksheets, after asking."""
     sheet = _own(worksheet_id)
     return confirm_page("wellbeing/delete.html", lambda: services.delete_worksheet(sheet),
-                        success="The worksheet is deleted.", redirect_to=url_for("wellbeing.index"), sheet=sheet)
+                        success=_("The worksheet is deleted."), redirect_to=url_for("wellbeing.index"), sheet=sheet)
 
 
 def _stepping_back(sheet: Worksheet | None):
@@ -169,7 +170,7 @@ def _stepping_back(sheet: Worksheet | None):
         else:
             saved = act_on(form, lambda f: services.update_worksheet(sheet, f.title.data, f.answers, f.safety))
         if saved is not REFUSED:
-            flash("Saved. It's private to you, and you can come back to it any time.", "success")
+            flash(_("Saved. It's private to you, and you can come back to it any time."), "success")
             return redirect(url_for("wellbeing.worksheet", worksheet_id=saved.id))
     return render_template(template, form=form, stage="worksheet", **context), 422
 

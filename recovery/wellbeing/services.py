@@ -40,10 +40,14 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 import sqlalchemy as sa
+from flask_babel import format_number, ngettext
+from flask_babel import gettext as _
 
 from recovery.accounts.models import LOVED_ONE, User
 from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
+from recovery.i18n import format_day
+from recovery.i18n import lazy_gettext as _l
 from recovery.timezones import local_today
 from recovery.wellbeing.chart import Chart, build_chart
 from recovery.wellbeing.models import (
@@ -78,30 +82,48 @@ FIRST, UP, DOWN, SAME = "first", "up", "down", "same"
 
 @dataclass(frozen=True)
 class Area:
-    """One part of life the check asks about: its name, how a sentence says it, and a hint."""
+    """One part of life the check asks about: its name, how a sentence says it, and a hint.
 
-    name: str
-    phrase: str
-    hint: str
+    Kept as marked words (the *_l fields); read as plain text in the reader's language.
+    """
+
+    name_l: str
+    phrase_l: str
+    hint_l: str
+
+    @property
+    def name(self) -> str:
+        return str(self.name_l)
+
+    @property
+    def phrase(self) -> str:
+        return str(self.phrase_l)
+
+    @property
+    def hint(self) -> str:
+        return str(self.hint_l)
 
 
 AREAS: dict[str, Area] = {
-    "sleep": Area("Sleep", "sleep", "How well you sleep and rest."),
-    "daily": Area("Work or daily tasks", "work or daily tasks",
-                  "Your job, school, the home, or caring for others."),
-    "friends": Area("Friends and fun", "friends and fun", "Time with people you like, and things you enjoy."),
-    "health": Area("Your health", "your health", "How your body feels: eating, moving, aches and pains."),
-    "me_time": Area("Time for yourself", "time for yourself", "Time that is just yours: a walk, a hobby, a rest."),
-    "money": Area("Money", "money", "Bills, savings, and who pays for what."),
-    "feelings": Area("Your feelings", "your feelings", "Your mood from day to day: calm, worry, sadness, hope."),
-    "relationship": Area("The relationship", "the relationship",
-                         "How you feel about things with the person you support. If you support more than "
-                         "one person, think of how things are overall."),
+    "sleep": Area(_l("Sleep"), _l("sleep"), _l("How well you sleep and rest.")),
+    "daily": Area(_l("Work or daily tasks"), _l("work or daily tasks"),
+                  _l("Your job, school, the home, or caring for others.")),
+    "friends": Area(_l("Friends and fun"), _l("friends and fun"),
+                    _l("Time with people you like, and things you enjoy.")),
+    "health": Area(_l("Your health"), _l("your health"), _l("How your body feels: eating, moving, aches and pains.")),
+    "me_time": Area(_l("Time for yourself"), _l("time for yourself"),
+                    _l("Time that is just yours: a walk, a hobby, a rest.")),
+    "money": Area(_l("Money"), _l("money"), _l("Bills, savings, and who pays for what.")),
+    "feelings": Area(_l("Your feelings"), _l("your feelings"),
+                     _l("Your mood from day to day: calm, worry, sadness, hope.")),
+    "relationship": Area(_l("The relationship"), _l("the relationship"),
+                         _l("How you feel about things with the person you support. If you support more than "
+                            "one person, think of how things are overall.")),
 }
 assert tuple(AREAS) == AREA_KEYS
 
-LOW_END = "Very unhappy"
-HIGH_END = "Very happy"
+LOW_END = _l("Very unhappy")
+HIGH_END = _l("Very happy")
 
 
 def _require_loved_one(user: User) -> None:
@@ -115,8 +137,8 @@ def today_for(user: User) -> date:
 
 
 def long_date(day: date) -> str:
-    """Write a date the way people say it: "Monday 10 June"."""
-    return f"{day:%A} {day.day} {day:%B}"
+    """Write a date the way people say it, in the reader's language: "Monday 10 June"."""
+    return format_day(day, "%A %-d %B")
 
 
 def number(value: Fraction | float) -> str:
@@ -127,21 +149,24 @@ def number(value: Fraction | float) -> str:
 
 def _names(phrases: Sequence[str]) -> str:
     """Join phrases the way people list things: "a", "a and b", "a, b and c"."""
-    phrases = list(phrases)
-    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
+    phrases = [str(p) for p in phrases]
+    if len(phrases) == 1:
+        return phrases[0]
+    return _("%(some)s and %(last)s", some=", ".join(phrases[:-1]), last=phrases[-1])
 
 
-def _clean_text(value, name: str, limit: int, what: str, one_line: bool = False) -> str:
+def _clean_text(value, name: str, limit: int, too_long: str, one_line: bool = False) -> str:
+    """Check a text; `too_long` is the refusal for a text over `limit`, with %(num)s for the limit."""
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise Refused("Please write plain text.", field=name)
+        raise Refused(_("Please write plain text."), field=name)
     value = value.strip()
     if len(value) > limit:
-        raise Refused(f"Please keep {what} to {limit:,} characters or fewer.", field=name)
+        raise Refused(too_long % {"num": format_number(limit)}, field=name)
     allowed = "" if one_line else "\n\r\t"  # line breaks and tabs belong in longer text only
     if any((ord(ch) < 32 and ch not in allowed) or ord(ch) == 127 for ch in value):
-        raise Refused("Please remove the invisible characters.", field=name)
+        raise Refused(_("Please remove the invisible characters."), field=name)
     return value
 
 
@@ -155,7 +180,7 @@ def next_possible(last: date | None) -> date | None:
 
 def _answer(key: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value not in SCALE:
-        raise Refused("Please choose a number from 1 to 10.", field=key)
+        raise Refused(_("Please choose a number from 1 to 10."), field=key)
     return value
 
 
@@ -177,19 +202,18 @@ def record_check(owner: User, scores: Mapping[str, object], note: str | None = "
     """Save the loved one's eight answers and note, at most once every 7 days; Refused otherwise."""
     _require_loved_one(owner)
     if not isinstance(scores, Mapping):
-        raise Refused("Please answer every question.")
+        raise Refused(_("Please answer every question."))
     answers = {key: _answer(key, scores.get(key)) for key in AREA_KEYS}
-    note = _clean_text(note, "note", NOTE_MAX, "your note")
+    note = _clean_text(note, "note", NOTE_MAX, _("Please keep your note to %(num)s characters or fewer."))
     today = today or today_for(owner)
     _lock_owner(owner)
     allowed_from = next_possible(_last_date(owner))
     if allowed_from is not None and today < allowed_from:
         last = allowed_from - timedelta(days=DAYS_BETWEEN)
-        raise Refused(
-            f"You already checked in on {long_date(last)}. Checks are once a week, so each one shows a whole "
-            f"week. Your next one can be on {long_date(allowed_from)}. Until then, your last answers stay as "
-            f"they are."
-        )
+        raise Refused(_(
+            "You already checked in on %(last)s. Checks are once a week, so each one shows a whole week. Your "
+            "next one can be on %(next)s. Until then, your last answers stay as they are.",
+            last=long_date(last), next=long_date(allowed_from)))
     check = WellbeingCheck(owner_id=owner.id, local_date=today, note=note, **answers)
     db.session.add(check)
     db.session.flush()
@@ -223,15 +247,15 @@ class Reading:
 
 
 HEADLINES = {
-    FIRST: "Your first check: {avg} out of 10 on average.",
-    UP: "A bit better than last time: {avg} out of 10 on average.",
-    DOWN: "A harder week than last time: {avg} out of 10 on average.",
-    SAME: "About the same as last time: {avg} out of 10 on average.",
+    FIRST: _l("Your first check: %(avg)s out of 10 on average."),
+    UP: _l("A bit better than last time: %(avg)s out of 10 on average."),
+    DOWN: _l("A harder week than last time: %(avg)s out of 10 on average."),
+    SAME: _l("About the same as last time: %(avg)s out of 10 on average."),
 }
 # What follows the headline, where it needs more than the headline says.
 AFTER_HEADLINE = {
-    FIRST: "Next time, Mend will show you what changed.",
-    DOWN: "That's worth noticing, and it isn't a failure.",
+    FIRST: _l("Next time, Mend will show you what changed."),
+    DOWN: _l("That's worth noticing, and it isn't a failure."),
 }
 
 
@@ -254,25 +278,30 @@ def reading(checks: Sequence[WellbeingCheck]) -> Reading:
         kind = UP if change >= OVERALL_STEP else DOWN if change <= -OVERALL_STEP else SAME
         rose = tuple(k for k in AREA_KEYS if scores[k] - before[k] >= PART_STEP)
         fell = tuple(k for k in AREA_KEYS if before[k] - scores[k] >= PART_STEP)
-    sentences = [AFTER_HEADLINE[kind]] if kind in AFTER_HEADLINE else []
+    sentences = [str(AFTER_HEADLINE[kind])] if kind in AFTER_HEADLINE else []
     if rose:
-        sentences.append(f"Since last time, {_names([AREAS[k].phrase for k in rose])} went up.")
+        sentences.append(ngettext("Since last time, %(parts)s went up.", "Since last time, %(parts)s went up.",
+                                  len(rose), parts=_names([AREAS[k].phrase for k in rose])))
     if fell:
-        went = _names([AREAS[k].phrase for k in fell])
-        sentences.append(f"{went[0].upper()}{went[1:]} went down. Be gentle with yourself: a hard week "
-                         f"says nothing bad about you.")
+        went = ngettext("%(parts)s went down.", "%(parts)s went down.", len(fell),
+                        parts=_names([AREAS[k].phrase for k in fell]))
+        sentences.append(went[0].upper() + went[1:] + " "
+                         + _("Be gentle with yourself: a hard week says nothing bad about you."))
     if kind != FIRST and not rose and not fell:
-        sentences.append("No part moved by more than a point since last time.")
+        sentences.append(_("No part moved by more than a point since last time."))
     if strong:
-        sentences.append(f"Going well right now: {_names([AREAS[k].phrase for k in strong])}.")
+        sentences.append(_("Going well right now: %(parts)s.", parts=_names([AREAS[k].phrase for k in strong])))
     if low:
-        sentences.append(f"Low right now: {_names([AREAS[k].phrase for k in low])}. You don't have to fix "
-                         f"everything at once. One small step for one part is plenty.")
+        sentences.append(_("Low right now: %(parts)s. You don't have to fix everything at once. One small step "
+                           "for one part is plenty.", parts=_names([AREAS[k].phrase for k in low])))
     if len(checks) >= TREND_MIN:
         window = checks[-TREND_WINDOW:]
-        sentences.append(f"Over your last {len(window)} checks, your average went from "
-                         f"{number(average(window[0]))} to {number(now)} out of 10.")
-    return Reading(kind=kind, headline=HEADLINES[kind].format(avg=number(now)), sentences=tuple(sentences),
+        sentences.append(ngettext("Over your last %(num)d checks, your average went from %(first)s to %(now)s "
+                                  "out of 10.",
+                                  "Over your last %(num)d checks, your average went from %(first)s to %(now)s "
+                                  "out of 10.", len(window), first=number(average(window[0])), now=number(now)))
+    return Reading(kind=kind, headline=str(HEADLINES[kind]) % {"avg": number(now)},
+                   sentences=tuple(sentences),
                    rose=rose, fell=fell, low=low, strong=strong,
                    needs_support=bool(low) or now <= LOW_AVERAGE)
 
@@ -383,13 +412,28 @@ def dashboard_summary(owner: User) -> WellbeingSummary:
 
 @dataclass(frozen=True)
 class Part:
-    """One box of a worksheet: its key, its label, a hint, and whether it is for afterwards."""
+    """One box of a worksheet: its key, its label, a hint, and whether it is for afterwards.
+
+    The words are kept marked (the *_l fields); read as plain text in the reader's language.
+    """
 
     key: str
-    label: str
-    hint: str
-    example: str = ""
+    label_l: str
+    hint_l: str
+    example_l: str = ""
     afterwards: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(self.label_l)
+
+    @property
+    def hint(self) -> str:
+        return str(self.hint_l)
+
+    @property
+    def example(self) -> str:
+        return str(self.example_l)
 
 
 @dataclass(frozen=True)
@@ -397,92 +441,120 @@ class Kind:
     """One worksheet: its name, what it is for, and its parts in order."""
 
     key: str
-    name: str
-    summary: str
+    name_l: str
+    summary_l: str
     parts: tuple[Part, ...]
+
+    @property
+    def name(self) -> str:
+        return str(self.name_l)
+
+    @property
+    def summary(self) -> str:
+        return str(self.summary_l)
 
 
 WORKSHEETS: dict[str, Kind] = {
-    GOOD_DAYS: Kind(GOOD_DAYS, "Noticing good days",
-                    "Plan small, warm ways to notice a day without drinking or using, then write down what happened.",
+    GOOD_DAYS: Kind(GOOD_DAYS, _l("Noticing good days"),
+                    _l("Plan small, warm ways to notice a day without drinking or using, then write down what "
+                       "happened."),
                     (
-                        Part("signs", "How you can tell it's a good day",
-                             "What do you notice on a day without drinking or using? Be as clear as you can.",
-                             "They're home by six and they chat with the kids at dinner."),
-                        Part("words", "Words you could say",
-                             "Short, warm and true. Say what you liked, not what you were afraid of.",
-                             "I really liked cooking with you tonight."),
-                        Part("together", "Something to do together",
-                             "An activity or time together you would both enjoy. Small is fine.",
-                             "A walk with the dog after dinner, or a film on the couch."),
-                        Part("when", "When you'll try it",
-                             "Pick a day, or the kind of moment you're waiting for.",
-                             "The next evening they're home by six."),
-                        Part("happened", "What happened",
-                             "After you try it: what did you do or say, and how did they take it?",
+                        Part("signs", _l("How you can tell it's a good day"),
+                             _l("What do you notice on a day without drinking or using? Be as clear as you can."),
+                             _l("They're home by six and they chat with the kids at dinner.")),
+                        Part("words", _l("Words you could say"),
+                             _l("Short, warm and true. Say what you liked, not what you were afraid of."),
+                             _l("I really liked cooking with you tonight.")),
+                        Part("together", _l("Something to do together"),
+                             _l("An activity or time together you would both enjoy. Small is fine."),
+                             _l("A walk with the dog after dinner, or a film on the couch.")),
+                        Part("when", _l("When you'll try it"),
+                             _l("Pick a day, or the kind of moment you're waiting for."),
+                             _l("The next evening they're home by six.")),
+                        Part("happened", _l("What happened"),
+                             _l("After you try it: what did you do or say, and how did they take it?"),
                              afterwards=True),
-                        Part("next_time", "What you'd keep or change",
-                             "What felt good? What would you do another way next time?", afterwards=True),
+                        Part("next_time", _l("What you'd keep or change"),
+                             _l("What felt good? What would you do another way next time?"), afterwards=True),
                     )),
-    STEPPING_BACK: Kind(STEPPING_BACK, "Stepping back",
-                        "Stop softening the results of their drinking or using, only when no one is in danger.",
+    STEPPING_BACK: Kind(STEPPING_BACK, _l("Stepping back"),
+                        _l("Stop softening the results of their drinking or using, only when no one is in danger."),
                         (
-                            Part("usual", "What you usually do",
-                                 "What do you do now that protects them from the results of their drinking or using?",
-                                 "I call their work to say they're sick."),
-                            Part("step_back", "What you'll stop doing",
-                                 "Pick one thing. Small and clear works best.",
-                                 "I won't call their work for them any more."),
-                            Part("say", "What you could say",
-                                 "Calm, kind and short. Say what you will do, not what they must do.",
-                                 "I love you. I'm not going to call your boss for you. That's yours to sort out."),
-                            Part("look_after", "How you'll look after yourself",
-                                 "Stepping back can feel hard. Who can you talk to? What will you do for you?",
-                                 "Call my sister. Go to my Tuesday group."),
-                            Part("happened", "What happened",
-                                 "After you step back: how did it go, and how did you feel?", afterwards=True),
+                            Part("usual", _l("What you usually do"),
+                                 _l("What do you do now that protects them from the results of their drinking "
+                                    "or using?"),
+                                 _l("I call their work to say they're sick.")),
+                            Part("step_back", _l("What you'll stop doing"),
+                                 _l("Pick one thing. Small and clear works best."),
+                                 _l("I won't call their work for them any more.")),
+                            Part("say", _l("What you could say"),
+                                 _l("Calm, kind and short. Say what you will do, not what they must do."),
+                                 _l("I love you. I'm not going to call your boss for you. That's yours to sort out.")),
+                            Part("look_after", _l("How you'll look after yourself"),
+                                 _l("Stepping back can feel hard. Who can you talk to? What will you do for you?"),
+                                 _l("Call my sister. Go to my Tuesday group.")),
+                            Part("happened", _l("What happened"),
+                                 _l("After you step back: how did it go, and how did you feel?"), afterwards=True),
                         )),
-    PROBLEM_SOLVING: Kind(PROBLEM_SOLVING, "Problem-solving",
-                          "Work through one problem in five short steps, from naming it to looking back.",
+    PROBLEM_SOLVING: Kind(PROBLEM_SOLVING, _l("Problem-solving"),
+                          _l("Work through one problem in five short steps, from naming it to looking back."),
                           (
-                              Part("problem", "1. Name the problem",
-                                   "One problem, small and clear. What happens, when, and who is part of it?",
-                                   "Weekday evenings end in fights about money."),
-                              Part("ideas", "2. Ideas, without judging",
-                                   "Write down every idea you can think of, even silly ones. Don't judge them yet.",
-                                   "Talk about money only on Sundays. Keep our own accounts. Ask my sister."),
-                              Part("choice", "3. Pick one to try",
-                                   "Which idea could you try soon? Pick one that is in your hands.",
-                                   "Talk about money only on Sundays, after lunch."),
-                              Part("steps", "4. Plan the steps",
-                                   "What will you do, and when? What could get in the way, and what will you do then?",
-                                   "Tell them my idea on Saturday. If a fight starts on a weekday, I'll say "
-                                   "\"Let's keep this for Sunday.\""),
-                              Part("look_back", "5. Look back",
-                                   "After you try it: how did it go? Keep it, change it, or try another idea.",
+                              Part("problem", _l("1. Name the problem"),
+                                   _l("One problem, small and clear. What happens, when, and who is part of it?"),
+                                   _l("Weekday evenings end in fights about money.")),
+                              Part("ideas", _l("2. Ideas, without judging"),
+                                   _l("Write down every idea you can think of, even silly ones. Don't judge them yet."),
+                                   _l("Talk about money only on Sundays. Keep our own accounts. Ask my sister.")),
+                              Part("choice", _l("3. Pick one to try"),
+                                   _l("Which idea could you try soon? Pick one that is in your hands."),
+                                   _l("Talk about money only on Sundays, after lunch.")),
+                              Part("steps", _l("4. Plan the steps"),
+                                   _l("What will you do, and when? What could get in the way, and what will you "
+                                      "do then?"),
+                                   _l("Tell them my idea on Saturday. If a fight starts on a weekday, I'll say "
+                                      "\"Let's keep this for Sunday.\"")),
+                              Part("look_back", _l("5. Look back"),
+                                   _l("After you try it: how did it go? Keep it, change it, or try another idea."),
                                    afterwards=True),
                           )),
 }
 assert tuple(WORKSHEETS) == KINDS
 
+class Words(dict):
+    """Marked words by key, each read as plain text in the reader's language when it is looked up."""
+
+    def __getitem__(self, key):
+        return str(super().__getitem__(key))
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def values(self):
+        return [str(v) for v in super().values()]
+
+    def items(self):
+        return [(k, str(v)) for k, v in super().items()]
+
+
 # Stepping back's safety questions, asked first, each answered "no", "yes" or "not sure".
-SAFETY_QUESTIONS: dict[str, str] = {
-    "danger": "Is anyone in danger right now, or could they be soon?",
-    "overdose": "Could stepping back lead to an overdose, or to them using alone?",
-    "self_harm": "Could it lead to them hurting themselves, or thinking about suicide?",
-    "violence": "Could it lead to violence, or to you or anyone else being hurt or threatened?",
-    "driving": "Could it lead to them driving after drinking or using?",
-    "child": "Could a child, or anyone who depends on them, be left unsafe?",
-}
+SAFETY_QUESTIONS: dict[str, str] = Words({
+    "danger": _l("Is anyone in danger right now, or could they be soon?"),
+    "overdose": _l("Could stepping back lead to an overdose, or to them using alone?"),
+    "self_harm": _l("Could it lead to them hurting themselves, or thinking about suicide?"),
+    "violence": _l("Could it lead to violence, or to you or anyone else being hurt or threatened?"),
+    "driving": _l("Could it lead to them driving after drinking or using?"),
+    "child": _l("Could a child, or anyone who depends on them, be left unsafe?"),
+})
 SAFE, DANGER, UNSURE = "no", "yes", "unsure"
-SAFETY_ANSWERS = {SAFE: "No", DANGER: "Yes", UNSURE: "Not sure"}
+SAFETY_ANSWERS = {SAFE: _l("No"), DANGER: _l("Yes"), UNSURE: _l("Not sure")}
 
 
 class NotSafe(Refused):
     """Stepping back was asked for with a safety answer that says danger (or isn't sure)."""
 
     def __init__(self):
-        super().__init__("Please don't step back this time: you said someone could be in danger, or you're not sure.")
+        super().__init__(_("Please don't step back this time: you said someone could be in danger, or you're not "
+                           "sure."))
 
 
 def all_safe(safety: Mapping[str, object] | None) -> bool:
@@ -492,16 +564,17 @@ def all_safe(safety: Mapping[str, object] | None) -> bool:
 
 def _clean_answers(kind: Kind, answers: Mapping[str, object]) -> dict[str, str]:
     if not isinstance(answers, Mapping):
-        raise Refused("Please write in the boxes of the worksheet.")
-    cleaned = {p.key: _clean_text(answers.get(p.key), p.key, ANSWER_MAX, "each box") for p in kind.parts}
+        raise Refused(_("Please write in the boxes of the worksheet."))
+    cleaned = {p.key: _clean_text(answers.get(p.key), p.key, ANSWER_MAX,
+                                  _("Please keep each box to %(num)s characters or fewer.")) for p in kind.parts}
     if not any(cleaned.values()):
-        raise Refused("Please write something in at least one box, so there's something to save.")
+        raise Refused(_("Please write something in at least one box, so there's something to save."))
     return {key: text for key, text in cleaned.items() if text}
 
 
 def default_title(kind: str, day: date) -> str:
     """A worksheet's name when none is given: "Noticing good days, 3 June"."""
-    return f"{WORKSHEETS[kind].name}, {day.day} {day:%B}"
+    return _("%(name)s, %(date)s", name=WORKSHEETS[kind].name, date=format_day(day, "%-d %B"))
 
 
 def create_worksheet(owner: User, kind: str, title: str | None, answers: Mapping[str, object],
@@ -509,12 +582,13 @@ def create_worksheet(owner: User, kind: str, title: str | None, answers: Mapping
     """Save a new worksheet of one kind; stepping back only when every safety answer is "no" (NotSafe)."""
     _require_loved_one(owner)
     if kind not in WORKSHEETS:
-        raise Refused("Please choose one of the worksheets.")
+        raise Refused(_("Please choose one of the worksheets."))
     today = today or today_for(owner)
     if kind == STEPPING_BACK and not all_safe(safety):
         raise NotSafe()
     cleaned = _clean_answers(WORKSHEETS[kind], answers)
-    title = _clean_text(title, "title", TITLE_MAX, "the name", one_line=True) or default_title(kind, today)
+    title = (_clean_text(title, "title", TITLE_MAX, _("Please keep the name to %(num)s characters or fewer."),
+                         one_line=True) or default_title(kind, today))
     sheet = Worksheet(owner_id=owner.id, kind=kind, title=title, answers=cleaned,
                       safe_on=today if kind == STEPPING_BACK else None)
     db.session.add(sheet)
@@ -528,7 +602,8 @@ def update_worksheet(sheet: Worksheet, title: str | None, answers: Mapping[str, 
     if sheet.kind == STEPPING_BACK and not all_safe(safety):
         raise NotSafe()
     cleaned = _clean_answers(WORKSHEETS[sheet.kind], answers)
-    title = (_clean_text(title, "title", TITLE_MAX, "the name", one_line=True)
+    title = (_clean_text(title, "title", TITLE_MAX, _("Please keep the name to %(num)s characters or fewer."),
+                         one_line=True)
              or default_title(sheet.kind, sheet.created_at.date()))
     sheet.title = title
     sheet.answers = cleaned

@@ -94,9 +94,9 @@ def test_a_broken_script_stops_the_app_starting(tmp_path, monkeypatch):
 
     _write(tmp_path, "bad-one.toml", 'id = "bad-one"\ntitle = "x"')
     monkeypatch.setattr(library, "SCRIPTS_DIR", tmp_path)
-    library.library.cache_clear()
+    library.forget()
     try:
         with pytest.raises(ScriptError, match="bad-one.toml"):
             create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     finally:
-        library.library.cache_clear()
+        library.forget()
