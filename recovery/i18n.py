@@ -19,7 +19,7 @@ from babel import support
 from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_app_context, has_request_context, request
 from flask_babel import Babel, Domain, LazyString, force_locale, get_locale, gettext, ngettext, pgettext
 from flask_login import current_user
 from jinja2 import pass_context
@@ -225,14 +225,35 @@ DATE_FORMS: dict[str, dict[str, str]] = {
 }
 
 
+def _language_now() -> str:
+    """The language being spoken: the page's, else what a job or command chose (speaking()), else English."""
+    if has_request_context():
+        return page_language()
+    if has_app_context():
+        locale = get_locale()
+        return locale.language if locale is not None else offered()[0]
+    return "en"
+
+
 def format_day(value, form: str = "%-d %B %Y") -> str:
     """A date (or a time) as the page's language writes it: `form` is the English form, in strftime's codes."""
     if value is None:
         return ""
-    language = page_language() if has_request_context() else str(get_locale() or offered()[0])
+    language = _language_now()
     if language == "en":
         return value.strftime(form).replace("AM", "am").replace("PM", "pm")
     return format_datetime(value, DATE_FORMS[language][form], locale=language)
+
+
+def format_decimal(value, pattern: str = "0.0") -> str:
+    """A number with a decimal part as the page's language writes it: "6.4" in English, "6,4" in Spanish.
+    `pattern` in CLDR's codes: "0.0" always one decimal ("5.0"), "0.#" only when there is one ("5")."""
+    from babel.numbers import format_decimal as babel_decimal
+
+    if value is None:
+        return ""
+    language = _language_now()
+    return babel_decimal(value, format=pattern, locale=language)
 
 
 def switcher() -> list[tuple[str, str]]:
@@ -283,3 +304,4 @@ def init_app(app: Flask) -> None:
     app.after_request(_remember_choice)
     app.jinja_env.globals.update(page_language=page_language, language_switcher=switcher)
     app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["decimal"] = format_decimal

@@ -362,3 +362,13 @@ def test_every_date_form_a_page_names_is_written_for_every_language():
     forms.add("%-d %b %Y, %-I:%M %p")  # localtime's own default
     for language, table in i18n.DATE_FORMS.items():
         assert forms <= set(table), (language, sorted(forms - set(table)))
+
+
+def test_numbers_with_a_decimal_part_read_as_each_language_writes_them(make_app):
+    app = make_app(**BILINGUAL)
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert [i18n.format_decimal(x) for x in (6.4, 5, 5.0)] == ["6.4", "5.0", "5.0"]
+        assert [i18n.format_decimal(x, "0.#") for x in (6.4, 5.0)] == ["6.4", "5"]
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert [i18n.format_decimal(x) for x in (6.4, 5.0)] == ["6,4", "5,0"]
+        assert i18n.format_decimal(2.5, "0.#") == "2,5" and i18n.format_decimal(None) == ""

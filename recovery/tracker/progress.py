@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from recovery.db import db, once
+from recovery.i18n import format_decimal
 from recovery.tracker.commitments import as_schedule, is_due
 from recovery.tracker.models import KEPT, PARTLY, WEEKLY, CheckIn, Commitment
 from recovery.tracker.score import (
@@ -376,7 +377,7 @@ def _week_summary(days: list[HeatDay]) -> str:
     due = sum(d.due for d in days)
     if not due:
         return ""
-    done = str(round(sum(d.done for d in days), 1)).replace(".0", "")
+    done = format_decimal(round(sum(d.done for d in days), 1), "0.#")
     w = days[0].words or calendar_words()
     return w.ngettext("Week of %(date)s: %(done)s of %(num)d kept", "Week of %(date)s: %(done)s of %(num)d kept",
                       due, date=w.medium_date(days[0].day), done=done)

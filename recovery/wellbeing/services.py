@@ -46,7 +46,7 @@ from flask_babel import gettext as _
 from recovery.accounts.models import LOVED_ONE, User
 from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
-from recovery.i18n import format_day
+from recovery.i18n import format_day, format_decimal
 from recovery.i18n import lazy_gettext as _l
 from recovery.timezones import local_today
 from recovery.wellbeing.chart import Chart, build_chart
@@ -142,9 +142,8 @@ def long_date(day: date) -> str:
 
 
 def number(value: Fraction | float) -> str:
-    """Write an average plainly: "6.4", or "6" when it is whole."""
-    text = f"{float(value):.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    """Write an average plainly: "6.4" ("6,4" in Spanish), or "6" when it is whole."""
+    return format_decimal(round(float(value), 1), "0.#")
 
 
 def _names(phrases: Sequence[str]) -> str:
