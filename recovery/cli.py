@@ -60,13 +60,19 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("demo")
     @click.option("--password", default=None, help="Password for the demo accounts (default: printed).")
-    def demo(password: str | None) -> None:
+    @click.option("--lang", "language", default="",
+                  help="The language the demo's people use and write in (one this host offers, e.g. es).")
+    def demo(password: str | None, language: str) -> None:
         """Create a demo circle: a person in recovery, three loved ones with different sharing, and a counsellor."""
+        from recovery import i18n
         from recovery.demo import create_demo
 
         if current_app.config["PRODUCTION"]:
             raise click.ClickException("The demo refuses to run in production mode.")
-        people, pw = create_demo(password)
+        if language and not i18n.normalize(language):
+            raise click.ClickException(f"This host doesn't offer the language {language!r}: it offers "
+                                       f"{', '.join(i18n.offered())} (MEND_LANGUAGES).")
+        people, pw = create_demo(password, language=i18n.normalize(language))
         db.session.commit()
         from recovery.findhelp.demo import write_demo_local_help
 

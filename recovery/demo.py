@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from recovery.accounts.models import LOVED_ONE, PERSON, User
 from recovery.accounts.passwords import hash_password
@@ -15,9 +16,18 @@ DEMO_DOMAIN = "demo.mend.example"
 DEFAULT_PASSWORD = "demo circle of trust"
 
 
-def create_demo(password: str | None = None) -> tuple[list[User], str]:
-    """(Re)create the demo circle and return its people and their password."""
-    password = password or DEFAULT_PASSWORD
+def create_demo(password: str | None = None, language: str = "") -> tuple[list[User], str]:
+    """(Re)create the demo circle and return its people and their password.
+
+    `language`: the language the demo's people use, and write what they wrote in (the catalogue's words for
+    the demo's content); empty means the host's first."""
+    from recovery.i18n import speaking
+
+    with speaking(language):
+        return _create_demo(password or DEFAULT_PASSWORD, language)
+
+
+def _create_demo(password: str, language: str) -> tuple[list[User], str]:
     db.session.execute(sa.delete(User).where(User.email.like(f"%@{DEMO_DOMAIN}")))
     # The database removed everything of the old demo (cascades); forget any of it this session still holds.
     db.session.expunge_all()
@@ -25,7 +35,7 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
 
     def person(name: str, email: str, role: str, tz: str) -> User:
         user = User(display_name=name, email=f"{email}@{DEMO_DOMAIN}", role=role, timezone=tz,
-                    password_hash=pw_hash)
+                    password_hash=pw_hash, language=language)
         db.session.add(user)
         return user
 
@@ -36,13 +46,13 @@ def create_demo(password: str | None = None) -> tuple[list[User], str]:
     db.session.flush()
 
     # Sam (Jordan's partner) was invited by Jordan; Pat (Jordan's mother) invited Jordan.
-    _, token = circle.create_invitation(jordan, "partner", "Sam")
+    __, token = circle.create_invitation(jordan, "partner", "Sam")
     with_sam = circle.accept_invitation(token, sam)
-    _, token = circle.create_invitation(pat, "child", "Jordan")
+    __, token = circle.create_invitation(pat, "child", "Jordan")
     with_pat = circle.accept_invitation(token, jordan)
     # Casey (Jordan's 15-year-old) joined by Jordan's invitation. As Jordan's child, Casey is not asked
     # to confirm check-ins unless Casey chooses to be.
-    _, token = circle.create_invitation(jordan, "child", "Casey")
+    __, token = circle.create_invitation(jordan, "child", "Casey")
     with_casey = circle.accept_invitation(token, casey)
 
     # Different sharing: Sam sees more than Pat does.
@@ -124,18 +134,19 @@ def _amends_with_limits(jordan: User, casey: User, with_casey) -> None:
 
     today = today_for(jordan)
     to_casey = amends.create_entry(jordan, EntryInput(
-        "Casey", with_casey.id, "my kid", "I promised to come to Casey's games and often didn't show up.",
-        "Casey stopped telling me about games at all.", "I chose drinking over being there.",
+        "Casey", with_casey.id, _("my kid"), _("I promised to come to Casey's games and often didn't show up."),
+        _("Casey stopped telling me about games at all."), _("I chose drinking over being there."),
         "living", "willing", "willing", "", None), today=today)
-    amends.add_step(to_casey, "Be on time for every school pickup that's mine")
+    amends.add_step(to_casey, _("Be on time for every school pickup that's mine"))
     amends.set_openness(casey, jordan.id, "no", "")
     to_jamie = amends.create_entry(jordan, EntryInput(
-        "Jamie", None, "my ex-partner", "I frightened Jamie during fights when I was drinking.",
-        "Jamie had to move out and start again somewhere new.", "I chose to drink, and I let my anger out on Jamie.",
+        "Jamie", None, _("my ex-partner"), _("I frightened Jamie during fights when I was drinking."),
+        _("Jamie had to move out and start again somewhere new."),
+        _("I chose to drink, and I let my anger out on Jamie."),
         "indirect", "willing", "listed", "", None), today=today)
     amends.save_safety(to_jamie, {"safety_harm_them": True, "safety_harm_others": False, "safety_no_contact": True,
                                   "safety_for_me": False})
-    amends.add_step(to_jamie, "Give to a shelter that helps people leave unsafe homes")
+    amends.add_step(to_jamie, _("Give to a shelter that helps people leave unsafe homes"))
 
 
 def _plans(jordan: User, sam: User, with_sam, with_pat) -> None:
@@ -149,23 +160,24 @@ def _plans(jordan: User, sam: User, with_sam, with_pat) -> None:
 
     today = talks.today_for(jordan)
     mum = db.session.scalar(sa.select(AmendsEntry).where(AmendsEntry.owner_id == jordan.id,
-                                                         AmendsEntry.person_name == "Mum"))
+                                                         AmendsEntry.person_name == _("Mum")))
     draft = talks.start_plan(jordan, "making-an-amends", with_pat.id, mum.id)
-    talks.save_plan(draft, jordan, "Amends to Mum", {**draft.answers, "opening": "Mum, is now an okay time?"},
+    talks.save_plan(draft, jordan, _("Amends to Mum"), {**draft.answers, "opening": _("Mum, is now an okay time?")},
                     with_pat.id, False)
     ready = talks.start_plan(jordan, "telling-about-a-setback", with_sam.id)
-    talks.save_plan(ready, jordan, "A letter for Sam about the party",
-                    {"opening": "Sam, I want to tell you something before you hear it from anyone else."},
+    talks.save_plan(ready, jordan, _("A letter for Sam about the party"),
+                    {"opening": _("Sam, I want to tell you something before you hear it from anyone else.")},
                     with_sam.id, True)
     talks.set_status(ready, "ready", today=today)
     held = talks.start_plan(jordan, "asking-for-a-chance", with_sam.id)
-    talks.save_plan(held, jordan, "Asking Sam for a chance", dict(held.answers), with_sam.id, False)
+    talks.save_plan(held, jordan, _("Asking Sam for a chance"), dict(held.answers), with_sam.id, False)
     talks.set_status(held, "held", today - timedelta(days=9), today=today)
     reflected = talks.start_plan(sam, "stating-a-boundary", with_sam.id)
-    talks.save_plan(reflected, sam, "Money boundary with Jordan", dict(reflected.answers), with_sam.id, False)
+    talks.save_plan(reflected, sam, _("Money boundary with Jordan"), dict(reflected.answers), with_sam.id, False)
     talks.set_status(reflected, "held", today - timedelta(days=20), today=today)
-    talks.save_reflection(reflected, "Calmer than I feared. I kept it short.", "Jordan listened and didn't argue.",
-                          "Start earlier in the day, not after dinner.", "Look at the statements together on the 1st.")
+    talks.save_reflection(reflected, _("Calmer than I feared. I kept it short."),
+                          _("Jordan listened and didn't argue."), _("Start earlier in the day, not after dinner."),
+                          _("Look at the statements together on the 1st."))
 
 
 def _boundaries(jordan: User, sam: User, pat: User) -> None:
@@ -178,32 +190,36 @@ def _boundaries(jordan: User, sam: User, pat: User) -> None:
 
     today = local_today(sam.timezone)
     home = b.create_boundary(sam, "substances", Words(
-        "If there is alcohol or drugs in our home", "I will ask you to take it out, and if it stays, "
-        "I will spend the night at my sister's.", "I need our home to feel safe for me and the kids."))
+        _("If there is alcohol or drugs in our home"), _("I will ask you to take it out, and if it stays, "
+                                                         "I will spend the night at my sister's."),
+        _("I need our home to feel safe for me and the kids.")))
     money = b.create_boundary(sam, "money", Words(
-        "When you ask to borrow money", "I will say no for now, and I will help with a specific bill instead.",
-        "I need to rebuild our savings.", "I'm asking you to show me the statements each month."))
+        _("When you ask to borrow money"), _("I will say no for now, and I will help with a specific bill instead."),
+        _("I need to rebuild our savings."), _("I'm asking you to show me the statements each month.")))
     b.acknowledge(home, jordan, "acknowledged")
     b.acknowledge(money, jordan, "acknowledged")
     # Sam revises the money boundary after Jordan read it, so Jordan is asked to read it again.
     b.revise(money, "money", Words(
-        "When you ask to borrow money", "I will say no for now. I'm glad to pay a specific bill with you.",
-        "I need to rebuild our savings.", "I'm asking you to look at the statements with me each month."))
-    for days, kind, note in ((40, "crossed", "A bottle was in the garage."), (38, "talked", "We talked it through."),
-                             (20, "respected", ""), (6, "respected", "Jordan brought soda to the party.")):
+        _("When you ask to borrow money"), _("I will say no for now. I'm glad to pay a specific bill with you."),
+        _("I need to rebuild our savings."), _("I'm asking you to look at the statements with me each month.")))
+    for days, kind, note in ((40, "crossed", _("A bottle was in the garage.")),
+                             (38, "talked", _("We talked it through.")), (20, "respected", ""),
+                             (6, "respected", _("Jordan brought soda to the party."))):
         b.log_event(home, sam if kind != "respected" or days > 10 else jordan, kind, today - timedelta(days=days),
                     note, today=today)
     parties = b.create_boundary(jordan, "time", Words(
-        "If I'm invited to an event where people will be drinking", "I will leave by 9 pm, or not go at all.",
-        "I need to protect my recovery, especially this first year."))
+        _("If I'm invited to an event where people will be drinking"), _("I will leave by 9 pm, or not go at all."),
+        _("I need to protect my recovery, especially this first year.")))
     b.acknowledge(parties, sam, "acknowledged")
-    b.log_event(parties, jordan, "respected", today - timedelta(days=6), "Left the barbecue early.", today=today)
+    b.log_event(parties, jordan, "respected", today - timedelta(days=6), _("Left the barbecue early."), today=today)
     b.create_boundary(jordan, "communication", Words(
-        "When someone asks about my cravings at the dinner table", "I will say I'd rather talk about it later, "
-        "and I will bring it up with Sam that evening.", "I need some privacy while I'm learning this."))
+        _("When someone asks about my cravings at the dinner table"),
+        _("I will say I'd rather talk about it later, and I will bring it up with Sam that evening."),
+        _("I need some privacy while I'm learning this.")))
     b.create_boundary(pat, "communication", Words(
-        "If you call me late at night after drinking", "I will not pick up, and I will call you back the next day.",
-        "I need my sleep, and I want to talk with you when you're sober."))
+        _("If you call me late at night after drinking"),
+        _("I will not pick up, and I will call you back the next day."),
+        _("I need my sleep, and I want to talk with you when you're sober.")))
 
 
 def _amends(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:
@@ -221,35 +237,35 @@ def _amends(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:
         return amends.create_entry(jordan, EntryInput(name, connection.id if connection else None, rel, what, impact,
                                                       part, kind, willing, status, reason, planned), today=today)
 
-    to_sam = entry("Sam", with_sam, "my partner", "I lied about where the money went for most of last year.",
-                   "Sam stopped trusting what I said, and we argued about bills all the time.",
-                   "I hid the bank statements and blamed Sam's spending.", "direct", "ready", "made")
+    to_sam = entry("Sam", with_sam, _("my partner"), _("I lied about where the money went for most of last year."),
+                   _("Sam stopped trusting what I said, and we argued about bills all the time."),
+                   _("I hid the bank statements and blamed Sam's spending."), "direct", "ready", "made")
     amends.save_safety(to_sam, {"safety_harm_them": False, "safety_harm_others": False, "safety_no_contact": False,
                                 "safety_for_me": False})
     for step in to_sam.steps:
         step.done = True
-    amends.add_step(to_sam, "Show Sam every statement since January").done = True
-    amends.save_reflection(to_sam, "Hard. Sam cried, then thanked me for not making excuses.",
-                           "Sam said they need time, and to see it in how I act.",
-                           "Saying it without 'but' mattered more than I expected.",
-                           "Keep the bills open on the table every month.", share=True)
-    to_mum = entry("Mum", with_pat, "my mother", "I missed Dad's 60th and didn't call for weeks.",
-                   "She felt I'd stopped caring about the family.", "I chose drinking over showing up.",
+    amends.add_step(to_sam, _("Show Sam every statement since January")).done = True
+    amends.save_reflection(to_sam, _("Hard. Sam cried, then thanked me for not making excuses."),
+                           _("Sam said they need time, and to see it in how I act."),
+                           _("Saying it without 'but' mattered more than I expected."),
+                           _("Keep the bills open on the table every month."), share=True)
+    to_mum = entry(_("Mum"), with_pat, _("my mother"), _("I missed Dad's 60th and didn't call for weeks."),
+                   _("She felt I'd stopped caring about the family."), _("I chose drinking over showing up."),
                    "direct", "willing", "planned", planned=today + timedelta(days=12))
     amends.save_safety(to_mum, {"safety_harm_them": False, "safety_harm_others": False, "safety_no_contact": False,
                                 "safety_for_me": None})
-    entry("Alex", None, "my old flatmate", "I took money from the rent jar twice.", "Alex had to cover it.",
-          "I took it and said nothing.", "indirect", "willing", "willing")
-    riley = entry("Riley", None, "my sister", "I wasn't there for her when she needed me.",
-                  "She learned not to count on me.", "I kept promising and not showing up.", "living", "ready",
+    entry("Alex", None, _("my old flatmate"), _("I took money from the rent jar twice."), _("Alex had to cover it."),
+          _("I took it and said nothing."), "indirect", "willing", "willing")
+    riley = entry("Riley", None, _("my sister"), _("I wasn't there for her when she needed me."),
+                  _("She learned not to count on me."), _("I kept promising and not showing up."), "living", "ready",
                   "ongoing")
     db.session.query(Commitment).filter(Commitment.owner_id == jordan.id,
-                                        Commitment.title == "Call Mum on Sundays").update({"amends_id": riley.id})
-    entry("My old boss", None, "", "I came to work hungover and lied about it.", "", "", "undecided", "not_yet",
-          "listed")
-    entry("Chris", None, "an old friend", "I said cruel things at a party.", "", "My words, my choices.",
-          "indirect", "willing", "not_possible", reason="Chris has asked me not to contact them.")
-    amends.set_openness(pat, jordan.id, "not_yet", "Maybe after the holidays. In writing first, please.")
+                                        Commitment.title == _("Call Mum on Sundays")).update({"amends_id": riley.id})
+    entry(_("My old boss"), None, "", _("I came to work hungover and lied about it."), "", "", "undecided",
+          "not_yet", "listed")
+    entry("Chris", None, _("an old friend"), _("I said cruel things at a party."), "", _("My words, my choices."),
+          "indirect", "willing", "not_possible", reason=_("Chris has asked me not to contact them."))
+    amends.set_openness(pat, jordan.id, "not_yet", _("Maybe after the holidays. In writing first, please."))
 
 
 def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> None:
@@ -265,24 +281,24 @@ def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> 
     today = commitments.today_for(jordan)
     setback_day = today - timedelta(days=47)
     jordan.recovery_start = today - timedelta(days=120)
-    journey.log_setback(jordan, setback_day, "I had drinks at a work party and hid it for a day.",
-                        "I told Sam the next morning, went to a meeting that night, and called my sponsor.",
+    journey.log_setback(jordan, setback_day, _("I had drinks at a work party and hid it for a day."),
+                        _("I told Sam the next morning, went to a meeting that night, and called my sponsor."),
                         shared=True, today=today)
 
     def make(title, why, schedule, days_ago, **kwargs):
         start = today - timedelta(days=days_ago)
         return commitments.create_commitment(jordan, title, why, schedule, start, today=start, **kwargs)
 
-    home = make("Home by 10 pm", "So Sam doesn't lie awake wondering.", ScheduleInput(DAILY), 100)
-    mum = make("Call Mum on Sundays", "She worries when she doesn't hear from me.",
+    home = make(_("Home by 10 pm"), _("So Sam doesn't lie awake wondering."), ScheduleInput(DAILY), 100)
+    mum = make(_("Call Mum on Sundays"), _("She worries when she doesn't hear from me."),
                ScheduleInput(WEEKDAYS, weekdays=frozenset({6})), 98, connection_id=with_pat.id)
-    meetings = make("Go to a meeting", "", ScheduleInput(WEEKLY, times_per_week=3), 95)
-    journal = make("Journal before bed", "", ScheduleInput(DAILY), 60, private=True)
+    meetings = make(_("Go to a meeting"), "", ScheduleInput(WEEKLY, times_per_week=3), 95)
+    journal = make(_("Journal before bed"), "", ScheduleInput(DAILY), 60, private=True)
 
-    notes = {"missed": ["Stayed out late. I'm not proud of it.", "Forgot, then felt too ashamed to check in.",
-                        "Hard day. Tomorrow I'll text Sam if I'm running late."],
-             "partly": ["Home at 10:40, but I texted first.", "Called, but only for a few minutes."],
-             "kept": ["", "", "", "Felt good to walk in on time.", "Sam smiled when I got home."]}
+    notes = {"missed": [_("Stayed out late. I'm not proud of it."), _("Forgot, then felt too ashamed to check in."),
+                        _("Hard day. Tomorrow I'll text Sam if I'm running late.")],
+             "partly": [_("Home at 10:40, but I texted first."), _("Called, but only for a few minutes.")],
+             "kept": ["", "", "", _("Felt good to walk in on time."), _("Sam smiled when I got home.")]}
 
     def chance_kept(days_ago: int) -> float:
         # Rough early on, a dip around the setback, steadier lately.
@@ -319,20 +335,20 @@ def _tracker_history(jordan: User, sam: User, pat: User, with_sam, with_pat) -> 
             if rng.random() < 0.6:
                 verdict = "saw" if rng.random() < 0.9 else "not_seen"
                 db.session.add(Confirmation(checkin_id=checkin.id, confirmer_id=sam.id, verdict=verdict,
-                                            note=rng.choice(["", "", "Thank you.", "I noticed."])))
-    for days_ago, text in ((2, "Cooked dinner for all of us."), (6, "Asked for help instead of hiding."),
-                           (13, "Went to the early meeting in the rain."), (30, "Paid back the first $50.")):
+                                            note=rng.choice(["", "", _("Thank you."), _("I noticed.")])))
+    for days_ago, text in ((2, _("Cooked dinner for all of us.")), (6, _("Asked for help instead of hiding.")),
+                           (13, _("Went to the early meeting in the rain.")), (30, _("Paid back the first $50."))):
         db.session.add(SmallWin(owner_id=jordan.id, local_date=today - timedelta(days=days_ago), text=text))
 
     # Sam's trust, week by week: low at first, a dip after the setback, rising since.
     sam_today = commitments.today_for(sam)
     for week in range(13, -1, -1):
         base = 2.6 + (13 - week) * 0.22 - (0.8 if week in (6, 7) else 0)
-        values = [max(1, min(7, round(base + rng.uniform(-0.5, 0.5)))) for _ in range(3)]
+        values = [max(1, min(7, round(base + rng.uniform(-0.5, 0.5)))) for __ in range(3)]
         db.session.add(TrustCheckIn(owner_id=sam.id, person_id=jordan.id,
                                     local_date=sam_today - timedelta(days=7 * week + 1),
                                     predictability=values[0], dependability=values[1], faith=values[2],
-                                    note="After the party I felt thrown back to the start." if week == 7 else ""))
+                                    note=_("After the party I felt thrown back to the start.") if week == 7 else ""))
     pat_today = commitments.today_for(pat)
     for week, values in ((3, (2, 3, 3)), (2, (3, 3, 3)), (1, (3, 3, 4))):
         db.session.add(TrustCheckIn(owner_id=pat.id, person_id=jordan.id,

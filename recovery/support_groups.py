@@ -81,13 +81,14 @@ _AL_ANON_WITH_ALATEEN_NOTE = N_("Free groups for anyone hurt by someone else's d
 
 AL_ANON_WORLD = Group(N_("Al-Anon Family Groups"), "https://al-anon.org/al-anon-meetings/find-an-al-anon-meeting/",
                       _AL_ANON_NOTE)
-ALATEEN_WORLD = Group("Alateen", "https://al-anon.org/al-anon-meetings/find-an-alateen-meeting/", _ALATEEN_NOTE)
+ALATEEN_WORLD = Group(N_("Alateen"), "https://al-anon.org/al-anon-meetings/find-an-alateen-meeting/", _ALATEEN_NOTE)
 NAR_ANON_WORLD = Group(N_("Nar-Anon Family Groups"), "https://www.nar-anon.org/find-a-meeting", _NAR_ANON_NOTE)
-SMART_FAMILY_WORLD = Group("SMART Recovery Family & Friends", "https://smartrecovery.org/family", _SMART_FAMILY_NOTE)
+SMART_FAMILY_WORLD = Group(N_("SMART Recovery Family & Friends"), "https://smartrecovery.org/family",
+                           _SMART_FAMILY_NOTE)
 AA_WORLD = Group(N_("Alcoholics Anonymous"), "https://www.aa.org/find-aa", _AA_NOTE)
 NA_WORLD = Group(N_("Narcotics Anonymous"), "https://www.na.org/meetingsearch/", _NA_NOTE)
-SMART_WORLD = Group("SMART Recovery", "https://meetings.smartrecovery.org/meetings/", _SMART_NOTE)
-LIFERING = Group("LifeRing Secular Recovery", "https://lifering.org/",
+SMART_WORLD = Group(N_("SMART Recovery"), "https://meetings.smartrecovery.org/meetings/", _SMART_NOTE)
+LIFERING = Group(N_("LifeRing Secular Recovery"), "https://lifering.org/",
                  N_("Free, secular groups for people who want to stop drinking or using drugs. No higher power, "
                     "no steps. Most meetings are in North America, and many are online."))
 FAMILY_THERAPY_ELSEWHERE = Group(N_("Family therapy"), "", _ASK_LOCALLY)
@@ -117,56 +118,56 @@ GROUPS: dict[str, dict[str, Group]] = {
         "family_therapy": FAMILY_THERAPY_ELSEWHERE,
     },
     "GB": {
-        "al_anon": Group("Al-Anon UK and Eire", "https://www.al-anonuk.org.uk/", _AL_ANON_WITH_ALATEEN_NOTE),
+        "al_anon": Group(N_("Al-Anon UK and Eire"), "https://www.al-anonuk.org.uk/", _AL_ANON_WITH_ALATEEN_NOTE),
         "nar_anon": NAR_ANON_WORLD,
-        "smart_family": Group("UK SMART Recovery: Family & Friends", "https://smartrecovery.org.uk/",
+        "smart_family": Group(N_("UK SMART Recovery: Family & Friends"), "https://smartrecovery.org.uk/",
                               N_("UK SMART Recovery runs free Family & Friends meetings, in person and online, "
                                  "with practical skills for loved ones.")),
-        "alateen": Group("Alateen (Al-Anon UK and Eire)", "https://www.al-anonuk.org.uk/", _ALATEEN_NOTE),
+        "alateen": Group(N_("Alateen (Al-Anon UK and Eire)"), "https://www.al-anonuk.org.uk/", _ALATEEN_NOTE),
         "family_therapy": Group(N_("Family therapy: AFT"), "https://www.aft.org.uk/page/findatherapist",
                                 N_("The Association for Family Therapy explains how to find a family therapist, "
                                    "through the NHS or privately. Your GP can also refer you.")),
-        "aa": Group("Alcoholics Anonymous (Great Britain)", "https://www.alcoholics-anonymous.org.uk/", _AA_NOTE),
-        "na": Group("UK Narcotics Anonymous", "https://ukna.org/", _NA_NOTE),
-        "smart": Group("UK SMART Recovery", "https://smartrecovery.org.uk/", _SMART_NOTE),
+        "aa": Group(N_("Alcoholics Anonymous (Great Britain)"), "https://www.alcoholics-anonymous.org.uk/", _AA_NOTE),
+        "na": Group(N_("UK Narcotics Anonymous"), "https://ukna.org/", _NA_NOTE),
+        "smart": Group(N_("UK SMART Recovery"), "https://smartrecovery.org.uk/", _SMART_NOTE),
         "lifering": LIFERING,
     },
     "IE": {
-        "al_anon": Group("Al-Anon UK and Eire", "https://www.al-anonuk.org.uk/",
+        "al_anon": Group(N_("Al-Anon UK and Eire"), "https://www.al-anonuk.org.uk/",
                          N_("Free groups for anyone hurt by someone else's drinking. You don't need to bring anyone. "
                             "Meetings are in person, by phone and online. It covers all of Ireland, and lists "
                             "Alateen groups too.")),
         "nar_anon": NAR_ANON_WORLD,
         "smart_family": SMART_FAMILY_WORLD,
-        "alateen": Group("Alateen (Al-Anon UK and Eire)", "https://www.al-anonuk.org.uk/", _ALATEEN_NOTE),
+        "alateen": Group(N_("Alateen (Al-Anon UK and Eire)"), "https://www.al-anonuk.org.uk/", _ALATEEN_NOTE),
         "family_therapy": Group(N_("Family therapy: FTAI"), "https://www.familytherapyireland.com/",
                                 N_("The Family Therapy Association of Ireland lists family therapists. "
                                    "Your GP can also tell you about services near you.")),
-        "aa": Group("Alcoholics Anonymous Ireland", "https://www.alcoholicsanonymous.ie/", _AA_NOTE),
+        "aa": Group(N_("Alcoholics Anonymous Ireland"), "https://www.alcoholicsanonymous.ie/", _AA_NOTE),
         "na": NA_WORLD,
-        "smart": Group("SMART Recovery Ireland", "https://smartrecovery.ie/find-a-meeting/", _SMART_NOTE),
+        "smart": Group(N_("SMART Recovery Ireland"), "https://smartrecovery.ie/find-a-meeting/", _SMART_NOTE),
         "lifering": LIFERING,
     },
     "AU": {
-        "al_anon": Group("Al-Anon Australia", "https://www.al-anon.org.au/", _AL_ANON_WITH_ALATEEN_NOTE),
-        "nar_anon": Group("Nar-Anon Australia", "https://naranon.com.au/", _NAR_ANON_NOTE),
-        "smart_family": Group("SMART Recovery Australia: Family & Friends", "https://smartrecoveryaustralia.com.au/",
+        "al_anon": Group(N_("Al-Anon Australia"), "https://www.al-anon.org.au/", _AL_ANON_WITH_ALATEEN_NOTE),
+        "nar_anon": Group(N_("Nar-Anon Australia"), "https://naranon.com.au/", _NAR_ANON_NOTE),
+        "smart_family": Group(N_("SMART Recovery Australia: Family & Friends"), "https://smartrecoveryaustralia.com.au/",
                               N_("SMART Recovery Australia runs free Family & Friends groups, in person and online, "
                                  "with practical skills for loved ones.")),
-        "alateen": Group("Alateen (Al-Anon Australia)", "https://www.al-anon.org.au/", _ALATEEN_NOTE),
+        "alateen": Group(N_("Alateen (Al-Anon Australia)"), "https://www.al-anon.org.au/", _ALATEEN_NOTE),
         "family_therapy": Group(N_("Family therapy: AAFT"), "https://www.aaft.asn.au/",
                                 N_("The Australian Association of Family Therapy has a search for family therapists "
                                    "near you. A GP can also refer you.")),
-        "aa": Group("Alcoholics Anonymous Australia", "https://aa.org.au/", _AA_NOTE),
+        "aa": Group(N_("Alcoholics Anonymous Australia"), "https://aa.org.au/", _AA_NOTE),
         "na": NA_WORLD,
-        "smart": Group("SMART Recovery Australia", "https://smartrecoveryaustralia.com.au/", _SMART_NOTE),
+        "smart": Group(N_("SMART Recovery Australia"), "https://smartrecoveryaustralia.com.au/", _SMART_NOTE),
         "lifering": LIFERING,
     },
     "NZ": {
-        "al_anon": Group("Al-Anon New Zealand", "https://al-anon.org.nz/", _AL_ANON_WITH_ALATEEN_NOTE),
-        "nar_anon": Group("Nar-Anon New Zealand", "https://www.nar-anon.org.nz/", _NAR_ANON_NOTE),
+        "al_anon": Group(N_("Al-Anon New Zealand"), "https://al-anon.org.nz/", _AL_ANON_WITH_ALATEEN_NOTE),
+        "nar_anon": Group(N_("Nar-Anon New Zealand"), "https://www.nar-anon.org.nz/", _NAR_ANON_NOTE),
         "smart_family": SMART_FAMILY_WORLD,
-        "alateen": Group("Alateen (Al-Anon New Zealand)", "https://al-anon.org.nz/", _ALATEEN_NOTE),
+        "alateen": Group(N_("Alateen (Al-Anon New Zealand)"), "https://al-anon.org.nz/", _ALATEEN_NOTE),
         "family_therapy": Group(N_("Family therapy: AAFT"), "https://www.aaft.asn.au/",
                                 N_("The Australian Association of Family Therapy's search covers New Zealand too. "
                                    "Your doctor can also tell you about services near you.")),

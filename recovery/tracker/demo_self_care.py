@@ -9,6 +9,8 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from recovery.accounts.models import User
 from recovery.circle import services as circle
 from recovery.circle.models import Connection
@@ -29,16 +31,17 @@ def add_demo(people: dict[str, User], connections: dict[str, Connection]) -> Non
     start = today - timedelta(weeks=WEEKS)
 
     walk = commitments.create_commitment(
-        sam, "Evening walk with Dana", "I feel calmer after, and I see people who aren't part of all this.",
+        sam, _("Evening walk with Dana"), _("I feel calmer after, and I see people who aren't part of all this."),
         ScheduleInput(WEEKLY, times_per_week=2), start, today=start)
     meeting = commitments.create_commitment(
-        sam, "Go to an Al-Anon meeting on Thursdays", "It helps to hear from people who get it.",
+        sam, _("Go to an Al-Anon meeting on Thursdays"), _("It helps to hear from people who get it."),
         ScheduleInput(WEEKDAYS, weekdays=frozenset({3})), start, today=start, private=True)
 
-    walk_notes = {"kept": ["", "", "Walked by the river with Dana.", "Good to laugh for an hour."],
-                  "partly": ["Only twenty minutes, but I went."]}
-    meeting_notes = {"kept": ["", "Someone told a story that sounded like ours.", "I said a few words this time."],
-                     "missed": ["Too tired tonight. Next week."]}
+    walk_notes = {"kept": ["", "", _("Walked by the river with Dana."), _("Good to laugh for an hour.")],
+                  "partly": [_("Only twenty minutes, but I went.")]}
+    meeting_notes = {"kept": ["", _("Someone told a story that sounded like ours."),
+                              _("I said a few words this time.")],
+                     "missed": [_("Too tired tonight. Next week.")]}
     rows = []
     week_count: dict[tuple[int, int], int] = {}
     for days_ago in range((today - start).days, 0, -1):

@@ -116,11 +116,12 @@ def overflow(page) -> str | None:
     return f"scrollWidth {scroll} > clientWidth {client}: {', '.join(culprits)}"
 
 
-def demo_ids(live_server) -> dict:
+def demo_ids(live_server, language: str = "") -> dict:
     """Look up the demo circle's ids (Jordan the person, Sam and Pat the loved ones) and make two tokens.
 
     The tokens are a fresh invitation from Jordan and a password-reset link for Pat, so the
     pages behind those links can be opened; only their hashes are stored, so they are made here.
+    `language`: the one the demo was made in (`create_demo(language=…)`), whose titles it looks for.
     """
     import sqlalchemy as sa
 
@@ -132,11 +133,14 @@ def demo_ids(live_server) -> dict:
     from recovery.circle.models import Connection
     from recovery.conversations.models import ConversationPlan
     from recovery.db import db
+    from recovery.i18n import speaking
     from recovery.notifications.services import unsubscribe_token
     from recovery.tracker.models import CheckIn, Commitment
     from recovery.wellbeing.models import Worksheet
 
-    with live_server.db():
+    with live_server.db(), speaking(language):
+        from flask_babel import gettext
+
         def user(name):
             return db.session.scalar(sa.select(User).where(User.email == demo_email(name)))
 
@@ -149,7 +153,7 @@ def demo_ids(live_server) -> dict:
         def one(model, *where):
             return db.session.scalar(sa.select(model.id).where(*where).order_by(model.id).limit(1))
 
-        home = one(Commitment, Commitment.owner_id == jordan.id, Commitment.title == "Home by 10 pm")
+        home = one(Commitment, Commitment.owner_id == jordan.id, Commitment.title == gettext("Home by 10 pm"))
         last_day = db.session.scalar(sa.select(sa.func.max(CheckIn.local_date)).where(CheckIn.commitment_id == home))
         _, invitation_token = circle.create_invitation(jordan, "friend", "Taylor")
         reset_token = accounts.create_reset_token(pat)
@@ -189,7 +193,8 @@ def demo_ids(live_server) -> dict:
                     Connection.supporter_id == rivera.id,
                     sa.or_(Connection.person_id == owner.id, Connection.loved_one_id == owner.id)))
 
-            offer = supporters.clean_offer(pat, {"trust"}, "For our family sessions.", supporters.default_end(pat))
+            offer = supporters.clean_offer(pat, {"trust"}, gettext("For our family sessions."),
+                                           supporters.default_end(pat))
             ids.update(rivera_with_jordan=tie(jordan), rivera_with_sam=tie(sam),
                        rivera_note=one(SupporterNote, SupporterNote.author_id == rivera.id),
                        support_token=supporters.invite_supporter(pat, "counsellor", offer, "Dr. Rivera")[1])
