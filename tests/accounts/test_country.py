@@ -69,9 +69,9 @@ def test_update_profile_changes_or_keeps_the_country(app, make_user):
 
 
 def test_the_sign_up_form_offers_the_countries_and_somewhere_else(client):
-    """The form lists the six countries and "Somewhere else", with the zone map for the browser."""
+    """The form lists the eight countries and "Somewhere else", with the zone map for the browser."""
     page = text(client.get("/register"))
-    assert choices_of(page, "country") == {"US", "CA", "GB", "IE", "AU", "NZ", "ZZ"}
+    assert choices_of(page, "country") == {"US", "CA", "MX", "GB", "IE", "ES", "AU", "NZ", "ZZ"}
     assert "Somewhere else" in page
     assert 'data-zone-countries="{' in client.get("/register").get_data(as_text=True).replace("&#34;", '"')
     assert "data-suggest" in page

@@ -91,6 +91,18 @@ class _QuietHandler:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """Start the app on a free local port with a migrated database holding the demo circle."""
+    yield from _serve(tmp_path_factory, "e2e-instance")
+
+
+@pytest.fixture(scope="session")
+def spanish_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """Another server offering English and Spanish, whose demo circle was made in Spanish (its people read and
+    wrote Spanish): `flask --app app demo --lang es`."""
+    yield from _serve(tmp_path_factory, "e2e-spanish", language="es",
+                      LANGUAGES=("en", "es"), PREVIEW_LANGUAGES=True)
+
+
+def _serve(tmp_path_factory, name: str, language: str = "", **overrides) -> Iterator[LiveServer]:
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 
@@ -98,7 +110,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     from recovery.db import db
     from recovery.demo import create_demo
 
-    instance = tmp_path_factory.mktemp("e2e-instance")
+    instance = tmp_path_factory.mktemp(name)
     config = {
         "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance / 'mend-e2e.db'}",
@@ -113,6 +125,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         "ARGON2_TIME_COST": 1,
         "ARGON2_MEMORY_COST_KIB": 8,
         "ARGON2_PARALLELISM": 1,
+        **overrides,
     }
     os.environ["MEND_INSTANCE_PATH"] = str(instance)
     try:
@@ -121,7 +134,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         os.environ.pop("MEND_INSTANCE_PATH", None)
     with app.app_context():
         upgrade()
-        create_demo(DEMO_PASSWORD)
+        create_demo(DEMO_PASSWORD, language=language)
         db.session.commit()
         db.session.remove()
 
