@@ -136,7 +136,7 @@ class Defaults:
 
     # Languages offered (MEND_LANGUAGES, e.g. "en,es"), the default first: recovery/i18n.py. Only languages
     # whose catalogue is complete are accepted; PREVIEW_LANGUAGES lets translators try one still being written.
-    LANGUAGES: tuple[str, ...] = ("en",)
+    LANGUAGES: tuple[str, ...] = ("en", "es")
     PREVIEW_LANGUAGES = False
     BABEL_TRANSLATION_DIRECTORIES = "translations"
 

@@ -51,9 +51,9 @@ def lazy_ngettext(singular: str, plural: str, num: int, **values) -> Words:
 
 # Each language named in itself, as a person looking for their own would read it: the languages whose
 # catalogue is complete, which a host may offer.
-LANGUAGE_NAMES = {"en": "English"}
+LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 # Languages whose catalogue is still being written: offered only with PREVIEW_LANGUAGES (translators, tests).
-IN_PROGRESS = {"es": "Español"}
+IN_PROGRESS: dict[str, str] = {}
 COOKIE = "mend_lang"
 COOKIE_AGE = 365 * 24 * 3600
 

@@ -4,6 +4,7 @@ the one they picked, and only languages whose catalogue a host offers."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 import pytest
 from babel.messages.pofile import read_po
@@ -23,8 +24,22 @@ def _lang(html: str) -> str:
     return re.search(r'<html lang="([^"]+)"', html).group(1)
 
 
-def test_a_host_offering_english_only_answers_in_english_whatever_the_browser_asks(app):
-    """The default: one language, no switcher, Accept-Language changes nothing."""
+def test_by_default_mend_offers_english_and_spanish(app):
+    """A fresh install serves Spanish-speaking families too: English first, Spanish offered."""
+    assert app.config["LANGUAGES"] == ("en", "es")
+    page = app.test_client().get("/login", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
+    assert _lang(page) == "es" and "Iniciar sesión" in page and 'hreflang="en"' in page
+    assert _lang(app.test_client().get("/login").get_data(as_text=True)) == "en"  # no preference: the first
+
+
+def test_a_host_offering_english_only_answers_in_english_whatever_the_browser_asks(make_app):
+    """MEND_LANGUAGES=en: one language, no switcher, Accept-Language changes nothing."""
+    app = make_app(LANGUAGES=("en",))
+    with app.app_context():
+        _english_only(app)
+
+
+def _english_only(app):
     page = app.test_client().get("/login", headers={"Accept-Language": "es-MX,es;q=0.9"}).get_data(as_text=True)
     assert _lang(page) == "en" and "Log in" in page and "Iniciar sesión" not in page
     assert 'hreflang="' not in page  # no other language to offer
@@ -46,7 +61,9 @@ def _visitor_switches(app):
     assert "Iniciar sesión" in page and "Crear cuenta" in page and "¿Necesita ayuda ahora?" in page
     switch = re.search(r'<a class="language-link" href="([^"]+)" hreflang="en" lang="en">English</a>', page)
     assert switch and '<link rel="alternate" hreflang="en"' in page
-    english = client.get(switch.group(1), headers={"Accept-Language": "es"})
+    # A link relative to this page (?lang=en: the page's own address stays out of its HTML, tokens and all).
+    assert switch.group(1) == "?lang=en" and urljoin("/login", switch.group(1)) == "/login?lang=en"
+    english = client.get(urljoin("/login", switch.group(1)), headers={"Accept-Language": "es"})
     assert _lang(english.get_data(as_text=True)) == "en" and "Need help now?" in english.get_data(as_text=True)
     # The pick is remembered over the browser's wish, on the next page too.
     again = client.get("/login", headers={"Accept-Language": "es"}).get_data(as_text=True)
@@ -91,11 +108,18 @@ def test_a_signed_in_persons_pages_speak_their_own_language(make_app):
         assert i18n.language_of(db.session.get(User, ben.id)) == "en"
 
 
-@pytest.mark.parametrize("languages,preview", [(("en", "es"), False), (("en", "xx"), True), (("en", "es", "zz"), True)])
-def test_a_host_cannot_offer_a_language_without_a_complete_catalogue(languages, preview, tmp_path):
-    """Spanish is offered only in preview while its catalogue is being written; unknown codes are refused."""
+@pytest.mark.parametrize("languages,preview", [(("en", "pt"), False), (("en", "xx"), True), (("en", "es", "zz"), True)])
+def test_a_host_cannot_offer_a_language_without_a_complete_catalogue(languages, preview, tmp_path, monkeypatch):
+    """A language still being written is offered only in preview; unknown codes are refused."""
+    monkeypatch.setattr(i18n, "IN_PROGRESS", {"pt": "Português"})
     with pytest.raises(RuntimeError, match="no complete pages"):
         _make_app("sqlite://", tmp_path, LANGUAGES=languages, PREVIEW_LANGUAGES=preview)
+
+
+def test_a_language_being_written_can_be_previewed(tmp_path, monkeypatch):
+    monkeypatch.setattr(i18n, "IN_PROGRESS", {"pt": "Português"})
+    app = _make_app("sqlite://", tmp_path, LANGUAGES=("en", "pt"), PREVIEW_LANGUAGES=True)
+    assert app.config["LANGUAGES"] == ("en", "pt")
 
 
 def test_languages_from_the_environment_may_be_a_comma_separated_list(tmp_path):
@@ -138,11 +162,40 @@ from recovery.errors import Refused  # noqa: E402
 from tests.forms import form_data  # noqa: E402
 
 
-def test_the_language_question_appears_only_where_a_host_offers_more_than_one(app, make_user, as_user):
+def test_the_language_question_appears_only_where_a_host_offers_more_than_one(make_app):
     """With English only, neither sign-up nor settings ask (nothing to choose); the service keeps "" as before."""
-    assert 'name="language"' not in app.test_client().get("/register").get_data(as_text=True)
-    assert 'name="language"' not in as_user(make_user()).get("/settings").get_data(as_text=True)
-    assert services.register("A", "a@example.org", factories.PASSWORD, "person", "UTC").language == ""
+    app = make_app(LANGUAGES=("en",))
+    with app.app_context():
+        assert 'name="language"' not in app.test_client().get("/register").get_data(as_text=True)
+        factories.make_user("person", email="b@example.org")
+        client = app.test_client()
+        client.post("/login", data={"email": "b@example.org", "password": factories.PASSWORD})
+        assert 'name="language"' not in client.get("/settings").get_data(as_text=True)
+        assert services.register("A", "a@example.org", factories.PASSWORD, "person", "UTC").language == ""
+
+
+def test_a_form_posted_without_the_language_question_keeps_or_suggests_one(app, make_user, as_user):
+    """A sign-up page from before the host offered Spanish still works: the browser's language is taken; settings
+    posted without the field keep the stored language; a language not offered is refused with the form again."""
+    from tests.forms import form_data
+
+    page = app.test_client().get("/register").get_data(as_text=True)
+    data = form_data(page, display_name="Lu", email="lu@example.org", password="a long and private phrase",
+                     password_again="a long and private phrase", role="person")
+    del data["language"]
+    response = app.test_client().post("/register", data=data, headers={"Accept-Language": "es"})
+    assert response.status_code == 200  # "check your email"
+    assert db.session.scalar(sa.select(User.language).where(User.email == "lu@example.org")) == "es"
+    ana = make_user()
+    ana.language = "es"
+    db.session.commit()
+    client = as_user(ana)
+    settings = form_data(client.get("/settings").get_data(as_text=True), display_name="Ana María")
+    bad = client.post("/settings", data={**settings, "language": "fr"})
+    assert bad.status_code in (200, 422) and "Ana María" in bad.get_data(as_text=True)
+    del settings["language"]
+    assert client.post("/settings", data=settings).status_code == 302
+    assert db.session.get(User, ana.id).language == "es" and db.session.get(User, ana.id).display_name == "Ana María"
 
 
 @pytest.mark.parametrize("bad", ["fr", "ES", "es-MX", "<b>", "x" * 20])

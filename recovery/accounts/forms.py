@@ -30,16 +30,24 @@ LANGUAGE_MESSAGE = _l("Please choose a language from the list.")
 
 class LanguageField(SelectField):
     """The language of a person's pages and of everything Mend sends them: one the host offers
-    (i18n.fit_form fills the list, or takes the field away when the host offers one language only)."""
+    (i18n.fit_form fills the list, or takes the field away when the host offers one language only).
+
+    A form posted without the field (a page from before the host offered a second language) keeps the stored
+    language, or at sign-up takes the browser's; a value the host doesn't offer is refused."""
 
     def __init__(self, label=None, **kwargs):
         label = label or _l("Language")
         kwargs.setdefault("description", _l("Mend's pages, emails and reminders come in this language."))
-        super().__init__(label, choices=[], validators=[InputRequired(LANGUAGE_MESSAGE)], **kwargs)
+        super().__init__(label, choices=[], validate_choice=False, **kwargs)
 
     def pre_validate(self, form):
-        if self.data not in {value for value, _label in self.choices}:
+        if self.raw_data and self.data not in {value for value, _label in self.choices}:
             raise ValidationError(LANGUAGE_MESSAGE)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if not valuelist:
+            self.data = None
 
 
 def _country_code(value):

@@ -100,7 +100,9 @@ def register():
             created = services.register(form.display_name.data, form.email.data, form.password.data,
                                         form.role.data, form.timezone.data, form.country.data,
                                         form.supporter_kind.data or "",
-                                        language=form.language.data if form.language else "")
+                                        # No answer (a page from before the question): the browser's.
+                                        language=(form.language.data or i18n.browser_language())
+                                        if form.language else "")
         except Refused as refused:
             show_refusal(form, refused)
             return _invalid_registration(form, next_url)
