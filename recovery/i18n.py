@@ -35,6 +35,16 @@ class Words(LazyString):
         return escape(str(self))
 
 
+def plain(field: str) -> property:
+    """A read-only property giving a marked-words field as plain text in the language being spoken: for data
+    kept as marked words (module-level tables) that code compares, joins or counts as strings.
+
+        name_words: LazyString
+        name = plain("name_words")
+    """
+    return property(lambda self: str(getattr(self, field)), doc=f"`{field}` in the page's language.")
+
+
 def lazy_gettext(words: str, **values) -> Words:
     """_l("…"): marked words for module-level constants, translated when read."""
     return Words(gettext, words, **values)

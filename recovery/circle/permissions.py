@@ -16,6 +16,7 @@ from recovery.circle.models import ACTIVE, AccessLogEntry, Connection, ShareGran
 from recovery.db import db, once, prepare_to_write, queue_write, utcnow
 from recovery.errors import NotFound
 from recovery.i18n import lazy_gettext as _l
+from recovery.i18n import plain
 
 
 @dataclass(frozen=True)
@@ -33,17 +34,9 @@ class Area:
     # What a supporter given this area sees, where it differs from the circle's (the consent form says it).
     supporter_about: LazyString | str = ""
 
-    @property
-    def label(self) -> str:
-        return str(self.name)
-
-    @property
-    def blurb(self) -> str:
-        return str(self.about)
-
-    @property
-    def supporter_blurb(self) -> str:
-        return str(self.supporter_about)
+    label = plain("name")
+    blurb = plain("about")
+    supporter_blurb = plain("supporter_about")
 
     @property
     def for_supporter(self) -> str:

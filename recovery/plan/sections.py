@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask_babel.speaklater import LazyString
 
 from recovery.i18n import lazy_gettext as _l
+from recovery.i18n import plain
 
 # Limits: a plan is read in a hurry, so each part stays short.
 MAX_LINES = 12  # lines in one list
@@ -46,25 +47,14 @@ class Section:
     their_words: LazyString | str = ""  # the title as someone the plan is shared with reads it
     commitment: bool = False  # each line can become a tracker commitment
 
-    @property
-    def title(self) -> str:
-        return str(self.title_words)
-
-    @property
-    def ask(self) -> str:
-        return str(self.ask_words)
-
-    @property
-    def hint(self) -> str:
-        return str(self.hint_words)
+    title = plain("title_words")
+    ask = plain("ask_words")
+    hint = plain("hint_words")
+    their = plain("their_words")
 
     @property
     def example(self) -> tuple[str, ...]:
         return tuple(str(line) for line in self.example_words)
-
-    @property
-    def their(self) -> str:
-        return str(self.their_words)
 
 
 SECTIONS: tuple[Section, ...] = (

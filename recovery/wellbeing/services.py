@@ -46,7 +46,7 @@ from flask_babel import gettext as _
 from recovery.accounts.models import LOVED_ONE, User
 from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
-from recovery.i18n import format_day, format_decimal
+from recovery.i18n import format_day, format_decimal, plain
 from recovery.i18n import lazy_gettext as _l
 from recovery.timezones import local_today
 from recovery.wellbeing.chart import Chart, build_chart
@@ -91,17 +91,9 @@ class Area:
     phrase_l: str
     hint_l: str
 
-    @property
-    def name(self) -> str:
-        return str(self.name_l)
-
-    @property
-    def phrase(self) -> str:
-        return str(self.phrase_l)
-
-    @property
-    def hint(self) -> str:
-        return str(self.hint_l)
+    name = plain("name_l")
+    phrase = plain("phrase_l")
+    hint = plain("hint_l")
 
 
 AREAS: dict[str, Area] = {
@@ -422,17 +414,9 @@ class Part:
     example_l: str = ""
     afterwards: bool = False
 
-    @property
-    def label(self) -> str:
-        return str(self.label_l)
-
-    @property
-    def hint(self) -> str:
-        return str(self.hint_l)
-
-    @property
-    def example(self) -> str:
-        return str(self.example_l)
+    label = plain("label_l")
+    hint = plain("hint_l")
+    example = plain("example_l")
 
 
 @dataclass(frozen=True)
@@ -444,9 +428,7 @@ class Kind:
     summary_l: str
     parts: tuple[Part, ...]
 
-    @property
-    def name(self) -> str:
-        return str(self.name_l)
+    name = plain("name_l")
 
     @property
     def summary(self) -> str:
