@@ -95,3 +95,20 @@ def test_demo_has_conversation_plans_in_each_state(app):
     assert {p.status for p in plans} == {"draft", "ready", "held", "reflected"}
     assert any(p.shared for p in plans)
     assert len({db.session.get(User, p.owner_id).role for p in plans}) == 2
+
+
+def test_the_demo_can_be_made_in_spanish_and_refuses_a_language_not_offered(app):
+    """`flask demo --lang es`: its people use Spanish and what they wrote is Spanish; the same history either way.
+    A language the host doesn't offer is refused with a plain message, and nothing is made."""
+    from recovery.tracker.models import Commitment
+
+    refused = app.test_cli_runner().invoke(args=["demo", "--lang", "fr"])
+    assert refused.exit_code != 0 and "doesn't offer the language 'fr'" in refused.output
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+    result = app.test_cli_runner().invoke(args=["demo", "--lang", "es"])
+    assert result.exit_code == 0, result.output
+    people = {u.display_name: u for u in db.session.scalars(sa.select(User))}
+    assert {u.language for u in people.values()} == {"es"}
+    titles = set(db.session.scalars(sa.select(Commitment.title).where(Commitment.owner_id == people["Jordan"].id)))
+    assert "Home by 10 pm" not in titles and "Estar en casa a las 10 de la noche" in titles
+    assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) > 90
