@@ -31,6 +31,23 @@ class Words(LazyString):
     used, and escaped on a page like any text (Flask-Babel's own lazy string would be put in unescaped: a
     name with "&" in it would break the page's HTML)."""
 
+    def __init__(self, func, *args, **kwargs):
+        super().__init__(func, *args, **kwargs)
+        # The words last read, with the translations they were read in (one object per language, kept for the
+        # process): a table's label read on every row of a page is looked up once per language. One tuple,
+        # set in one step, so threads reading it in two languages never mix them.
+        self._last: tuple[object, str] = (None, "")
+
+    def __str__(self) -> str:
+        if not has_app_context():
+            return super().__str__()
+        words = translations()
+        seen, text = self._last
+        if seen is not words:
+            text = super().__str__()
+            self._last = (words, text)
+        return text
+
     def __html__(self) -> Markup:
         return escape(str(self))
 
@@ -255,15 +272,25 @@ def format_day(value, form: str = "%-d %B %Y") -> str:
     return format_datetime(value, DATE_FORMS[language][form], locale=language)
 
 
-def format_decimal(value, pattern: str = "0.0") -> str:
-    """A number with a decimal part as the page's language writes it: "6.4" in English, "6,4" in Spanish.
-    `pattern` in CLDR's codes: "0.0" always one decimal ("5.0"), "0.#" only when there is one ("5")."""
-    from babel.numbers import format_decimal as babel_decimal
+# Each language's decimal sign, from Babel's locale data, looked up once (a calendar writes one per week).
+_DECIMAL_SIGNS: dict[str, str] = {}
 
+
+def format_decimal(value, keep_zero: bool = True) -> str:
+    """A number to one decimal place as the page's language writes it: "6.4" in English, "6,4" in Spanish;
+    a whole number keeps its ".0" unless keep_zero is False ("5")."""
     if value is None:
         return ""
     language = _language_now()
-    return babel_decimal(value, format=pattern, locale=language)
+    sign = _DECIMAL_SIGNS.get(language)
+    if sign is None:
+        from babel.numbers import get_decimal_symbol
+
+        sign = _DECIMAL_SIGNS[language] = get_decimal_symbol(language)
+    text = f"{float(value):.1f}"
+    if not keep_zero and text.endswith(".0"):
+        text = text[:-2]
+    return text.replace(".", sign)
 
 
 def switcher() -> list[tuple[str, str]]:

@@ -421,7 +421,28 @@ def test_numbers_with_a_decimal_part_read_as_each_language_writes_them(make_app)
     app = make_app(**BILINGUAL)
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         assert [i18n.format_decimal(x) for x in (6.4, 5, 5.0)] == ["6.4", "5.0", "5.0"]
-        assert [i18n.format_decimal(x, "0.#") for x in (6.4, 5.0)] == ["6.4", "5"]
+        assert [i18n.format_decimal(x, keep_zero=False) for x in (6.4, 5.0, 2.25, 0.04)] == ["6.4", "5", "2.2", "0"]
     with app.test_request_context("/", headers={"Accept-Language": "es"}):
         assert [i18n.format_decimal(x) for x in (6.4, 5.0)] == ["6,4", "5,0"]
-        assert i18n.format_decimal(2.5, "0.#") == "2,5" and i18n.format_decimal(None) == ""
+        assert i18n.format_decimal(2.5, keep_zero=False) == "2,5" and i18n.format_decimal(None) == ""
+
+
+def test_words_fixed_at_import_read_in_each_pages_language_however_often_they_are_read(make_app):
+    """A module table's label (lazy words) is looked up once per language and kept, yet never shows one
+    language's words on another's page: English, Spanish, English again, and inside speaking()."""
+    from flask import render_template_string
+
+    from recovery.tracker.models import CHECKIN_STATUSES
+
+    kept = CHECKIN_STATUSES["kept"]
+    app = make_app(**BILINGUAL)
+    for language, expected in (("en", "Kept"), ("es", "Cumplido"), ("en", "Kept"), ("es", "Cumplido")):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            assert str(kept) == expected and f"{kept}" == expected
+            assert render_template_string("{{ label }}", label=kept) == expected
+            with i18n.speaking("en" if language == "es" else "es"):
+                assert str(kept) != expected
+            assert str(kept) == expected
+    tricky = i18n.lazy_gettext("Tom & Jerry <b>")  # escaped on a page like any text, in any language
+    with app.test_request_context("/"):
+        assert render_template_string("{{ label }}", label=tricky) == "Tom &amp; Jerry &lt;b&gt;"

@@ -377,7 +377,7 @@ def _week_summary(days: list[HeatDay]) -> str:
     due = sum(d.due for d in days)
     if not due:
         return ""
-    done = format_decimal(round(sum(d.done for d in days), 1), "0.#")
+    done = format_decimal(sum(d.done for d in days), keep_zero=False)
     w = days[0].words or calendar_words()
     return w.ngettext("Week of %(date)s: %(done)s of %(num)d kept", "Week of %(date)s: %(done)s of %(num)d kept",
                       due, date=w.medium_date(days[0].day), done=done)

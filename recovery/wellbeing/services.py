@@ -135,7 +135,7 @@ def long_date(day: date) -> str:
 
 def number(value: Fraction | float) -> str:
     """Write an average plainly: "6.4" ("6,4" in Spanish), or "6" when it is whole."""
-    return format_decimal(round(float(value), 1), "0.#")
+    return format_decimal(value, keep_zero=False)
 
 
 def _names(phrases: Sequence[str]) -> str:
