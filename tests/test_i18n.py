@@ -446,3 +446,18 @@ def test_words_fixed_at_import_read_in_each_pages_language_however_often_they_ar
     tricky = i18n.lazy_gettext("Tom & Jerry <b>")  # escaped on a page like any text, in any language
     with app.test_request_context("/"):
         assert render_template_string("{{ label }}", label=tricky) == "Tom &amp; Jerry &lt;b&gt;"
+
+
+def test_a_calendars_half_kept_days_use_the_languages_decimal_sign(make_app):
+    from datetime import date
+
+    from recovery.tracker.progress import HeatDay
+    from recovery.tracker.score import calendar_words
+
+    app = make_app(**BILINGUAL)
+    for language, half, label in (("en", "5.5", "Tuesday 1 December 2026: 0.5 of 1 kept"),
+                                  ("es", "5,5", "Martes 1 de diciembre de 2026: 0,5 de 1 cumplido")):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            words = calendar_words()
+            assert (words.number(5.5), words.number(5.0)) == (half, "5")
+            assert HeatDay(date(2026, 12, 1), due=1, done=0.5, words=words).label == label

@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from recovery.db import db, once
-from recovery.i18n import format_decimal
 from recovery.tracker.commitments import as_schedule, is_due
 from recovery.tracker.models import KEPT, PARTLY, WEEKLY, CheckIn, Commitment
 from recovery.tracker.score import (
@@ -357,7 +356,7 @@ class HeatDay:
             text = w.ngettext("%(date)s (today): %(num)d due, still open",
                               "%(date)s (today): %(num)d due, still open", self.due, date=when)
         else:
-            done = f"{self.done:g}".rstrip("0").rstrip(".") if self.done % 1 else f"{int(self.done)}"
+            done = w.number(self.done)
             text = w.ngettext("%(date)s: %(done)s of %(num)d kept", "%(date)s: %(done)s of %(num)d kept", self.due,
                               date=when, done=done)
         return text[:1].upper() + text[1:]  # a language that writes weekdays in small letters starts the line
@@ -377,8 +376,8 @@ def _week_summary(days: list[HeatDay]) -> str:
     due = sum(d.due for d in days)
     if not due:
         return ""
-    done = format_decimal(sum(d.done for d in days), keep_zero=False)
     w = days[0].words or calendar_words()
+    done = w.number(round(sum(d.done for d in days), 1))
     return w.ngettext("Week of %(date)s: %(done)s of %(num)d kept", "Week of %(date)s: %(done)s of %(num)d kept",
                       due, date=w.medium_date(days[0].day), done=done)
 

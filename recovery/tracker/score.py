@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from babel.dates import get_day_names, get_month_names
+from babel.numbers import get_decimal_symbol
 from babel.support import NullTranslations
 from flask import has_app_context
 from flask_babel import gettext as _
@@ -47,6 +48,7 @@ class CalendarWords:
     months: tuple[str, ...]  # January first
     long: str  # "Thursday 5 March 2026"
     medium: str  # "5 March 2026"
+    sign: str  # the decimal sign: "0.5" in English, "0,5" in Spanish
     words: NullTranslations
 
     def gettext(self, string: str, **values) -> str:
@@ -65,6 +67,10 @@ class CalendarWords:
     def medium_date(self, day: date) -> str:
         return self.medium % {"day": day.day, "month": self.months[day.month - 1], "year": day.year}
 
+    def number(self, value: float) -> str:
+        """A count that may be a half ("5", "5.5"), with this language's decimal sign."""
+        return f"{int(value)}" if value % 1 == 0 else f"{value:.1f}".replace(".", self.sign)
+
 
 # Per language: the names and the ways of writing a date (the catalogue is read once per process too).
 _NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...], str, str]] = {}
@@ -79,7 +85,8 @@ def calendar_words() -> CalendarWords:
     if names is None:
         days, months = get_day_names("wide", locale=code), get_month_names("wide", locale=code)
         names = _NAMES[code] = (tuple(days[i] for i in range(7)), tuple(months[m] for m in range(1, 13)),
-                                _("%(weekday)s %(day)d %(month)s %(year)d"), _("%(day)d %(month)s %(year)d"))
+                                _("%(weekday)s %(day)d %(month)s %(year)d"), _("%(day)d %(month)s %(year)d"),
+                                get_decimal_symbol(code))
     return CalendarWords(*names, words=i18n.translations() if in_app else _NO_WORDS)
 
 
