@@ -46,6 +46,7 @@ from pywebpush import WebPushException, webpush
 from recovery import audit, jobs
 from recovery.db import db, prepare_to_write, utcnow
 from recovery.errors import NotFound, Refused
+from recovery.i18n import lazy_gettext as _l
 from recovery.notifications.models import NotificationSettings, PushSubscription
 from recovery.notifications.words import N_
 from recovery.security import safe_next
@@ -254,21 +255,24 @@ def endpoint_hash(endpoint: str) -> str:
 
 
 def device_label(user_agent: str | None) -> str:
-    """A browser's name in plain words ("Chrome on Android"), so a person can tell their devices apart."""
+    """A browser's name in plain words ("Chrome on Android"), so a person can tell their devices apart; in the
+    language of the page that turned reminders on (saved like a name the person gave it)."""
     ua = user_agent or ""
     browser = next((name for marker, name in (
         ("Edg", "Edge"), ("SamsungBrowser/", "Samsung Internet"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
         ("FxiOS/", "Firefox"), ("CriOS/", "Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari"),
     ) if marker in ua), "")
     system = next((name for marker, name in (
-        ("iPhone", "an iPhone"), ("iPad", "an iPad"), ("Android", "Android"), ("Windows", "Windows"),
-        ("Macintosh", "a Mac"), ("CrOS", "a Chromebook"), ("Linux", "Linux"),
+        ("iPhone", _l("an iPhone")), ("iPad", _l("an iPad")), ("Android", "Android"), ("Windows", "Windows"),
+        ("Macintosh", _l("a Mac")), ("CrOS", _l("a Chromebook")), ("Linux", "Linux"),
     ) if marker in ua), "")
     if browser and system:
-        return f"{browser} on {system}"
-    if browser or system:
-        return browser or f"A browser on {system}"
-    return "A browser"
+        return _("%(browser)s on %(system)s", browser=browser, system=str(system))
+    if browser:
+        return browser
+    if system:
+        return _("A browser on %(system)s", system=str(system))
+    return _("A browser")
 
 
 # --- Turning push on and off (services: they flush, the request commits) ---------------------------------

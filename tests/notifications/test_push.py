@@ -650,3 +650,11 @@ def test_the_periodic_reminder_reaches_the_browser_in_neutral_words_by_default(a
     [message] = push_service.received
     assert json.loads(keys.decrypt(message.body)) == {
         "title": NEUTRAL_SUBJECT, "body": NEUTRAL, "url": "http://mend.test/tracker/today"}
+
+
+def test_devices_are_named_in_the_language_of_the_page_that_turned_reminders_on(make_app):
+    app = make_app(LANGUAGES=("en", "es"))
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+              "Version/17.5 Mobile/15E148 Safari/604.1")
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert push.device_label(iphone) == "Safari en un iPhone" and push.device_label("") == "Un navegador"
