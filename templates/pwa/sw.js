@@ -24,7 +24,7 @@ var PLAN_CACHE = "mend-plan";
 var PLAN_FILES = {{ [url_for("plan.index"), url_for("static", filename="css/plan.css"), url_for("static", filename="js/plan.js")]|tojson }};
 var LOGIN_URL = {{ url_for("accounts.login")|tojson }};
 var NEUTRAL_TITLE = "Mend";
-var NEUTRAL_BODY = "You have something to look at in Mend.";
+var NEUTRAL_BODY = {{ _("You have something to look at in Mend.")|tojson }};
 
 function inShell(url) {
   return url.origin === self.location.origin && !url.search && SHELL.indexOf(url.pathname) !== -1;
