@@ -599,3 +599,17 @@ def test_the_dev_servers_access_log_never_holds_the_token(app, make_user, caplog
     logged = "\n".join(r.getMessage() for r in caplog.records if r.name == "werkzeug")
     assert "/calendar/[token]" in logged
     assert token not in logged
+
+
+def test_the_feed_speaks_its_owners_language_whoever_fetches_it(make_user, as_user, client):
+    """A calendar app asks with no person and maybe an English Accept-Language: the words are the owner's."""
+    user = make_user(timezone="America/Mexico_City")
+    user.language = "es"
+    db.session.commit()
+    make_commitment(user, "Llamar a Mamá", kind=WEEKDAYS, weekdays=64)
+    token = make_link(as_user(user))
+    calendar = parse(client.get(f"/calendar/{token}.ics", headers={"Accept-Language": "en-US"}))
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Mend: un compromiso"
+    assert str(event["DESCRIPTION"]) == "Abra Mend para registrar el día."
+    assert "a commitment" not in str(event["SUMMARY"]) and "check in" not in str(event["DESCRIPTION"])
