@@ -359,7 +359,8 @@ class HeatDay:
             done = w.number(self.done)
             text = w.ngettext("%(date)s: %(done)s of %(num)d kept", "%(date)s: %(done)s of %(num)d kept", self.due,
                               date=when, done=done)
-        return text[:1].upper() + text[1:]  # a language that writes weekdays in small letters starts the line
+        # A language that writes weekdays in small letters ("martes") still starts the line with a capital.
+        return text if w.capital_days else text[:1].upper() + text[1:]
 
 
 class HeatWeek(list):

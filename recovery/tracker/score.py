@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from babel.dates import get_day_names, get_month_names
@@ -49,16 +49,26 @@ class CalendarWords:
     long: str  # "Thursday 5 March 2026"
     medium: str  # "5 March 2026"
     sign: str  # the decimal sign: "0.5" in English, "0,5" in Spanish
+    capital_days: bool  # whether the language writes the days' names with a capital ("Tuesday", not "martes")
     words: NullTranslations
+    # The sentences already looked up for this calendar, by English and count: 182 days ask for four.
+    said: dict = field(default_factory=dict, compare=False, repr=False)
 
     def gettext(self, string: str, **values) -> str:
         """flask_babel's gettext, from the translations fetched once."""
-        text = self.words.ugettext(string)
+        text = self.said.get(string)
+        if text is None:
+            text = self.said[string] = self.words.ugettext(string)
         return text % values if values else text
 
     def ngettext(self, singular: str, plural: str, num: int, **values) -> str:
         """flask_babel's ngettext, from the translations fetched once."""
-        return self.words.ungettext(singular, plural, num) % {"num": num, **values}
+        key = (singular, num)
+        text = self.said.get(key)
+        if text is None:
+            text = self.said[key] = self.words.ungettext(singular, plural, num)
+        values["num"] = num
+        return text % values
 
     def long_date(self, day: date) -> str:
         return self.long % {"weekday": self.days[day.weekday()], "day": day.day,
@@ -86,7 +96,7 @@ def calendar_words() -> CalendarWords:
         days, months = get_day_names("wide", locale=code), get_month_names("wide", locale=code)
         names = _NAMES[code] = (tuple(days[i] for i in range(7)), tuple(months[m] for m in range(1, 13)),
                                 _("%(weekday)s %(day)d %(month)s %(year)d"), _("%(day)d %(month)s %(year)d"),
-                                get_decimal_symbol(code))
+                                get_decimal_symbol(code), days[0][:1].isupper())
     return CalendarWords(*names, words=i18n.translations() if in_app else _NO_WORDS)
 
 
