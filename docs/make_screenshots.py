@@ -2,7 +2,8 @@
 """Regenerate the README screenshots from the demo circle.
 
 Usage (after `python3 manage.py start` has set up .venv once):
-    .venv/bin/python docs/make_screenshots.py
+    .venv/bin/python docs/make_screenshots.py            # the English ones
+    .venv/bin/python docs/make_screenshots.py --lang es  # the Spanish ones (es-*.png), a demo made in Spanish
 
 Needs Debian's Chromium (`apt-get install -y chromium`) and the `playwright` package
 from requirements-dev.txt; never `playwright install`. Starts its own server on a free
@@ -62,6 +63,14 @@ SHOTS = [
     ("person-supporters", "jordan", "/supporters/", 1280, 800),
 ]
 
+# The same demo made in Spanish (`flask demo --lang es`), on a phone.
+SHOTS_ES = [
+    ("es-person-home-phone", "jordan", "/home", 360, 740),
+    ("es-person-guide-phone", "jordan", "/talk/scripts/making-an-amends", 360, 740),
+    ("es-loved-one-trust-phone", "sam", "/trust/", 360, 740),
+    ("es-welcome-phone", None, "/?lang=es", 360, 740),
+]
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -70,6 +79,8 @@ def free_port() -> int:
 
 
 def main() -> int:
+    spanish = sys.argv[1:] == ["--lang", "es"]
+    shots = SHOTS_ES if spanish else SHOTS
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as instance:
         # A throwaway server: no rate limit on its many demo logins.
@@ -78,7 +89,7 @@ def main() -> int:
         run = lambda *args: subprocess.run([str(FLASK), "--app", "app", *args], cwd=ROOT, env=env,  # noqa: E731
                                            check=True, capture_output=True)
         run("db", "upgrade")
-        run("demo", "--password", PASSWORD)
+        run("demo", "--password", PASSWORD, *(["--lang", "es"] if spanish else []))
         port = free_port()
         server = subprocess.Popen([str(FLASK), "--app", "app", "run", "--port", str(port)], cwd=ROOT, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -92,7 +103,7 @@ def main() -> int:
                     time.sleep(0.2)
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-                for name, who, path, width, height in SHOTS:
+                for name, who, path, width, height in shots:
                     context = browser.new_context(viewport={"width": width, "height": height},
                                                   timezone_id="America/New_York")
                     page = context.new_page()
