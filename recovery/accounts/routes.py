@@ -419,7 +419,8 @@ def export():
         content = yourdata.export(current_user)
         yourdata.record_export(current_user)
         if request.form.get("format") == "print":
-            return render_template("accounts/export_print.html", d=content, words=yourdata.export_words())
+            return render_template("accounts/export_print.html", d=yourdata.for_paper(content),
+                                   words=yourdata.export_words())
         body = json.dumps(content, ensure_ascii=False, indent=2)
         return Response(body, mimetype="application/json", headers={
             "Content-Disposition": 'attachment; filename="mend-my-data.json"'})

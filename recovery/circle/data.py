@@ -7,7 +7,16 @@ from flask_babel import gettext as _
 
 from recovery import yourdata
 from recovery.accounts.models import User
-from recovery.circle.models import ACTIVE, ENDED, PAUSED, AccessLogEntry, Connection, Invitation, ShareGrant
+from recovery.circle.models import (
+    ACTIVE,
+    ENDED,
+    PAUSED,
+    RELATIONSHIPS,
+    AccessLogEntry,
+    Connection,
+    Invitation,
+    ShareGrant,
+)
 from recovery.circle.permissions import AREAS
 from recovery.db import db
 from recovery.i18n import lazy_gettext as _l
@@ -41,3 +50,4 @@ yourdata.rows("invitations", Invitation, lambda uid: Invitation.inviter_id == ui
 yourdata.section("who_viewed_my_areas", _who_viewed, tables=[AccessLogEntry])
 yourdata.words({ACTIVE: _l("Active"), PAUSED: _l("Paused"), ENDED: _l("Ended")}, by="circle")
 yourdata.words({key: area.name for key, area in AREAS.items()}, by="circle")  # in the reader's language
+yourdata.words(RELATIONSHIPS, by="circle")

@@ -30,6 +30,7 @@ from recovery.yourdata.registry import (
     account,
     cleanup,
     not_exported,
+    on_paper,
     rows,
     section,
     table_rows,
@@ -38,8 +39,8 @@ from recovery.yourdata.registry import (
 )
 
 __all__ = [
-    "FEATURES", "FORMAT", "account", "cleanup", "delete_account", "export", "export_words", "load_features",
-    "not_exported", "record_export", "rows", "section", "table_rows", "value", "words",
+    "FEATURES", "FORMAT", "account", "cleanup", "delete_account", "export", "export_words", "for_paper",
+    "load_features", "not_exported", "on_paper", "record_export", "rows", "section", "table_rows", "value", "words",
 ]
 
 FORMAT = "mend-export-1"
@@ -82,6 +83,18 @@ def export(user: Owner) -> dict:
             target = target.setdefault(key, {})
         target[part.path[-1]] = part.build(user)
     return result
+
+
+def for_paper(content: dict) -> dict:
+    """The export as the printed page shows it: each section's rows as its feature says they read (on_paper)."""
+    printed = dict(content)
+    for path, read in registry.paper_views().items():
+        parent = printed
+        for key in path[:-1]:
+            parent = parent[key] = dict(parent.get(key, {}))
+        if isinstance(parent.get(path[-1]), list):
+            parent[path[-1]] = [read(row) for row in parent[path[-1]]]
+    return printed
 
 
 def export_words() -> dict[str, str]:

@@ -62,6 +62,7 @@ _sections: dict[tuple[str, ...], Section] = {}
 _not_exported: dict[str, str] = {}
 _words: dict[str, tuple[str, str]] = {}  # stored value -> (plain words, who registered them)
 _cleanups: dict[str, Callable[[Any], None]] = {}
+_on_paper: dict[tuple[str, ...], Callable[[dict], dict]] = {}  # section path -> how one of its rows reads printed
 _account: list[AccountSteps] = []
 
 
@@ -126,6 +127,16 @@ def words(mapping: Mapping[str, str], *, by: str) -> None:
         if known is not None and str(known[0]) != str(text) and known[1] != by:  # words may be lazy (translated)
             raise ValueError(f"{by} gives {key!r} the words {text!r}, but {known[1]} says {known[0]!r}")
         _words[key] = (text, by)
+
+
+def on_paper(path: str, read: Callable[[dict], dict]) -> None:
+    """How one row of a section reads in the printed export (`read(row)` gives the row to print): stored keys
+    people never chose, such as a talk plan's step keys, named in words. The JSON keeps the rows as stored."""
+    _on_paper[_path(path)] = read
+
+
+def paper_views() -> dict[tuple[str, ...], Callable[[dict], dict]]:
+    return dict(_on_paper)
 
 
 def account(check_password: Callable[[Any, str], None], delete: Callable[[Any], None]) -> None:

@@ -291,3 +291,32 @@ def test_delete_asks_first(app, pair, as_user):
     assert "can't be undone" in client.get(f"/talk/plans/{plan.id}/delete").get_data(as_text=True).replace("&#39;", "'")
     client.post(f"/talk/plans/{plan.id}/delete")
     assert row_counts()["conversation_plans"] == 0
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_printed_export_names_a_plans_answers_and_a_connection_in_words(app, pair, as_user, language):
+    """On paper a plan's answers stand under its guide's step titles, in the guide's order, with the guide
+    named; a connection's relationship reads as a word, not a stored code; all in the reader's language.
+    The JSON keeps what is stored."""
+    from recovery.conversations import library
+
+    person, _sam, connection = pair
+    person.language = language
+    db.session.commit()
+    client = as_user(person)
+    plan = services.start_plan(person, "asking-for-a-chance", connection.id)
+    services.save_plan(plan, person, "Talk with Sam", {"opening": "Sam, is now a good time?"}, connection.id, False)
+    db.session.commit()
+    with app.test_request_context("/", headers={"Accept-Language": language}):
+        guide = library.library(language)["asking-for-a-chance"]
+        opening = next(step.title for step in guide.steps if step.key == "opening")
+        partner = {"en": "partner", "es": "pareja"}[language]
+    export_page = client.get("/settings/export").get_data(as_text=True)
+    data = {**form_data(export_page, password=PASSWORD), "format": "print"}
+    page = html.unescape(client.post("/settings/export", data=data).get_data(as_text=True))
+    assert f"{opening}:</span> Sam, is now a good time?" in page and guide.title in page
+    assert ">opening:" not in page and "muted\">opening" not in page
+    assert connection.relationship in ("partner",) and partner in page
+    data["format"] = "json"
+    stored = json.loads(client.post("/settings/export", data=data).get_data(as_text=True))
+    assert stored["conversation_plans"][0]["answers"]["opening"] == "Sam, is now a good time?"
