@@ -72,6 +72,10 @@ def export_json(page, password: str) -> dict:
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()
     assert download.value.suggested_filename == "mend-my-data.json"
+    # The page still shows the form; open it afresh, as the browser shows it, so the next step waits on a page
+    # that has loaded (after a download Chromium may never report a load for the navigation the form began,
+    # and a wait for it would hang: seen once under a busy machine).
+    page.goto(page.url)
     return json.loads(download.value.path().read_text(encoding="utf-8"))
 
 
