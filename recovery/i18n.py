@@ -276,17 +276,22 @@ def format_day(value, form: str = "%-d %B %Y") -> str:
 _DECIMAL_SIGNS: dict[str, str] = {}
 
 
-def format_decimal(value, keep_zero: bool = True) -> str:
-    """A number to one decimal place as the page's language writes it: "6.4" in English, "6,4" in Spanish;
-    a whole number keeps its ".0" unless keep_zero is False ("5")."""
-    if value is None:
-        return ""
-    language = _language_now()
+def decimal_sign(language: str) -> str:
+    """The sign a language writes between a number's whole and decimal parts ("." in English, "," in Spanish)."""
     sign = _DECIMAL_SIGNS.get(language)
     if sign is None:
         from babel.numbers import get_decimal_symbol
 
         sign = _DECIMAL_SIGNS[language] = get_decimal_symbol(language)
+    return sign
+
+
+def format_decimal(value, keep_zero: bool = True) -> str:
+    """A number to one decimal place as the page's language writes it: "6.4" in English, "6,4" in Spanish;
+    a whole number keeps its ".0" unless keep_zero is False ("5")."""
+    if value is None:
+        return ""
+    sign = decimal_sign(_language_now())
     text = f"{float(value):.1f}"
     if not keep_zero and text.endswith(".0"):
         text = text[:-2]

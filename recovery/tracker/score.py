@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from babel.dates import get_day_names, get_month_names
-from babel.numbers import get_decimal_symbol
 from babel.support import NullTranslations
 from flask import has_app_context
 from flask_babel import gettext as _
@@ -96,7 +95,7 @@ def calendar_words() -> CalendarWords:
         days, months = get_day_names("wide", locale=code), get_month_names("wide", locale=code)
         names = _NAMES[code] = (tuple(days[i] for i in range(7)), tuple(months[m] for m in range(1, 13)),
                                 _("%(weekday)s %(day)d %(month)s %(year)d"), _("%(day)d %(month)s %(year)d"),
-                                get_decimal_symbol(code), days[0][:1].isupper())
+                                i18n.decimal_sign(code), days[0][:1].isupper())
     return CalendarWords(*names, words=i18n.translations() if in_app else _NO_WORDS)
 
 

@@ -19,19 +19,25 @@ from tests.accounts.test_mail_queue import HeldMailbox, wait_for
 from tests.live_gunicorn import free_port
 
 
-@pytest.fixture
-def smtp(make_app):
+def _served_by_real_smtp(make_app, **config):
+    """An app whose mail goes to a real SMTP server (aiosmtpd) on a free port, and that server's mailbox."""
     mailbox = HeldMailbox()
     mailbox.release.set()
     controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
-    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False)
+    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
+                   **config)
     try:
         with app.app_context():
             yield app, mailbox
     finally:
         mail.drain(10)
         controller.stop()
+
+
+@pytest.fixture
+def smtp(make_app):
+    yield from _served_by_real_smtp(make_app)
 
 
 def test_the_periodic_job_sends_a_reminder_through_a_real_mail_server(smtp):
@@ -58,18 +64,7 @@ def test_the_periodic_job_sends_a_reminder_through_a_real_mail_server(smtp):
 
 @pytest.fixture
 def bilingual_smtp(make_app):
-    mailbox = HeldMailbox()
-    mailbox.release.set()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_USE_TLS=False,
-                   LANGUAGES=("en", "es"))
-    try:
-        with app.app_context():
-            yield app, mailbox
-    finally:
-        mail.drain(10)
-        controller.stop()
+    yield from _served_by_real_smtp(make_app, LANGUAGES=("en", "es"))
 
 
 def test_each_person_gets_their_reminder_in_their_own_language(bilingual_smtp):
