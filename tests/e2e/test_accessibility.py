@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.e2e.helpers import blocking, describe, log_in_demo, run_axe
+from tests.e2e.helpers import blocking, describe, expect, log_in_demo, run_axe
 from tests.e2e.pages import LOVED_ONE, PERSON, PUBLIC, SKIP, SUPPORTER, get_endpoints, page_urls, pages, redact
 
 
@@ -70,13 +70,14 @@ def test_error_states_and_messages_are_axe_clean(new_context):
     public = new_context().new_page()
     public.goto("/register")
     public.get_by_role("button", name="Create my account").click()
-    assert public.locator(".has-error").count() >= 3, "an empty sign-up should mark several fields"
+    # A click does not wait for the page it posts to; expect() waits for it (reading at once can see the old page).
+    expect(public.locator(".has-error").nth(2)).to_be_visible()  # an empty sign-up marks several fields
     check(public, "register with errors")
     public.goto("/login")
     public.get_by_label("Email").fill("nobody@example.org")
     public.get_by_label("Password").fill("not the right password")
     public.get_by_role("button", name="Log in").click()
-    assert public.get_by_role("alert").is_visible()
+    expect(public.get_by_role("alert")).to_be_visible()
     check(public, "login refused")
 
     sam = log_in_demo(new_context(), "sam")
@@ -84,12 +85,12 @@ def test_error_states_and_messages_are_axe_clean(new_context):
     sam.get_by_label("The situation: If… / When…").fill("If you drink again")
     sam.get_by_label("What I will do: I will…").fill("You must stop or I will make you regret it.")
     sam.get_by_role("button", name="Check my wording").click()  # advice only: nothing is saved
-    assert sam.locator(".coach li").count() >= 1, "the coach should flag words that threaten or control"
+    expect(sam.locator(".coach li").first).to_be_visible()  # the coach flags words that threaten or control
     check(sam, "boundary coach")
 
     pat = log_in_demo(new_context(), "pat")
     pat.get_by_role("button", name="Log out", exact=True).click()
-    assert pat.locator(".flashes").is_visible()
+    expect(pat.locator(".flashes")).to_be_visible()
     check(pat, "flash after logging out")
     assert not problems, "axe found serious or critical problems:\n" + "\n".join(problems)
 
