@@ -71,11 +71,12 @@ including empty and very long input, and never raises.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from recovery.boundaries import coach_es
+from recovery.boundaries.reading import STRAIGHTEN, Rules, language_of, normalize, sentence_before, unquoted
 from recovery.i18n import lazy_gettext as _l
 
 ORDER = ("control", "threat", "punishment", "about_them", "vague", "absolute")
@@ -110,24 +111,6 @@ class Flag:
 
 # --- Reading text -----------------------------------------------------------------------------
 
-_STRAIGHTEN = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
-})
-_QUOTED = re.compile(r'"[^"]*"')
-
-
-def _normalize(text: str | None) -> str:
-    """Lower-case text with straight quotes and single spaces."""
-    text = unicodedata.normalize("NFKC", (text or "").translate(_STRAIGHTEN)).lower()
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _unquoted(text: str) -> str:
-    """The text with quoted words (someone's reported words) blanked out."""
-    return _QUOTED.sub('""', text)
-
-
 def _word_before(text: str, start: int) -> str | None:
     """The word right before position `start`, or None if punctuation or the start comes first."""
     m = re.search(r"([a-z']+) $", text[max(0, start - 60):start])
@@ -140,12 +123,6 @@ def _clause_start(text: str, start: int) -> bool:
     if not text[:start].strip():
         return True
     return bool(re.search(r"(?:[,;:.!?()\"\u2013\u2014-]|\b(?:then|and|or|but|now|also|otherwise))\s*$", before))
-
-
-def _sentence_before(text: str, start: int) -> str:
-    """The part of the sentence that comes before position `start`."""
-    cut = max(text.rfind(mark, 0, start) for mark in ".;!?")
-    return text[cut + 1:start].strip()
 
 
 def _next_words(text: str, end: int, skip: frozenset[str], n: int = 2) -> list[str]:
@@ -245,7 +222,7 @@ def _find_threat(text: str) -> str | None:
     for m in _THREAT.finditer(text):
         hit = m.group(0)
         if hit == "or else" or hit.endswith("what happens"):
-            if _STARTS_FIRST_PERSON.search(_sentence_before(text, m.start())):
+            if _STARTS_FIRST_PERSON.search(sentence_before(text, m.start())):
                 continue  # one of my own options: "I'll go to a meeting or else call my sponsor"
         if hit.endswith("chance") and _word_before(text, m.start()) == "my":
             continue  # about myself: "this feels like my last chance"
@@ -376,7 +353,7 @@ def _situation_phrase(situation: str | None) -> str:
         text = text[:_MAX_SITUATION].rsplit(" ", 1)[0].rstrip(" .,;:!?") + "\u2026"
     if _CONDITION_START.match(text):
         return text[0].upper() + text[1:]
-    first = text.split(" ", 1)[0].lower().translate(_STRAIGHTEN)
+    first = text.split(" ", 1)[0].lower().translate(STRAIGHTEN)
     return _("If %(situation)s", situation=text[0].lower() + text[1:] if first in _LOWER_FIRST else text)
 
 
@@ -438,13 +415,14 @@ def _suggestion(code: str, field: str, start: str) -> str:
 
 # --- The coach --------------------------------------------------------------------------------
 
-_FINDERS = {"control": _find_control, "threat": _find_threat, "punishment": _find_punishment,
-            "absolute": _find_absolute}
+ENGLISH = Rules(finders={"control": _find_control, "threat": _find_threat, "punishment": _find_punishment,
+                         "absolute": _find_absolute},
+                vague=_vague_reason, about_them=_about_them_reason)
 
-
-# The languages whose wording the rules read. The phrases above are English: on a page in another language the
-# coach stays silent (no notes, and no "this reads like a clear boundary"), rather than misread the words.
-LANGUAGES = frozenset({"en"})
+# The languages whose wording the rules read. On a page in another language the coach stays silent (no notes, and
+# no "this reads like a clear boundary") rather than misread the words.
+RULES = {"en": ENGLISH, "es": coach_es.RULES}
+LANGUAGES = frozenset(RULES)
 
 
 def reads(language: str) -> bool:
@@ -452,23 +430,30 @@ def reads(language: str) -> bool:
     return language in LANGUAGES
 
 
-def review(situation: str, my_action: str, need: str = "", request: str = "") -> list[Flag]:
+def review(situation: str, my_action: str, need: str = "", request: str = "", language: str = "en") -> list[Flag]:
     """Return what the coach notices, at most one flag per code, in a stable order (control, threat, punishment,
-    about_them, vague, absolute)."""
-    texts = {"situation": _normalize(situation), "my_action": _normalize(my_action), "need": _normalize(need),
-             "request": _normalize(request)}
-    unquoted = {field: _unquoted(text) for field, text in texts.items()}
+    about_them, vague, absolute).
+
+    The words are read in the language they are written in when that is clear (a Spanish boundary on an English
+    page, or the other way round), otherwise in `language`, the page's; a language without rules gets no notes.
+    """
+    texts = {"situation": normalize(situation), "my_action": normalize(my_action), "need": normalize(need),
+             "request": normalize(request)}
+    rules = RULES.get(language_of(list(texts.values()), language))
+    if rules is None:
+        return []
+    bare = {field: unquoted(text) for field, text in texts.items()}
     found: dict[str, tuple[str, str]] = {}
-    for code, finder in _FINDERS.items():
+    for code, finder in rules.finders.items():
         for field in (f for f in FIELDS if f in _SCOPE[code]):
-            hit = finder(unquoted[field])
+            hit = finder(bare[field])
             if hit:
                 found[code] = (field, hit)
                 break
-    vague = _vague_reason(texts["my_action"])
+    vague = rules.vague(texts["my_action"])
     if vague:
         found["vague"] = ("my_action", vague)
-    about = _about_them_reason(texts["my_action"], vague is not None)
+    about = rules.about_them(texts["my_action"], vague is not None)
     if about:
         found["about_them"] = ("my_action", about)
 

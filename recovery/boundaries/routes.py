@@ -46,7 +46,7 @@ def _flags(form: BoundaryForm):
     if not coach.reads(page_language()):
         return []
     return coach.review(form.situation.data or "", form.my_action.data or "", form.need.data or "",
-                        form.request.data or "")
+                        form.request.data or "", language=page_language())
 
 
 def _event_form(prefix: str = "event") -> EventForm:
@@ -129,8 +129,8 @@ def _boundary_page(item, event_form=None):
     today = local_today(current_user.timezone)
     current = item.current
     return render_template("boundaries/boundary.html", b=item, words=WORDS,
-                           flags=coach.review(current.situation, current.my_action, current.need, current.request)
-                           if coach.reads(page_language()) else [],
+                           flags=coach.review(current.situation, current.my_action, current.need, current.request,
+                                             language=page_language()) if coach.reads(page_language()) else [],
                            acks=services.acks_for([item])[item.id], ack_state=services.ack_state,
                            events=services.events_of(item), counts=services.counts(item, today),
                            event_form=event_form or _event_form(), button=ButtonForm(),

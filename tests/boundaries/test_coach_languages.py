@@ -1,8 +1,7 @@
-"""The coach reads English wording only: on a page in another language it stays silent instead of misreading.
+"""The coach reads boundaries in the languages it has rules for (English and Spanish), on the page people use.
 
-Its rules are English phrases ("you must", "or else"), so a Spanish boundary would get wrong notes ("no I/my")
-and never the right ones. A person who writes in Spanish is offered no "Check my wording" and is never told
-"this reads like a clear boundary" by rules that could not read it; their boundary saves as anyone's does.
+"Check my wording" is offered on a page in a language the coach reads; its notes are in the page's language and
+quote the person's own words. A language it has no rules for gets no notes rather than wrong ones.
 """
 
 from __future__ import annotations
@@ -28,27 +27,49 @@ def _signed_in(app, language: str, email: str):
 
 
 def test_the_coach_knows_which_languages_it_reads():
-    assert coach.reads("en") and not coach.reads("es")
-    assert coach.review("If you drink", "You must stop or else") != []  # the rules themselves still work
+    assert coach.reads("en") and coach.reads("es") and not coach.reads("fr")
+    assert coach.review("If you drink", "You must stop or else") != []
+    assert coach.review("Si bebes", "Tienes que parar o si no", language="es") != []
 
 
-def test_a_spanish_page_offers_no_wording_check_and_saves_the_boundary(make_app):
+def test_a_spanish_page_checks_the_wording_in_spanish_and_saves_the_boundary(make_app):
     app = make_app(**BILINGUAL)
     with app.app_context():
         client, ana = _signed_in(app, "es", "ana@example.org")
         page = client.get("/boundaries/new").get_data(as_text=True)
-        assert 'value="check"' not in page
+        assert 'value="check"' in page and "Revisar mis palabras" in page
         data = form_data(page, situation="Si llegas tarde sin avisar",
-                         my_action="Cenaré sin ti y hablaremos al día siguiente.")
-        checked = client.post("/boundaries/new", data={**data, "action": "check"})  # an old page's button
+                         my_action="Tienes que llamarme o si no, me iré.")
+        checked = client.post("/boundaries/new", data={**data, "action": "check"})
         html = checked.get_data(as_text=True)
-        assert checked.status_code == 200 and 'class="coach"' not in html and "alert-success" not in html
+        assert checked.status_code == 200 and 'class="coach"' in html
+        assert "&#34;tienes que&#34;" in html or "&quot;tienes que&quot;" in html  # the person's own words, quoted
+        assert "Las palabras" in html and "The words" not in html  # the note itself is in Spanish
         assert "Si llegas tarde sin avisar" in html  # what was typed is kept
-        saved = client.post("/boundaries/new", data=data)
+        assert db.session.scalar(sa.select(sa.func.count(Boundary.id)).where(Boundary.owner_id == ana.id)) == 0
+        kind = form_data(page, situation="Si llegas tarde sin avisar",
+                         my_action="Cenaré sin ti y hablaremos al día siguiente.")
+        html = client.post("/boundaries/new", data={**kind, "action": "check"}).get_data(as_text=True)
+        assert 'class="coach"' not in html and "alert-success" in html  # reads like a clear boundary
+        saved = client.post("/boundaries/new", data=data)  # the coach advises; it never blocks saving
         assert saved.status_code == 302
+        shown = client.get(saved.headers["Location"]).get_data(as_text=True)
+        assert "tienes que" in shown and "Las palabras" in shown  # its page shows the notes too
         assert db.session.scalar(sa.select(sa.func.count(Boundary.id)).where(Boundary.owner_id == ana.id)) == 1
 
 
+def test_spanish_words_on_an_english_page_get_the_spanish_rules(make_app):
+    """A bilingual family may write in either language: the words are read as written, the note is the page's."""
+    app = make_app(**BILINGUAL)
+    with app.app_context():
+        client, _ben = _signed_in(app, "en", "ben@example.org")
+        page = client.get("/boundaries/new").get_data(as_text=True)
+        data = form_data(page, situation="Si bebes", my_action="Saldré a caminar con mi hermana.")
+        html = client.post("/boundaries/new", data={**data, "action": "check"}).get_data(as_text=True)
+        assert 'class="coach"' not in html  # "Saldré" is me: no "we don't see I or my"
+        data = form_data(page, situation="Si bebes", my_action="Me iré y te vas a arrepentir.")
+        html = client.post("/boundaries/new", data={**data, "action": "check"}).get_data(as_text=True)
+        assert "Sounds like a threat" in html and "te vas a arrepentir" in html
 def test_an_english_page_still_offers_the_check_and_its_notes(make_app):
     app = make_app(**BILINGUAL)
     with app.app_context():
