@@ -104,7 +104,12 @@ def describe(violations: list[dict], where: str) -> list[str]:
 
 
 def overflow(page) -> str | None:
-    """Say how far the page scrolls sideways, naming the first elements past the edge; None if it doesn't."""
+    """Say how far the page scrolls sideways, naming the first elements past the edge; None if it doesn't.
+
+    It looks once the page has loaded (its style sheets and deferred scripts are in): a heading can be seen
+    while the rest is still being laid out, and a width read then once named no element at all.
+    """
+    page.wait_for_load_state("load")
     scroll, client = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     if scroll <= client:
         return None
