@@ -77,3 +77,37 @@ def test_every_spanish_page_is_spanish_and_axe_clean(spanish_walk):
 def test_no_spanish_page_scrolls_sideways_on_a_phone(spanish_walk):
     problems = [f"{c.who} {redact(c.path)}: {c.phone_overflow}" for c in spanish_walk if c.phone_overflow]
     assert not problems, "Spanish pages scroll sideways at 360 px:\n" + "\n".join(problems)
+
+
+def test_sam_checks_a_boundary_in_spanish_on_a_phone(browser, spanish_server):
+    """The boundary coach reads Spanish: Sam writes an order and a threat, hears why in Spanish, rewrites it
+    as a plan of her own, and saves it; the coach's notes pass axe and fit a 360 px phone."""
+    from tests.e2e.helpers import expect
+
+    context = open_context(browser, spanish_server, locale="es-MX", viewport={"width": 360, "height": 740},
+                           extra_http_headers={"Accept-Language": "es-MX,es;q=0.9"})
+    try:
+        page = _log_in_in_spanish(context, LOVED_ONE)
+        page.goto("/boundaries/new")
+        page.get_by_label("La situación: Si… / Cuando…").fill("Si llegas borracho a la casa")
+        page.get_by_label("Lo que haré: Voy a…").fill("Tienes que dejar de beber o si no, te vas a arrepentir.")
+        page.get_by_role("button", name="Revisar mis palabras").click()
+        notes = page.locator(".coach li")
+        expect(notes.first).to_be_visible()
+        text = page.locator(".coach").inner_text()
+        assert '"tienes que"' in text and '"o si no"' in text, text
+        assert "Si llegas borracho a la casa, voy a …" in text  # the rewrite starts from her own situation
+        assert not describe(blocking(run_axe(page)), "the coach's notes in Spanish")
+        assert overflow(page) is None
+        # Her words are kept; she writes what she will do, and the coach finds nothing more to say.
+        action = page.get_by_label("Lo que haré: Voy a…")
+        assert action.input_value().startswith("Tienes que dejar de beber")
+        action.fill("Me iré a dormir a casa de mi hermana y hablaremos mañana.")
+        page.get_by_role("button", name="Revisar mis palabras").click()
+        expect(page.get_by_text("Esto se lee como un límite claro")).to_be_visible()
+        assert page.locator(".coach li").count() == 0
+        page.get_by_role("button", name="Guardar").click()
+        expect(page.locator(".flashes")).to_be_visible()
+        expect(page.get_by_text("Me iré a dormir a casa de mi hermana").first).to_be_visible()
+    finally:
+        context.close()
