@@ -8,6 +8,10 @@ children left unsafe). The coach looks for wording that drifts from that, says w
 matters, and offers one rewrite built from the user's own situation. It is rule-based, so every
 note can be explained, and it is a helper: its notes are shown, never enforced.
 
+The rules below read English; coach_es.py has the same six for Spanish. A boundary is read by the rules of the
+language it is written in (reading.language_of: a Spanish boundary on an English page gets the Spanish rules),
+and the notes are in the page's language.
+
 How text is read
   Case does not matter; curly quotes and apostrophes count as straight ones; runs of spaces,
   tabs and line breaks count as one space. Phrases match whole words only ("must" never matches
