@@ -80,7 +80,19 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from recovery.boundaries import coach_es
-from recovery.boundaries.reading import STRAIGHTEN, Rules, language_of, normalize, sentence_before, unquoted
+from recovery.boundaries.reading import (
+    STRAIGHTEN,
+    Action,
+    Rules,
+    clause_start,
+    language_of,
+    negated,
+    next_words,
+    normalize,
+    sentence_before,
+    unquoted,
+    word_before,
+)
 from recovery.i18n import lazy_gettext as _l
 
 ORDER = ("control", "threat", "punishment", "about_them", "vague", "absolute")
@@ -115,35 +127,7 @@ class Flag:
 
 # --- Reading text -----------------------------------------------------------------------------
 
-def _word_before(text: str, start: int) -> str | None:
-    """The word right before position `start`, or None if punctuation or the start comes first."""
-    m = re.search(r"([a-z']+) $", text[max(0, start - 60):start])
-    return m.group(1) if m else None
-
-
-def _clause_start(text: str, start: int) -> bool:
-    """Whether position `start` begins a clause."""
-    before = text[max(0, start - 40):start]
-    if not text[:start].strip():
-        return True
-    return bool(re.search(r"(?:[,;:.!?()\"\u2013\u2014-]|\b(?:then|and|or|but|now|also|otherwise))\s*$", before))
-
-
-def _next_words(text: str, end: int, skip: frozenset[str], n: int = 2) -> list[str]:
-    """Up to `n` words after position `end`, skipping words in `skip`."""
-    words = re.findall(r"[a-z']+", text[end:end + 120])
-    while words and words[0] in skip:
-        words.pop(0)
-    return words[:n]
-
-
 _NEGATION = re.compile(r"(?:\b(?:not|never|no|without|cannot|dont|wont|cant|isnt|doesnt|didnt|arent)\b|n't\b)")
-
-
-def _negated(text: str, start: int) -> bool:
-    """Whether one of the four words before `start` (in the same clause) is a "no" word."""
-    clause = re.split(r"[,;:.!?]", text[max(0, start - 200):start])[-1]
-    return bool(_NEGATION.search(" ".join(clause.split()[-4:])))
 
 
 # --- Control ----------------------------------------------------------------------------------
@@ -196,16 +180,16 @@ def _not_an_order(hit: str, words: list[str]) -> bool:
 
 def _find_control(text: str) -> str | None:
     for m in _YOU_ORDER.finditer(text):
-        if _word_before(text, m.start()) in _LEAD_NOT_AN_ORDER:
+        if word_before(text, m.start()) in _LEAD_NOT_AN_ORDER:
             continue
-        if _not_an_order(m.group(0), _next_words(text, m.end(), _SOFTENERS)):
+        if _not_an_order(m.group(0), next_words(text, m.end(), _SOFTENERS)):
             continue
         return m.group(0)
     for m in _YOU_WILL.finditer(text):
-        if not _clause_start(text, m.start()):
+        if not clause_start(text, m.start(), "then|and|or|but|now|also|otherwise"):
             continue
         if not m.group(0).endswith("better"):
-            words = _next_words(text, m.end(), _SOFTENERS)
+            words = next_words(text, m.end(), _SOFTENERS)
             first = words[0] if words else ""
             if first in _PREDICTING or (first == "be" and len(words) > 1 and words[1] in _BE_NOT_AN_ORDER):
                 continue
@@ -228,7 +212,7 @@ def _find_threat(text: str) -> str | None:
         if hit == "or else" or hit.endswith("what happens"):
             if _STARTS_FIRST_PERSON.search(sentence_before(text, m.start())):
                 continue  # one of my own options: "I'll go to a meeting or else call my sponsor"
-        if hit.endswith("chance") and _word_before(text, m.start()) == "my":
+        if hit.endswith("chance") and word_before(text, m.start()) == "my":
             continue  # about myself: "this feels like my last chance"
         return hit
     return None
@@ -258,7 +242,7 @@ _PUNISHMENT = re.compile(r"\b(?:" + "|".join([
 
 def _find_punishment(text: str) -> str | None:
     for m in _PUNISHMENT.finditer(text):
-        if not _negated(text, m.start()):
+        if not negated(text, m.start(), _NEGATION):
             return m.group(0)
     return None
 
@@ -304,32 +288,6 @@ _VAGUE_PREDICATE = re.compile("|".join([
     r"it (?:will|'ll|is going to|might|may) (?:be|get) (?:bad|ugly|hard|different|messy)",
 ]))
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:.!?]+|\b(?:and|or|but|then)\b)\s*")
-
-
-def _vague_reason(text: str) -> str | None:
-    """"short", "feelings" or None for a normalized my_action."""
-    words = re.findall(r"\w+", text)
-    if not words:
-        return None
-    if len(words) < 3:
-        return "short"
-    clauses = [c for c in _CLAUSE_SPLIT.split(text) if c and c.strip("'\" -")]
-    for clause in clauses:
-        rest = _VAGUE_ADVERBS.sub("", _VAGUE_SUBJECT.sub("", clause.strip("'\" -"), count=1), count=1)
-        if not _VAGUE_PREDICATE.fullmatch(rest.strip()):
-            return None
-    return "feelings" if clauses else None
-
-
-def _about_them_reason(text: str, vague: bool) -> str | None:
-    """"starts" or "no_i" or None for a normalized my_action."""
-    if not re.search(r"\w", text):
-        return None
-    if _STARTS_WITH_THEM.search(text):
-        return "starts"
-    if not vague and not _FIRST_PERSON.search(text):
-        return "no_i"
-    return None
 
 
 # --- Words shown to the user ------------------------------------------------------------------
@@ -421,7 +379,9 @@ def _suggestion(code: str, field: str, start: str) -> str:
 
 ENGLISH = Rules(finders={"control": _find_control, "threat": _find_threat, "punishment": _find_punishment,
                          "absolute": _find_absolute},
-                vague=_vague_reason, about_them=_about_them_reason)
+                action=Action(fewest_words=3, clause_split=_CLAUSE_SPLIT, subject=_VAGUE_SUBJECT,
+                              adverbs=_VAGUE_ADVERBS, only_feelings=_VAGUE_PREDICATE,
+                              starts_with_them=_STARTS_WITH_THEM, has_me=lambda text: bool(_FIRST_PERSON.search(text))))
 
 # The languages whose wording the rules read. On a page in another language the coach stays silent (no notes, and
 # no "this reads like a clear boundary") rather than misread the words.
@@ -454,10 +414,10 @@ def review(situation: str, my_action: str, need: str = "", request: str = "", la
             if hit:
                 found[code] = (field, hit)
                 break
-    vague = rules.vague(texts["my_action"])
+    vague = rules.action.vague(texts["my_action"])
     if vague:
         found["vague"] = ("my_action", vague)
-    about = rules.about_them(texts["my_action"], vague is not None)
+    about = rules.action.about_them(texts["my_action"], vague is not None)
     if about:
         found["about_them"] = ("my_action", about)
 

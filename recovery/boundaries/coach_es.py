@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import re
 
-from recovery.boundaries.reading import Rules, sentence_before
+from recovery.boundaries.reading import Action, Rules, clause_start, negated, next_words, sentence_before, word_before
 
 # Accents off, one letter for one, so a match in the bare text is the same span in the person's own words.
 _BARE = str.maketrans("áéíóúüñ", "aeiouun")
@@ -53,36 +53,8 @@ def _words(*parts: str) -> frozenset[str]:
     return frozenset(" ".join(parts).split())
 
 
-def _word_before(bare: str, start: int) -> str | None:
-    """The word right before position `start`, or None if punctuation or the start comes first."""
-    m = re.search(r"([a-zñ]+) $", bare[max(0, start - 60):start])
-    return m.group(1) if m else None
-
-
-def _clause_start(bare: str, start: int) -> bool:
-    """Whether position `start` begins a clause."""
-    if not bare[:start].strip(" \"'\u00bf\u00a1"):
-        return True
-    before = bare[max(0, start - 40):start]
-    return bool(re.search(r"(?:[,;:.!?()\"\u00bf\u00a1\u2013\u2014-]|\b(?:entonces|y|e|o|u|pero|ahora|tambien|"
-                          r"sino|si no|luego|asi que|pues|y ademas|ademas))\s*$", before))
-
-
-def _next_words(bare: str, end: int, skip: frozenset[str], n: int = 2) -> list[str]:
-    """Up to `n` words after position `end`, skipping words in `skip`."""
-    words = re.findall(r"[a-zñ]+", bare[end:end + 120])
-    while words and words[0] in skip:
-        words.pop(0)
-    return words[:n]
-
-
 _NEGATION = re.compile(r"\b(?:no|nunca|jamas|sin|ni|tampoco|nada)\b")
-
-
-def _negated(bare: str, start: int) -> bool:
-    """Whether one of the four words before `start` (in the same clause) is a "no" word."""
-    clause = re.split(r"[,;:.!?\u00bf\u00a1]", bare[max(0, start - 200):start])[-1]
-    return bool(_NEGATION.search(" ".join(clause.split()[-4:])))
+_JOINS = "entonces|y|e|o|u|pero|ahora|tambien|sino|si no|luego|asi que|pues|ademas"
 
 
 def _first(text: str, pattern: re.Pattern[str], keep=None) -> str | None:
@@ -167,10 +139,10 @@ _I_CONTROL = re.compile(
 
 
 def _order_kept(text: str, bare: str, m: re.Match[str]) -> bool:
-    if _word_before(bare, m.start()) in _LEAD_NOT_AN_ORDER:
+    if word_before(bare, m.start()) in _LEAD_NOT_AN_ORDER:
         return False
     hit = m.group(0)
-    words = _next_words(bare, m.end(), _SOFTENERS | {"de"})
+    words = next_words(bare, m.end(), _SOFTENERS | {"de"})
     first = words[0] if words else ""
     if hit.endswith(("debes", "debe", "deben")):
         return first not in {"estar", "sentir", "sentirte", "sentirse", "haber", "tener", "saber"}
@@ -182,9 +154,9 @@ def _order_kept(text: str, bare: str, m: re.Match[str]) -> bool:
 
 
 def _will_kept(text: str, bare: str, m: re.Match[str]) -> bool:
-    if not _clause_start(bare, m.start()):
+    if not clause_start(bare, m.start(), _JOINS):
         return False
-    words = _next_words(bare, m.end(), _SOFTENERS)
+    words = next_words(bare, m.end(), _SOFTENERS)
     return not words or words[0] not in _PREDICTING
 
 
@@ -192,7 +164,7 @@ def _will_verb_kept(text: str, bare: str, m: re.Match[str]) -> bool:
     verb = m.group(1)
     if len(verb) < 4 or verb in _NOT_A_VERB or verb in _PREDICTING_WILL:
         return False
-    return _clause_start(bare, m.start()) and _word_before(bare, m.start()) not in _LEAD_NOT_AN_ORDER
+    return clause_start(bare, m.start(), _JOINS) and word_before(bare, m.start()) not in _LEAD_NOT_AN_ORDER
 
 
 def _find_control(text: str) -> str | None:
@@ -212,7 +184,7 @@ def _threat_kept(text: str, bare: str, m: re.Match[str]) -> bool:
     hit = m.group(0)
     if hit in {"o si no", "a ver que pasa"} and _starts_with_me(sentence_before(text, m.start())):
         return False  # one of my own options: "Iré a una reunión o si no llamaré a mi madrina"
-    return not (hit.startswith(("ultima", "unica", "ultimo", "unico")) and _word_before(bare, m.start()) == "mi")
+    return not (hit.startswith(("ultima", "unica", "ultimo", "unico")) and word_before(bare, m.start()) == "mi")
 
 
 def _find_threat(text: str) -> str | None:
@@ -252,7 +224,7 @@ _PUNISHMENT = re.compile(r"\b(?:" + "|".join([
 
 
 def _find_punishment(text: str) -> str | None:
-    return _first(text, _PUNISHMENT, lambda text, bare, m: not _negated(bare, m.start()))
+    return _first(text, _PUNISHMENT, lambda text, bare, m: not negated(bare, m.start(), _NEGATION))
 
 
 # --- Absolute ---------------------------------------------------------------------------------
@@ -311,32 +283,8 @@ _VAGUE_ADVERBS = re.compile(r"^(?:(?:probablemente|solo|simplemente|seguramente|
 _CLAUSE_SPLIT = re.compile(r"\s*(?:[,;:.!?\u00bf\u00a1]+|\b(?:y|e|o|u|pero|luego|entonces)\b)\s*")
 
 
-def _vague_reason(text: str) -> str | None:
-    """"short", "feelings" or None for a normalized my_action."""
-    words = re.findall(r"\w+", text)
-    if not words:
-        return None
-    if len(words) < 2:
-        return "short"
-    clauses = [c for c in _CLAUSE_SPLIT.split(_bare(text)) if c and c.strip("'\" -")]
-    for clause in clauses:
-        rest = _VAGUE_ADVERBS.sub("", _VAGUE_SUBJECT.sub("", clause.strip("'\" -"), count=1), count=1)
-        if not _VAGUE_PREDICATE.fullmatch(rest.strip()):
-            return None
-    return "feelings" if clauses else None
-
-
-def _about_them_reason(text: str, vague: bool) -> str | None:
-    """"starts" or "no_i" or None for a normalized my_action."""
-    if not re.search(r"\w", text):
-        return None
-    if _STARTS_WITH_THEM.search(text):
-        return "starts"
-    if not vague and not _has_me(text):
-        return "no_i"
-    return None
-
-
 RULES = Rules(finders={"control": _find_control, "threat": _find_threat, "punishment": _find_punishment,
                        "absolute": _find_absolute},
-              vague=_vague_reason, about_them=_about_them_reason)
+              action=Action(fewest_words=2, clause_split=_CLAUSE_SPLIT, subject=_VAGUE_SUBJECT, adverbs=_VAGUE_ADVERBS,
+                            only_feelings=_VAGUE_PREDICATE, starts_with_them=_STARTS_WITH_THEM, has_me=_has_me,
+                            bare=_bare))

@@ -1,7 +1,8 @@
 """How the boundary coach reads text, in any language: tidying, quotes, sentences, and which language it is.
 
 Each language's rules (coach.py for English, coach_es.py for Spanish) are a `Rules`: four phrase finders
-(control, threat, punishment, absolute) and two readings of "what I will do" (vague, about them).
+(control, threat, punishment, absolute) and an `Action`, how the language says what I will do, for the two
+notes about it (vague, about them).
 """
 
 from __future__ import annotations
@@ -35,13 +36,80 @@ def sentence_before(text: str, start: int) -> str:
     return text[cut + 1:start].strip()
 
 
+def word_before(text: str, start: int) -> str | None:
+    """The word right before position `start`, or None if punctuation or the start comes first."""
+    m = re.search(r"([a-z']+) $", text[max(0, start - 60):start])
+    return m.group(1) if m else None
+
+
+def clause_start(text: str, start: int, joins: str) -> bool:
+    """Whether position `start` begins a clause: the start, punctuation, or one of the words in `joins` (a regex
+    alternation: "then|and|or" in English) comes right before it."""
+    if not text[:start].strip(" \"'\u00bf\u00a1"):
+        return True
+    before = text[max(0, start - 40):start]
+    return bool(re.search(rf"(?:[,;:.!?()\"\u00bf\u00a1\u2013\u2014-]|\b(?:{joins}))\s*$", before))
+
+
+def next_words(text: str, end: int, skip: frozenset[str], n: int = 2) -> list[str]:
+    """Up to `n` words after position `end`, skipping words in `skip`."""
+    words = re.findall(r"[a-z']+", text[end:end + 120])
+    while words and words[0] in skip:
+        words.pop(0)
+    return words[:n]
+
+
+def negated(text: str, start: int, negation: re.Pattern[str]) -> bool:
+    """Whether one of the four words before `start` (in the same clause) is a "no" word (`negation`)."""
+    clause = re.split(r"[,;:.!?\u00bf\u00a1]", text[max(0, start - 200):start])[-1]
+    return bool(negation.search(" ".join(clause.split()[-4:])))
+
+
+@dataclass(frozen=True)
+class Action:
+    """How one language says what I will do, for the two notes about it (vague, about them)."""
+
+    fewest_words: int  # fewer words than this: too short to say what I will do
+    clause_split: re.Pattern[str]  # where one part of it ends: punctuation, "and", "or", "but"…
+    subject: re.Pattern[str]  # the start of a part that only says who: "I will", "we're going to"…
+    adverbs: re.Pattern[str]  # then words that add nothing: "probably", "really"…
+    only_feelings: re.Pattern[str]  # what is left when a part is only a feeling or an unclear outcome
+    starts_with_them: re.Pattern[str]  # it starts with the other person: "you", "he", "she", "they"
+    has_me: Callable[[str], bool]  # whether any word of it is about me
+    bare: Callable[[str], str] = str  # the text as the patterns read it (Spanish: accents off)
+
+    def vague(self, text: str) -> str | None:
+        """"short", "feelings" or None for a normalized my_action."""
+        words = re.findall(r"\w+", text)
+        if not words:
+            return None
+        if len(words) < self.fewest_words:
+            return "short"
+        clauses = [c for c in self.clause_split.split(self.bare(text)) if c and c.strip("'\" -")]
+        for clause in clauses:
+            rest = self.adverbs.sub("", self.subject.sub("", clause.strip("'\" -"), count=1), count=1)
+            if not self.only_feelings.fullmatch(rest.strip()):
+                return None
+        return "feelings" if clauses else None
+
+    def about_them(self, text: str, vague: bool) -> str | None:
+        """"starts" or "no_i" or None for a normalized my_action; `vague`: it is already noted as vague, and one
+        note about the same words is enough."""
+        if not re.search(r"\w", text):
+            return None
+        if self.starts_with_them.search(text):
+            return "starts"
+        if not vague and not self.has_me(text):
+            return "no_i"
+        return None
+
+
 @dataclass(frozen=True)
 class Rules:
     """One language's rules. Each finder takes normalized, unquoted text and returns the words it noticed."""
 
     finders: Mapping[str, Callable[[str], str | None]]  # control, threat, punishment, absolute
-    vague: Callable[[str], str | None]  # "short", "feelings" or None, for what I will do
-    about_them: Callable[[str, bool], str | None]  # "starts", "no_i" or None; the bool: already vague
+    action: Action
 
 
 # Short words that show which language a boundary is written in. Words both languages use ("no", "a", "me")
