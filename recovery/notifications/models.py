@@ -24,7 +24,8 @@ WEEKLY = "weekly"  # either: the weekly summary
 QUIET = "quiet"  # loved one: the person has not checked in for N days (they chose to tell them)
 REACH_OUT = "reach_out"  # loved one: the person would like to hear from them
 PLAN_REVIEW = "plan_review"  # person: their plan for hard days was last saved three months ago (recovery/plan)
-KINDS = (REMINDER, WAITING, WEEKLY, QUIET, REACH_OUT, PLAN_REVIEW)
+CONSENT_ENDING = "consent_ending"  # whoever chose a supporter: the consent's last day is a week away
+KINDS = (REMINDER, WAITING, WEEKLY, QUIET, REACH_OUT, PLAN_REVIEW, CONSENT_ENDING)
 
 DEFAULT_DAILY_TIME = time(19, 0)
 SUNDAY = 6  # weekdays as Python counts them: Monday is 0

@@ -35,6 +35,8 @@ from recovery.circle.permissions import SharedPage
 from recovery.db import db, once, utcnow
 from recovery.errors import NotFound, Refused
 from recovery.notifications.models import (
+    CONSENT_ENDING,
+    DEFAULT_DAILY_TIME,
     KINDS,
     PLAN_REVIEW,
     QUIET,
@@ -50,6 +52,9 @@ from recovery.notifications.models import (
 from recovery.notifications.words import CHOICE_OF, N_, outside_words, words_for
 from recovery.plan import services as plan_services
 from recovery.plan.models import HardDaysPlan
+from recovery.supporters import services as supporters
+from recovery.supporters.models import ENDED as CONSENT_ENDED
+from recovery.supporters.models import EXPIRED as CONSENT_EXPIRED
 from recovery.timezones import to_local
 from recovery.tracker import pages
 from recovery.tracker.models import CheckIn, Commitment
@@ -62,6 +67,7 @@ RULED_OUT = N_("Mend won't send messages from you to them: an amends entry about
 DELIVERY_WINDOW = timedelta(days=2)  # rows older than this and still undelivered stay in the list only
 LIST_LENGTH = 50
 PROMPT_FOR = timedelta(days=14)  # how long the home page offers reminders to a new account
+CONSENT_NOTICE_DAYS = 7  # a consent's ending is told this many days before its last day
 UNSUBSCRIBE_SALT = "mend.unsubscribe"
 # What an unsubscribe link stops, by its code; the words (marked with N_) are read with _() where shown.
 UNSUBSCRIBE_CHOICES = {"daily": N_("daily reminders"), "weekly": N_("the weekly summary"),
@@ -384,12 +390,48 @@ def _plan_reviews(now: datetime) -> None:
             _add(user.id, PLAN_REVIEW, key, created_at=now)
 
 
+def _consents_ending(now: datetime) -> None:
+    """Whoever chose a supporter hears once, a week before the consent's last day, that it will end: in What's
+    new, and by email or push if they turned on daily reminders; at their reminder time (7 pm for someone who
+    never set one), outside quiet hours. Renewing it gives a new last day, and a new notice a week before that
+    one. A consent given or changed in its own last week was just chosen: it gets no notice."""
+    ties = db.session.scalars(
+        sa.select(Connection).where(Connection.supporter_id.is_not(None), Connection.status == ACTIVE,
+                                    Connection.consent_ends_at > now,
+                                    Connection.consent_ends_at <= now + timedelta(days=CONSENT_NOTICE_DAYS + 2))
+        .options(selectinload(Connection.person), selectinload(Connection.loved_one))).all()
+    if not ties:
+        return
+    consents = supporters.newest_consents(ties)
+    settings = {s.user_id: s for s in db.session.scalars(sa.select(NotificationSettings).where(
+        NotificationSettings.user_id.in_({tie.supported_id for tie in ties})))}
+    due = []
+    for tie in ties:
+        consent, owner = consents.get(tie.id), tie.supported
+        if consent is None or consent.event in (CONSENT_ENDED, CONSENT_EXPIRED):
+            continue
+        local, found = to_local(now, owner.timezone), settings.get(owner.id)
+        notice_from = consent.ends_on - timedelta(days=CONSENT_NOTICE_DAYS)
+        if not notice_from <= local.date() <= consent.ends_on \
+                or to_local(_aware(consent.created_at), owner.timezone).date() >= notice_from:
+            continue
+        if local.time().replace(tzinfo=None) < (found.daily_time if found else DEFAULT_DAILY_TIME) \
+                or in_quiet_hours(found, local):
+            continue
+        due.append((owner, tie, f"{tie.id}:{consent.ends_on.isoformat()}"))
+    sent = _sent_keys(CONSENT_ENDING, {key for __, __, key in due})
+    for owner, tie, key in due:
+        if (owner.id, key) not in sent:
+            _add(owner.id, CONSENT_ENDING, key, about_id=tie.supporter_id, created_at=now)
+
+
 def make_due(now: datetime | None = None) -> None:
     """Add every notification that is due now (safe to run twice: each is unique)."""
     now = now or utcnow()
     _daily_and_weekly(now)
     _quiet_alerts(now)
     _plan_reviews(now)
+    _consents_ending(now)
     db.session.flush()
 
 

@@ -7,11 +7,22 @@ sentence that says nothing about recovery. A person may choose fuller wording fo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from recovery.notifications.models import PLAN_REVIEW, QUIET, REACH_OUT, REMINDER, WAITING, WEEKLY, Notification
+from recovery import i18n
+from recovery.notifications.models import (
+    CONSENT_ENDING,
+    PLAN_REVIEW,
+    QUIET,
+    REACH_OUT,
+    REMINDER,
+    WAITING,
+    WEEKLY,
+    Notification,
+)
 
 
 def N_(words: str) -> str:  # noqa: N802  (the name pybabel looks for)
@@ -26,7 +37,7 @@ NEUTRAL_SUBJECT = N_("Something to look at in Mend")
 
 # What a person turns on, in the words of the settings page, by the kinds it covers.
 CHOICE_OF = {REMINDER: "daily", WAITING: "daily", WEEKLY: "weekly", QUIET: "circle", REACH_OUT: "circle",
-             PLAN_REVIEW: "daily"}
+             PLAN_REVIEW: "daily", CONSENT_ENDING: "daily"}
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,13 @@ def words_for(n: Notification, person: bool) -> Words:
         return Words(_("It's been three months since you last changed your plan for hard days. "
                        "Read it through: does it still fit your life now?"), _("Time to look at your plan again"),
                      "plan.index", {})
+    if n.kind == CONSENT_ENDING:
+        # The key is "tie id:last day" (recovery/notifications/services._consents_ending).
+        tie_id, __, last_day = n.key.partition(":")
+        day = i18n.format_day(date.fromisoformat(last_day), "%A %-d %B")
+        return Words(_("Your consent for %(name)s to see what you share ends after %(day)s. To keep sharing, "
+                       "renew it. To let it end, you don't need to do anything.", name=name, day=day),
+                     _("A consent you gave ends soon"), "supporters.consent", {"connection_id": int(tie_id)})
     if n.kind == REACH_OUT:
         return Words(_("%(name)s would like to hear from you. A call or a message is enough.", name=name),
                      _("%(name)s would like to hear from you", name=name), "dashboards.home", {})
