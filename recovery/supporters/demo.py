@@ -4,8 +4,8 @@
   five months; an earlier version shared less (the record shows the change).
 - Sam chose Dr. Rivera for family sessions: Sam's boundaries and trust check-ins.
 - Morgan, another person in recovery, shares the tracker and milestones (so a setback she chose to tell about
-  shows); the consent ends in six days, so the overview asks
-  Dr. Rivera to talk about renewing it.
+  shows); she gave the consent twelve weeks ago and it ends in six days, so she is told it is ending and the
+  overview asks Dr. Rivera to talk about renewing it.
 Dr. Rivera keeps two notes about Jordan's sessions and shared one of them.
 """
 
@@ -40,8 +40,13 @@ def add_demo(people: dict[str, User], connections: dict[str, Connection], make_u
     services.change_consent(jordan, with_jordan, offer(
         jordan, {"tracker", "milestones", "plan"}, _("To prepare for our sessions."), 150))
     services.start_tie(sam, rivera, offer(sam, {"boundaries", "trust"}, _("For our family sessions."), 120))
-    services.start_tie(morgan, rivera, offer(morgan, {"tracker", "milestones"},
-                                             _("So we can look back at each week together."), 6))
+    # Morgan gave hers twelve weeks ago, for thirteen: it ends in six days, so she is told it is ending (What's new,
+    # from her reminder time on the first tick) and the overview asks Dr. Rivera to talk about renewing it.
+    given = services.today_for(morgan) - timedelta(weeks=12)
+    with_morgan = services.start_tie(morgan, rivera, offer(morgan, {"tracker", "milestones"},
+                                                           _("So we can look back at each week together."), 6),
+                                     today=given)
+    services.current_consent(with_morgan).created_at = with_morgan.created_at = utcnow() - timedelta(weeks=12)
     _morgans_tracker(morgan)
 
     today = services.today_for(rivera)

@@ -166,3 +166,21 @@ def test_its_words_name_the_supporter_and_the_last_day_in_the_owners_language(ap
             spanish = words_for(notice, person=True)
             assert "consentimiento" in spanish.text and i18n.format_day(last_day, "%A %-d %B") in spanish.text
             assert " de " in i18n.format_day(last_day, "%A %-d %B")
+
+
+def test_the_demos_morgan_is_told_hers_ends_in_six_days_and_jordan_and_sam_are_not(app):
+    """The demo circle shows it: Morgan gave her consent twelve weeks ago and it ends in six days."""
+    from recovery.accounts.models import User
+    from recovery.demo import create_demo
+
+    create_demo()
+    db.session.commit()
+    people = {u.display_name: u for u in db.session.scalars(sa.select(User))}
+    morgan = people["Morgan"]
+    tick(moment(morgan, 0, 23, 30))
+    [notice] = notices(morgan)
+    assert notice.about_id == people["Dr. Rivera"].id
+    assert notice.key.endswith((supporters.today_for(morgan) + timedelta(days=6)).isoformat())
+    assert notices(people["Jordan"]) == [] and notices(people["Sam"]) == [] and notices(people["Dr. Rivera"]) == []
+    with app.test_request_context():
+        assert "Dr. Rivera" in words_for(notice, person=True).text
