@@ -75,6 +75,7 @@ def run_axe(page) -> list[dict]:
     file is evaluated through the DevTools protocol, which a page's CSP does not govern.
     """
     global _axe_source
+    page.wait_for_load_state("load")  # the whole page, styles included (contrast depends on them)
     if _axe_source is None:
         _axe_source = AXE_JS.read_text(encoding="utf-8")
     if not page.evaluate("() => typeof window.axe === 'object'"):
