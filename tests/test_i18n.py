@@ -461,3 +461,35 @@ def test_a_calendars_half_kept_days_use_the_languages_decimal_sign(make_app):
             words = calendar_words()
             assert (words.number(5.5), words.number(5.0)) == (half, "5")
             assert HeatDay(date(2026, 12, 1), due=1, done=0.5, words=words).label == label
+
+
+def test_a_calendar_square_keeps_its_words_per_language_and_kind_of_day(make_app, monkeypatch):
+    """A square's words are worked out once per language and kind of day (the same days come back on every
+    page); each language still gets its own, every kind of day its own, and the store never outgrows its size."""
+    from datetime import date
+
+    from recovery.tracker import progress
+    from recovery.tracker.progress import HeatDay
+    from recovery.tracker.score import calendar_words
+
+    monkeypatch.setattr(progress, "_LABELS", {})
+    monkeypatch.setattr(progress, "_LABELS_MAX", 3)
+    app = make_app(**BILINGUAL)
+    day = date(2026, 12, 1)
+    seen = {}
+    for language in ("en", "es", "en", "es"):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            words = calendar_words()
+            labels = [HeatDay(day, due=1, done=0.5, words=words).label,
+                      HeatDay(day, due=2, done=2.0, words=words).label,
+                      HeatDay(day, due=0, done=0.0, words=words).label,
+                      HeatDay(day, due=1, done=0.0, today=True, words=words).label]
+            fresh = [HeatDay(day, due=1, done=0.5, words=words)._label(words),
+                     HeatDay(day, due=2, done=2.0, words=words)._label(words),
+                     HeatDay(day, due=0, done=0.0, words=words)._label(words),
+                     HeatDay(day, due=1, done=0.0, today=True, words=words)._label(words)]
+            assert labels == fresh and len(set(labels)) == 4
+            assert seen.setdefault(language, labels) == labels
+            assert len(progress._LABELS) <= 3
+    assert seen["en"][0] == "Tuesday 1 December 2026: 0.5 of 1 kept"
+    assert seen["es"][0] == "Martes 1 de diciembre de 2026: 0,5 de 1 cumplido"

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup, escape
 
 from recovery.db import db, once
 from recovery.tracker.commitments import as_schedule, is_due
@@ -315,6 +316,12 @@ def overall_of(items: list[Summary]) -> Overall:
         sum(s.kept for s in young), sum(s.partly for s in young), sum(s.settled for s in young)))
 
 
+# A square's words, by (language, day, due, done, future, today): a pure function of those (the catalogues are
+# read once per process), and a calendar names up to 182 days, the same ones on every page drawn that day.
+_LABELS: dict[tuple, str] = {}
+_LABELS_MAX = 20_000  # about a year of days in each of a few languages, with their usual counts; then it starts over
+
+
 @dataclass
 class HeatDay:
     """One square of the calendar heat map. `words`: the calendar's words, fetched once for all its days."""
@@ -345,8 +352,18 @@ class HeatDay:
 
     @property
     def label(self) -> str:
-        """The square's words in the page's language, worked out when the page reads them."""
+        """The square's words in the page's language, worked out once per language and kind of day in a process:
+        the same days come back on every page that draws the last months (see _LABELS)."""
         w = self.words or calendar_words()
+        key = (w.language, self.day, self.due, self.done, self.future, self.today)
+        text = _LABELS.get(key)
+        if text is None:
+            if len(_LABELS) >= _LABELS_MAX:
+                _LABELS.clear()
+            text = _LABELS[key] = self._label(w)
+        return text
+
+    def _label(self, w: CalendarWords) -> str:
         when = w.long_date(self.day)
         if self.future:
             text = w.gettext("%(date)s: still to come", date=when)
@@ -371,6 +388,13 @@ class HeatWeek(list):
     @property
     def summary(self) -> str:
         return _week_summary(self)
+
+    @property
+    def squares(self) -> Markup:
+        """The week's seven squares, each with its words as a tooltip: drawn here in one piece, since a calendar
+        has up to 182 of them (the template's loop and its escaping cost more than the words themselves)."""
+        return Markup("".join(  # nosec B704: the only text in it, the labels, is escaped
+            f'<span class="heat-day heat-{d.level}" title="{escape(d.label)}"></span>' for d in self))
 
 
 def _week_summary(days: list[HeatDay]) -> str:

@@ -50,6 +50,7 @@ class CalendarWords:
     sign: str  # the decimal sign: "0.5" in English, "0,5" in Spanish
     capital_days: bool  # whether the language writes the days' names with a capital ("Tuesday", not "martes")
     words: NullTranslations
+    language: str = "en"  # the code of the language these are (a key for words worked out once per language)
     # The sentences already looked up for this calendar, by English and count: 182 days ask for four.
     said: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -96,7 +97,7 @@ def calendar_words() -> CalendarWords:
         names = _NAMES[code] = (tuple(days[i] for i in range(7)), tuple(months[m] for m in range(1, 13)),
                                 _("%(weekday)s %(day)d %(month)s %(year)d"), _("%(day)d %(month)s %(year)d"),
                                 i18n.decimal_sign(code), days[0][:1].isupper())
-    return CalendarWords(*names, words=i18n.translations() if in_app else _NO_WORDS)
+    return CalendarWords(*names, words=i18n.translations() if in_app else _NO_WORDS, language=code)
 
 
 def weekday_name(index: int) -> str:
