@@ -145,6 +145,7 @@ _PREDICTING = frozenset("guess believe imagine know see find notice understand f
                         "realize realise regret wonder miss thank".split())
 _BE_NOT_AN_ORDER = _FEELING_WORDS | frozenset("sorry fine ok okay safe welcome loved able glad happy surprised "
                                               "missed".split())
+_JOINS = "then|and|or|but|now|also|otherwise"  # words that start a clause after them
 _LEAD_NOT_AN_ORDER = frozenset("if when whenever unless until while whether what whatever anything everything "
                                "something where how why know knew understand realize realise get see think feel "
                                "believe hear sure that because since as before after wonder hope guess do does did "
@@ -186,7 +187,7 @@ def _find_control(text: str) -> str | None:
             continue
         return m.group(0)
     for m in _YOU_WILL.finditer(text):
-        if not clause_start(text, m.start(), "then|and|or|but|now|also|otherwise"):
+        if not clause_start(text, m.start(), _JOINS):
             continue
         if not m.group(0).endswith("better"):
             words = next_words(text, m.end(), _SOFTENERS)
@@ -398,19 +399,20 @@ def review(situation: str, my_action: str, need: str = "", request: str = "", la
     """Return what the coach notices, at most one flag per code, in a stable order (control, threat, punishment,
     about_them, vague, absolute).
 
-    The words are read in the language they are written in when that is clear (a Spanish boundary on an English
-    page, or the other way round), otherwise in `language`, the page's; a language without rules gets no notes.
+    `language` is the page's. On a page in a language the coach doesn't read there are no notes (the page offers
+    no check). Otherwise the words are read in the language they are written in when that is clear (a Spanish
+    boundary on an English page, or the other way round), and in the page's when it is not.
     """
+    if not reads(language):
+        return []
     texts = {"situation": normalize(situation), "my_action": normalize(my_action), "need": normalize(need),
              "request": normalize(request)}
-    rules = RULES.get(language_of(list(texts.values()), language))
-    if rules is None:
-        return []
-    bare = {field: unquoted(text) for field, text in texts.items()}
+    rules = RULES[language_of(list(texts.values()), language)]
+    reported_words_out = {field: unquoted(text) for field, text in texts.items()}
     found: dict[str, tuple[str, str]] = {}
     for code, finder in rules.finders.items():
         for field in (f for f in FIELDS if f in _SCOPE[code]):
-            hit = finder(bare[field])
+            hit = finder(reported_words_out[field])
             if hit:
                 found[code] = (field, hit)
                 break

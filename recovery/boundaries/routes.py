@@ -43,8 +43,6 @@ def _words(form: BoundaryForm) -> services.Words:
 
 
 def _flags(form: BoundaryForm):
-    if not coach.reads(page_language()):
-        return []
     return coach.review(form.situation.data or "", form.my_action.data or "", form.need.data or "",
                         form.request.data or "", language=page_language())
 
@@ -130,7 +128,7 @@ def _boundary_page(item, event_form=None):
     current = item.current
     return render_template("boundaries/boundary.html", b=item, words=WORDS,
                            flags=coach.review(current.situation, current.my_action, current.need, current.request,
-                                             language=page_language()) if coach.reads(page_language()) else [],
+                                             language=page_language()),
                            acks=services.acks_for([item])[item.id], ack_state=services.ack_state,
                            events=services.events_of(item), counts=services.counts(item, today),
                            event_form=event_form or _event_form(), button=ButtonForm(),

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from recovery import i18n, mail
+from recovery import i18n
 from recovery.accounts.models import LOVED_ONE, PERSON, SUPPORTER
 from recovery.db import db
 from recovery.notifications import services
@@ -22,16 +22,15 @@ from recovery.notifications.words import CHOICE_OF, NEUTRAL, NEUTRAL_SUBJECT, wo
 from recovery.supporters import services as supporters
 from tests import factories
 from tests.forms import form_data
-from tests.notifications.test_reminders import turn_on
+from tests.notifications.test_reminders import rows, sent_to, turn_on
 
 ZONE = "America/New_York"
 PURPOSE = "Sessions about the zebra-consent-sentinel"
 
 
 def notices(user) -> list[Notification]:
-    db.session.commit()
-    return list(db.session.scalars(sa.select(Notification).where(
-        Notification.user_id == user.id, Notification.kind == CONSENT_ENDING).order_by(Notification.id)))
+    db.session.commit()  # what was queued to send goes out on commit
+    return rows(user, CONSENT_ENDING)
 
 
 def moment(owner, days_from_today: int, hour: int = 19, minute: int = 0) -> datetime:
@@ -62,7 +61,7 @@ def test_once_a_week_before_the_last_day_at_the_reminder_time(app):
     [notice] = notices(person)
     assert notice.key == f"{tie.id}:{last_day.isoformat()}" and notice.about_id == tie.supporter_id
     # One email, in neutral words: nothing of the consent, the supporter or recovery leaves Mend.
-    sent = [m for m in mail.outbox() if m["To"] == person.email]
+    sent = sent_to(person.email)
     assert len(sent) == 1 and sent[0]["Subject"] == NEUTRAL_SUBJECT
     assert NEUTRAL in sent[0].get_body(("plain",)).get_content()
     assert PURPOSE not in str(sent[0]) and tie.supporter.display_name not in str(sent[0])
@@ -124,7 +123,7 @@ def test_quiet_hours_hold_it_and_without_reminders_it_waits_in_whats_new(app):
     tie_for(unset, days=30)
     tick(moment(unset, 23, 21))
     assert len(notices(unset)) == 1
-    assert [m for m in mail.outbox() if m["To"] == unset.email] == []
+    assert sent_to(unset.email) == []
     assert CHOICE_OF[CONSENT_ENDING] == "daily"
 
 
