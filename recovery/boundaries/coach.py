@@ -75,10 +75,13 @@ including empty and very long input, and never raises.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 
+from flask import has_app_context
 from flask_babel import gettext as _
 
+from recovery import i18n
 from recovery.boundaries import coach_es
 from recovery.boundaries.reading import (
     STRAIGHTEN,
@@ -350,8 +353,21 @@ def _message(code: str, field: str, hit: str) -> str:
              "A time frame or one clear situation makes it easier to follow through.", hit=hit)
 
 
-def _suggestion(code: str, field: str, start: str) -> str:
-    will = _('"%(start)s, I will \u2026"', start=start)
+def _rewrite(situation: str | None) -> tuple[str, str]:
+    """The two rewrites a suggestion quotes, built from the user's situation: "When you drink, I will …", and
+    with a time frame, "For the next month, when you drink, I will …"."""
+    start = _situation_phrase(situation)
+    return (_('"%(start)s, I will \u2026"', start=start),
+            _('"For the next month, %(start)s, I will \u2026"', start=start[0].lower() + start[1:]))
+
+
+def _speaking(written_in: str, page: str):
+    """The rewrites are in the language the boundary is written in, the notes around them in the page's (outside
+    an app there are no translations to switch)."""
+    return i18n.speaking(written_in) if written_in != page and has_app_context() else nullcontext()
+
+
+def _suggestion(code: str, field: str, will: str, month: str) -> str:
     if code == "control" and field == "request":
         return _('Try: "I\'m asking you to \u2026" — they are free to say no. What you will do goes in %(will)s',
                  will=will)
@@ -372,8 +388,7 @@ def _suggestion(code: str, field: str, start: str) -> str:
     if code == "vague":
         return _("Try: %(will)s — and add one thing you will do that others could see, like going to a friend's.",
                  will=will)
-    lower = start[0].lower() + start[1:]
-    return _('Try a time frame: "For the next month, %(start)s, I will \u2026" You can renew it later.', start=lower)
+    return _("Try a time frame: %(quote)s You can renew it later.", quote=month)
 
 
 # --- The coach --------------------------------------------------------------------------------
@@ -407,7 +422,8 @@ def review(situation: str, my_action: str, need: str = "", request: str = "", la
         return []
     texts = {"situation": normalize(situation), "my_action": normalize(my_action), "need": normalize(need),
              "request": normalize(request)}
-    rules = RULES[language_of(list(texts.values()), language)]
+    written_in = language_of(list(texts.values()), language)
+    rules = RULES[written_in]
     reported_words_out = {field: unquoted(text) for field, text in texts.items()}
     found: dict[str, tuple[str, str]] = {}
     for code, finder in rules.finders.items():
@@ -423,7 +439,10 @@ def review(situation: str, my_action: str, need: str = "", request: str = "", la
     if about:
         found["about_them"] = ("my_action", about)
 
-    start = _situation_phrase(situation)
+    if not found:
+        return []
+    with _speaking(written_in, language):
+        will, month = _rewrite(situation)
     return [Flag(code=code, field=found[code][0], message=_message(code, *found[code]),
-                 suggestion=_suggestion(code, found[code][0], start))
+                 suggestion=_suggestion(code, found[code][0], will, month))
             for code in ORDER if code in found]

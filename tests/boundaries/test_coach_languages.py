@@ -70,6 +70,12 @@ def test_spanish_words_on_an_english_page_get_the_spanish_rules(make_app):
         data = form_data(page, situation="Si bebes", my_action="Me iré y te vas a arrepentir.")
         html = client.post("/boundaries/new", data={**data, "action": "check"}).get_data(as_text=True)
         assert "Sounds like a threat" in html and "te vas a arrepentir" in html
+        # The note is in the page's language; the rewrite it suggests is in the boundary's own.
+        assert "Si bebes, voy a …" in html and "Si bebes, I will" not in html
+        data = form_data(page, situation="Si bebes", my_action="Nunca más te prestaré dinero.")
+        html = client.post("/boundaries/new", data={**data, "action": "check"}).get_data(as_text=True)
+        assert "Try a time frame: &#34;Durante el próximo mes, si bebes, voy a …&#34;" in html \
+            or "Try a time frame: &quot;Durante el próximo mes, si bebes, voy a …&quot;" in html
 def test_an_english_page_still_offers_the_check_and_its_notes(make_app):
     app = make_app(**BILINGUAL)
     with app.app_context():
